@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// The examples import the package by its public name, as a user would; inside this repository
+// that name resolves to the sources so no build step sits between an edit and a test run.
+const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+const alias = [
+  { find: /^agent-session-test$/, replacement: src('index.ts') },
+  { find: /^agent-session-test\/(.*)$/, replacement: src('$1/index.ts') },
+];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'] } },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Each e2e file starts real agent processes; two cores cannot run many at once.
+          maxWorkers: 2,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'examples',
+          include: ['examples/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/.venv/**'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
