@@ -147,8 +147,8 @@ export type ToolExecutionUpdate =
   | { kind: 'reply_updated'; updateIds: string[]; status: 'scheduled' | 'completed' | 'interrupted' | 'skipped'; speechId: string };
 
 export interface TurnError {
-  /** Where the error came from: an `error` event, or the response's error field. */
-  source: 'event' | 'response';
+  /** Where it came from: an `error` event, the response's error field, or the scripted LLM (a request no rule matched). */
+  source: 'event' | 'response' | 'llm';
   message: string;
 }
 

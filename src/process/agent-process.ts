@@ -1,0 +1,147 @@
+/**
+ * One agent subprocess: spawned in its own process group (a Python agent that gets a second
+ * signal kills its whole group, which must not be ours), its output drained into a bounded
+ * tail, and torn down by signalling the group, waiting, then SIGKILL, since real agents neither
+ * exit when their socket closes nor promptly on SIGTERM.
+ */
+import { execa, type ResultPromise } from 'execa';
+import { AgentSessionError } from '../errors.js';
+import { OutputTail } from './output-tail.js';
+
+export interface SpawnOptions {
+  argv: readonly string[];
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Bytes of output kept for error messages. */
+  outputLimit?: number;
+  /** Called with every chunk the agent prints (e.g. to echo it while debugging). */
+  onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface ExitStatus {
+  exitCode: number | null;
+  signal: string | null;
+  /** Set when the process could not be started at all (e.g. ENOENT). */
+  spawnError?: Error;
+}
+
+export interface TerminateOptions {
+  /** First signal sent to the group. */
+  signal?: NodeJS.Signals;
+  /** How long to wait after it before SIGKILL. */
+  graceMs?: number;
+}
+
+const DEFAULT_GRACE_MS = 3000;
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    // ESRCH: the group is already gone, which is what we want.
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+export class AgentProcess {
+  readonly argv: readonly string[];
+  readonly #child: ResultPromise;
+  readonly #tail: OutputTail;
+  readonly exited: Promise<ExitStatus>;
+  #status: ExitStatus | undefined;
+  #terminating: Promise<ExitStatus> | undefined;
+
+  private constructor(options: SpawnOptions) {
+    this.argv = options.argv;
+    this.#tail = new OutputTail(options.outputLimit);
+    const [file, ...args] = options.argv;
+    this.#child = execa(file!, args, {
+      cwd: options.cwd,
+      env: options.env,
+      extendEnv: false,
+      detached: true,
+      stdin: 'ignore',
+      buffer: false,
+      reject: false,
+      // We own teardown (group kill with escalation); execa's cleanup only signals the leader.
+      cleanup: false,
+    });
+    const drain = (stream: 'stdout' | 'stderr') => {
+      const source = this.#child[stream];
+      source?.setEncoding('utf8');
+      source?.on('data', (text: string) => {
+        this.#tail.push(text);
+        options.onOutput?.(text, stream);
+      });
+    };
+    drain('stdout');
+    drain('stderr');
+    this.exited = this.#child.then((result) => {
+      const status: ExitStatus = {
+        exitCode: result.exitCode ?? null,
+        signal: result.signal ?? null,
+      };
+      const cause = (result as { cause?: unknown }).cause;
+      if (result.failed && result.exitCode === undefined && result.signal === undefined && cause instanceof Error) {
+        status.spawnError = cause;
+      }
+      this.#status = status;
+      return status;
+    });
+  }
+
+  /** Starts the agent. Resolves once the OS has created the process (or reports why it could not). */
+  static async spawn(options: SpawnOptions, agentFile?: string): Promise<AgentProcess> {
+    const agent = new AgentProcess(options);
+    const started = await Promise.race([
+      new Promise<true>((resolve) => agent.#child.once('spawn', () => resolve(true))),
+      agent.exited,
+    ]);
+    if (started !== true && started.spawnError) {
+      throw new AgentSessionError('AGENT_SPAWN_FAILED', `Could not start the agent: ${started.spawnError.message}`, {
+        agentFile,
+        command: options.argv,
+        hint: 'Check that the interpreter in the command exists and is executable.',
+        cause: started.spawnError,
+      });
+    }
+    return agent;
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** The exit status once the process has exited. */
+  get status(): ExitStatus | undefined {
+    return this.#status;
+  }
+
+  /** The retained tail of what the agent printed. */
+  output(): string {
+    return this.#tail.text();
+  }
+
+  /**
+   * Ends the agent and everything in its process group. Idempotent; resolves when the leader
+   * has been reaped. The group gets SIGKILL at the end even if the leader left on its own,
+   * so helpers it spawned (e.g. an inference process) cannot linger.
+   */
+  terminate(options: TerminateOptions = {}): Promise<ExitStatus> {
+    this.#terminating ??= this.#terminate(options);
+    return this.#terminating;
+  }
+
+  async #terminate({ signal = 'SIGINT', graceMs = DEFAULT_GRACE_MS }: TerminateOptions): Promise<ExitStatus> {
+    const pid = this.#child.pid;
+    if (pid === undefined) return this.exited;
+    if (this.#status === undefined) {
+      signalGroup(pid, signal);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
+    }
+    signalGroup(pid, 'SIGKILL');
+    return this.exited;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Turns an agent's dying words into advice. The patterns are the messages the Python and Node
+ * SDKs print for the usual set-up mistakes; anything unrecognised gets a generic hint and the
+ * output tail speaks for itself.
+ */
+import type { Launch } from './runtime.js';
+
+interface Rule {
+  pattern: RegExp;
+  hint: (match: RegExpMatchArray, launch: Launch) => string;
+}
+
+const RULES: Rule[] = [
+  {
+    pattern: /No module named ['"]?livekit(?:\.agents)?['"]?/,
+    hint: (_, launch) =>
+      `The Python used (${launch.interpreterSource}) does not have livekit-agents installed. Install it there (pip install "livekit-agents>=1.6"), or point the harness at the right environment with { interpreter: [...] } or VIRTUAL_ENV.`,
+  },
+  {
+    pattern: /No module named ['"]?([\w.]+)['"]?/,
+    hint: (match, launch) =>
+      `The agent imports the Python package "${match[1]}", which is not installed in ${launch.interpreterSource}. Install it there (pip install ...).`,
+  },
+  {
+    pattern: /Could not find AgentServer/i,
+    hint: () => 'The module defines no AgentServer. Define one at module level (e.g. `server = AgentServer()` with an @server.rtc_session() entrypoint); livekit-agents >= 1.6 is needed for the console launch.',
+  },
+  {
+    pattern: /unrecognized arguments: .*--connect-addr|No such command ['"]?console|invalid choice: ['"]?console/i,
+    hint: () => 'The installed livekit-agents is too old for the console launch: upgrade to livekit-agents >= 1.6.',
+  },
+  {
+    pattern: /unknown option '--connect-addr'/i,
+    hint: () => 'The installed @livekit/agents is too old for the console launch: upgrade to @livekit/agents >= 1.4.7.',
+  },
+  {
+    pattern: /must be anonymous/,
+    hint: () => 'A tool in an object map was created with a name; in @livekit/agents the map key is the name, so drop the name from the tool definition.',
+  },
+  {
+    pattern: /SyntaxError|IndentationError/,
+    hint: () => 'The agent file does not parse; fix the syntax error shown in the output.',
+  },
+  {
+    pattern: /Cannot find (?:module|package) ['"]([^'"]+)['"]/,
+    hint: (match) => `The agent imports "${match[1]}", which cannot be resolved from its project. Install it (npm install) in the agent's project.`,
+  },
+  {
+    pattern: /does not provide an export named 'default'|default export/i,
+    hint: () => 'A Node agent must `export default defineAgent({...})` and call cli.runApp(...) with its own file.',
+  },
+];
+
+/** Advice for an agent that failed before or while connecting, from its output. */
+export function diagnose(output: string, launch: Launch): string {
+  for (const rule of RULES) {
+    const match = output.match(rule.pattern);
+    if (match) return rule.hint(match, launch);
+  }
+  return launch.kind === 'python'
+    ? 'Run the command above by hand to see the failure; the agent needs livekit-agents >= 1.6 and a module-level AgentServer.'
+    : 'Run the command above by hand to see the failure; the agent needs @livekit/agents >= 1.4.7, a default export from defineAgent and cli.runApp.';
+}
+
+/** Output that means the agent's job died even though the process keeps running. */
+export const CRASH_MARKERS = /job crashed|console mode failed:/;

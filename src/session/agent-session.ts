@@ -1,0 +1,424 @@
+/**
+ * An agent under test: the subprocess, its connection, and the turn-by-turn conversation with it.
+ */
+import path from 'node:path';
+import { AgentSessionError, type AgentErrorCode } from '../errors.js';
+import { AgentProcess, type ExitStatus } from '../process/agent-process.js';
+import { CRASH_MARKERS, diagnose } from '../process/diagnose.js';
+import { trackAgent, untrackAgent } from '../process/registry.js';
+import { resolveLaunch, type Launch } from '../process/runtime.js';
+import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userState } from '../protocol/convert.js';
+import type { RequestKind, WireResponse } from '../protocol/wire.js';
+import { TurnBuilder } from '../turn/builder.js';
+import type { AgentInfo, SessionState, SessionUsage, TurnEvent, TurnItem, TurnRecord } from '../turn/types.js';
+import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from './connection.js';
+import { listenForAgent, type AgentListener } from './listener.js';
+import { DEFAULTS, type AgentSessionOptions } from './options.js';
+
+export interface SayOptions {
+  /** Overrides the session's turn timeout for this turn, in ms. */
+  timeout?: number;
+  /** Aborts the wait (e.g. the test's own signal). */
+  signal?: AbortSignal;
+}
+
+export interface RequestCallOptions {
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+const TEXT_MODE = { input: { audioEnabled: false }, output: { audioEnabled: false, transcriptionEnabled: false } };
+/** How long to wait for an exit status after the connection drops, to report how the agent died. */
+const EXIT_REPORT_WAIT_MS = 1000;
+/** Output still arriving after a crash marker is usually the traceback; give it a moment. */
+const CRASH_OUTPUT_SETTLE_MS = 300;
+
+/**
+ * Starts the agent in `file` (resolved against the current directory) and waits until it is ready
+ * to take turns in text mode.
+ */
+export async function startAgentSession(file: string, options: AgentSessionOptions = {}): Promise<AgentSession> {
+  const agentFile = path.resolve(file);
+  const startupTimeout = options.startupTimeout ?? DEFAULTS.startupTimeout;
+  const deadline = Date.now() + startupTimeout;
+  const listener = await listenForAgent();
+  let llm: { env: Record<string, string>; close(): Promise<void> } | undefined;
+  let agent: AgentProcess | undefined;
+  let launch: Launch | undefined;
+  try {
+    llm = options.llm ? await options.llm.listen() : undefined;
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      // Unbuffered output, so the tail in an error message is what the agent printed last.
+      PYTHONUNBUFFERED: '1',
+      ...llm?.env,
+      ...options.env,
+    };
+    launch = resolveLaunch(agentFile, `${listener.host}:${listener.port}`, { ...options, env });
+    let crashSeen: (() => void) | undefined;
+    const crashed = new Promise<'crashed'>((resolve) => (crashSeen = () => setTimeout(() => resolve('crashed'), CRASH_OUTPUT_SETTLE_MS)));
+    let ready = false;
+    agent = await AgentProcess.spawn(
+      {
+        argv: launch.argv,
+        cwd: launch.cwd,
+        env,
+        ...(options.outputLimit !== undefined && { outputLimit: options.outputLimit }),
+        onOutput: (text, stream) => {
+          if (!ready && crashSeen && CRASH_MARKERS.test(text)) {
+            crashSeen();
+            crashSeen = undefined;
+          }
+          options.onOutput?.(text, stream);
+        },
+      },
+      agentFile,
+    );
+    if (agent.pid !== undefined) trackAgent(agent.pid);
+    const socket = await raceStartup(listener, agent, crashed, launch, deadline, startupTimeout, options.signal);
+    const session = new AgentSession(agentFile, launch, agent, listener, socket, llm, options);
+    await session.ready(deadline, options.signal).catch(async (error: unknown) => {
+      await session.close();
+      throw error;
+    });
+    ready = true;
+    return session;
+  } catch (error) {
+    listener.close();
+    if (agent) {
+      await agent.terminate({ graceMs: 0 });
+      if (agent.pid !== undefined) untrackAgent(agent.pid);
+    }
+    await llm?.close();
+    throw error;
+  }
+}
+
+async function raceStartup(
+  listener: AgentListener,
+  agent: AgentProcess,
+  crashed: Promise<'crashed'>,
+  launch: Launch,
+  deadline: number,
+  startupTimeout: number,
+  signal: AbortSignal | undefined,
+) {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()))));
+  const aborted = new Promise<'aborted'>((resolve) => {
+    onAbort = () => resolve('aborted');
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    const first = await Promise.race([listener.connection, agent.exited, crashed, timedOut, aborted]);
+    if (first !== null && typeof first === 'object' && 'remoteAddress' in first) return first;
+    const details = { agentFile: launch.file, command: launch.argv };
+    if (first === 'timeout') {
+      throw new AgentSessionError('AGENT_STARTUP_TIMEOUT', `The agent did not connect within the startup timeout (${startupTimeout} ms).`, {
+        ...details,
+        output: agent.output(),
+        hint: 'It may be stuck before AgentSession.start() (e.g. waiting on a network call) or just slow: raise { startupTimeout } if it is slow to import, and check that its entrypoint starts an AgentSession.',
+      });
+    }
+    if (first === 'aborted') {
+      throw new AgentSessionError('ABORTED', 'Starting the agent was aborted.', { ...details, output: agent.output() });
+    }
+    const output = agent.output();
+    if (first === 'crashed') {
+      throw new AgentSessionError('AGENT_CRASHED', 'The agent crashed while starting (its job failed; the process was still running).', {
+        ...details,
+        output,
+        hint: diagnose(output, launch),
+      });
+    }
+    const status = first as ExitStatus;
+    throw new AgentSessionError('AGENT_EXITED', 'The agent exited before connecting.', {
+      ...details,
+      exitCode: status.exitCode,
+      signal: status.signal,
+      output,
+      hint: diagnose(output, launch),
+    });
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+export class AgentSession {
+  /** The agent file, as an absolute path. */
+  readonly agentFile: string;
+  /** How the agent was launched. */
+  readonly launch: Launch;
+  /** Session events that arrived before the first turn (e.g. an on_enter greeting). */
+  readonly preamble: TurnEvent[] = [];
+  readonly #agent: AgentProcess;
+  readonly #listener: AgentListener;
+  readonly #connection: AgentConnection;
+  readonly #llm: { close(): Promise<void> } | undefined;
+  readonly #options: AgentSessionOptions;
+  readonly #turns: TurnRecord[] = [];
+  #current: TurnBuilder | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closing: Promise<void> | undefined;
+  #disconnect: Error | undefined;
+  #framework: { sdk: string; sdkVersion: string } | undefined;
+
+  /** @internal use startAgentSession */
+  constructor(
+    agentFile: string,
+    launch: Launch,
+    agent: AgentProcess,
+    listener: AgentListener,
+    socket: import('node:net').Socket,
+    llm: { close(): Promise<void> } | undefined,
+    options: AgentSessionOptions,
+  ) {
+    this.agentFile = agentFile;
+    this.launch = launch;
+    this.#agent = agent;
+    this.#listener = listener;
+    this.#llm = llm;
+    this.#options = options;
+    this.#connection = new AgentConnection(socket, {
+      onEvent: (wire, receivedAt) => this.#onEvent(sessionEvent(wire, receivedAt)),
+      onClose: (error) => {
+        this.#disconnect = error ?? new Error('the agent closed the connection');
+      },
+    });
+  }
+
+  /** Every turn so far, in order. */
+  get turns(): readonly TurnRecord[] {
+    return this.#turns;
+  }
+
+  /** The agent's process id (its process group id too). */
+  get pid(): number | undefined {
+    return this.#agent.pid;
+  }
+
+  /** True once close() was called or the agent went away. */
+  get closed(): boolean {
+    return this.#closing !== undefined || this.#connection.closed;
+  }
+
+  /** The tail of what the agent printed. */
+  output(): string {
+    return this.#agent.output();
+  }
+
+  /** @internal Ping until answered, then switch the agent to text mode. */
+  async ready(deadline: number, signal: AbortSignal | undefined): Promise<void> {
+    for (;;) {
+      const remaining = deadline - Date.now();
+      try {
+        await this.#connection.request('ping', {}, { timeoutMs: Math.max(1, Math.min(DEFAULTS.pingInterval * 4, remaining)), signal });
+        break;
+      } catch (error) {
+        if (!(error instanceof RequestTimeoutError) || Date.now() >= deadline) {
+          throw await this.#requestError('ping', error, this.#options.startupTimeout ?? DEFAULTS.startupTimeout);
+        }
+      }
+    }
+    await this.#call('updateIo', TEXT_MODE, { timeout: Math.max(1, deadline - Date.now()), ...(signal && { signal }) });
+  }
+
+  /**
+   * Sends one user turn and resolves with its record once the agent has answered. Turns run one
+   * at a time: a `say` issued while another is running waits for it.
+   */
+  say(text: string, options: SayOptions = {}): Promise<TurnRecord> {
+    const run = this.#queue.then(() => this.#say(text, options));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #say(text: string, options: SayOptions): Promise<TurnRecord> {
+    if (typeof text !== 'string') throw new TypeError(`say() takes the user's text as a string, got ${typeof text}`);
+    this.#assertOpen('say');
+    const timeout = options.timeout ?? this.#options.turnTimeout ?? DEFAULTS.turnTimeout;
+    const llmMissesBefore = this.#options.llm?.unmatched?.length ?? 0;
+    const builder = new TurnBuilder(text, this.#turns.length);
+    this.#current = builder;
+    let response: WireResponse;
+    try {
+      response = await this.#connection.request('runInput', { text }, { timeoutMs: timeout, signal: options.signal });
+    } catch (error) {
+      this.#current = undefined;
+      const partial = builder.finish([], undefined);
+      throw await this.#requestError('runInput', error, timeout, partial);
+    }
+    this.#current = undefined;
+    for (const miss of this.#options.llm?.unmatched?.slice(llmMissesBefore) ?? []) {
+      builder.addError({ source: 'llm', message: miss.error ?? miss.message ?? 'the scripted LLM had no rule for a request' });
+    }
+    const record = builder.finish(chatItems(response.runInput?.items ?? []), response.error ?? undefined);
+    this.#turns.push(record);
+    return record;
+  }
+
+  /** The whole conversation as the agent holds it (every item, including user and system messages). */
+  async history(options: RequestCallOptions = {}): Promise<TurnItem[]> {
+    const response = await this.#call('getChatHistory', {}, options);
+    return chatItems(response.getChatHistory?.items ?? []);
+  }
+
+  /** The current agent: id, instructions, tool names, its chat context, and the framework it runs on. */
+  async info(options: RequestCallOptions = {}): Promise<AgentInfo> {
+    const [response, framework] = await Promise.all([this.#call('getAgentInfo', {}, options), this.framework(options)]);
+    const info = response.getAgentInfo;
+    const result: AgentInfo = {
+      id: info?.id ?? '',
+      tools: [...(info?.tools ?? [])],
+      chatContext: chatItems(info?.chatCtx ?? []),
+      sdk: framework.sdk,
+      sdkVersion: framework.sdkVersion,
+    };
+    if (info?.instructions != null) result.instructions = info.instructions;
+    return result;
+  }
+
+  /** The agent framework and its version (`python`/`js`), asked once and remembered. */
+  async framework(options: RequestCallOptions = {}): Promise<{ sdk: string; sdkVersion: string }> {
+    if (this.#framework === undefined) {
+      const response = await this.#call('getFrameworkInfo', {}, options);
+      this.#framework = { sdk: response.getFrameworkInfo?.sdk ?? '', sdkVersion: response.getFrameworkInfo?.sdkVersion ?? '' };
+    }
+    return this.#framework;
+  }
+
+  async state(options: RequestCallOptions = {}): Promise<SessionState> {
+    const s = (await this.#call('getSessionState', {}, options)).getSessionState;
+    return {
+      agentState: agentState(s?.agentState ?? 0),
+      userState: userState(s?.userState ?? 1),
+      agentId: s?.agentId ?? '',
+      options: { ...(s?.options ?? {}) },
+      createdAt: timestampMs(s?.createdAt),
+    };
+  }
+
+  /** The session's model usage so far, as the agent counts it. */
+  async usage(options: RequestCallOptions = {}): Promise<SessionUsage> {
+    return sessionUsage((await this.#call('getSessionUsage', {}, options)).getSessionUsage?.usage);
+  }
+
+  /**
+   * Ends the session: closes the connection, signals the agent's process group, waits the grace
+   * period, SIGKILLs the group and reaps it; stops the scripted LLM. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#connection.close();
+      this.#listener.close();
+      await this.#agent.terminate({ graceMs: this.#options.shutdownGrace ?? DEFAULTS.shutdownGrace });
+      if (this.#agent.pid !== undefined) untrackAgent(this.#agent.pid);
+      await this.#llm?.close();
+    })();
+    return this.#closing;
+  }
+
+  async #call(kind: RequestKind, body: object, options: RequestCallOptions): Promise<WireResponse> {
+    this.#assertOpen(kind);
+    const timeout = options.timeout ?? this.#options.requestTimeout ?? DEFAULTS.requestTimeout;
+    let response: WireResponse;
+    try {
+      response = await this.#connection.request(kind, body, { timeoutMs: timeout, signal: options.signal });
+    } catch (error) {
+      throw await this.#requestError(kind, error, timeout);
+    }
+    if (response.error != null) {
+      throw new AgentSessionError('REQUEST_FAILED', `The agent answered ${kind} with an error: ${response.error}`, this.#details());
+    }
+    return response;
+  }
+
+  #onEvent(event: TurnEvent): void {
+    if (this.#current) {
+      this.#current.addEvent(event);
+      return;
+    }
+    // Python may send a turn's last events just after its response: they belong to that turn.
+    const last = this.#turns.at(-1);
+    if (last === undefined) {
+      this.preamble.push(event);
+      return;
+    }
+    last.events.push(event);
+    if (event.type === 'error') last.errors.push({ source: 'event', message: event.message });
+    else if (event.type === 'session_usage_updated') last.usage = event.usage;
+  }
+
+  #assertOpen(what: string): void {
+    if (this.#closing !== undefined) {
+      throw new AgentSessionError('SESSION_CLOSED', `Cannot ${what}: the session was closed.`, {
+        agentFile: this.agentFile,
+        hint: 'The handle is closed after its test file ends; start a new session for further turns.',
+      });
+    }
+    if (this.#connection.closed) {
+      throw new AgentSessionError('AGENT_DISCONNECTED', `Cannot ${what}: the agent has gone away (${this.#disconnect?.message ?? 'connection closed'}).`, {
+        ...this.#details(),
+        hint: 'An earlier failure ended the agent; see the error that failed first.',
+      });
+    }
+  }
+
+  #details() {
+    const status = this.#agent.status;
+    return {
+      agentFile: this.agentFile,
+      command: this.launch.argv,
+      ...(status && { exitCode: status.exitCode, signal: status.signal }),
+      output: this.#agent.output(),
+    };
+  }
+
+  /** Explains why a request failed, in terms of what the agent did. */
+  async #requestError(kind: RequestKind, error: unknown, timeout: number, turn?: TurnRecord): Promise<AgentSessionError> {
+    const what = kind === 'runInput' ? 'the turn' : `the ${kind} request`;
+    let code: AgentErrorCode;
+    let message: string;
+    let hint: string;
+    if (error instanceof RequestTimeoutError) {
+      code = kind === 'runInput' ? 'TURN_TIMEOUT' : 'REQUEST_TIMEOUT';
+      message = `The agent did not finish ${what} within ${timeout} ms.`;
+      hint =
+        kind === 'runInput'
+          ? 'A tool may be hanging, or the LLM may not be answering; raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow.'
+          : 'The agent may be too old to know this request (agents send no reply to unknown requests), or it is blocked.';
+    } else if (error instanceof ConnectionClosedError) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.#agent.exited, new Promise((resolve) => (timer = setTimeout(resolve, EXIT_REPORT_WAIT_MS)))]);
+      clearTimeout(timer);
+      const cause = error.cause instanceof Error ? error.cause : undefined;
+      if (cause?.name === 'ProtocolError') {
+        code = 'PROTOCOL_ERROR';
+        message = `Protocol violation during ${what}: ${cause.message}.`;
+        hint = 'The peer on the session port is not speaking the agent session protocol correctly; the connection was dropped.';
+      } else if (this.#agent.status) {
+        code = 'AGENT_EXITED';
+        message = `The agent exited during ${what}.`;
+        hint = 'It crashed; the output below shows why.';
+      } else {
+        code = 'AGENT_DISCONNECTED';
+        message = `The agent closed the connection during ${what} but kept running.`;
+        hint = 'The agent session ended itself, usually after repeated unrecoverable errors (e.g. the LLM failing); see the errors in the output below.';
+      }
+    } else if (error instanceof Error && isAbortError(error)) {
+      code = 'ABORTED';
+      message = `Waiting for ${what} was aborted (${error.message}).`;
+      hint = 'The test was cancelled or timed out.';
+    } else {
+      return new AgentSessionError('REQUEST_FAILED', `Sending ${what} failed: ${String(error)}`, { ...this.#details(), cause: error });
+    }
+    return new AgentSessionError(code, message, { ...this.#details(), hint, cause: error, ...(turn && { turn }) });
+  }
+}
+
+function isAbortError(error: Error): boolean {
+  return error.name === 'AbortError' || error.name === 'TimeoutError' || error.message === 'aborted';
+}

@@ -1,0 +1,200 @@
+/**
+ * The driver side of one agent connection: frames in and out, requests correlated by id with a
+ * timeout each (agents send no reply to requests they do not know), events passed on, and
+ * every audio_playback_flush answered at once (unanswered, it blocks the agent's turn forever).
+ */
+import type net from 'node:net';
+import { ProtocolError } from '../protocol/errors.js';
+import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
+import { decodeEnvelope, encodeEnvelope } from '../protocol/schema.js';
+import type { RequestKind, WireEvent, WireResponse } from '../protocol/wire.js';
+
+export interface ConnectionHandlers {
+  onEvent(event: WireEvent, receivedAt: number): void;
+  /** Called once when the connection ends: `error` is set for a protocol violation or socket error. */
+  onClose(error: Error | undefined): void;
+}
+
+export interface RequestOptions {
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+}
+
+export class RequestTimeoutError extends Error {
+  override name = 'RequestTimeoutError';
+  constructor(
+    readonly kind: RequestKind,
+    readonly timeoutMs: number,
+  ) {
+    super(`no response to ${kind} within ${timeoutMs} ms`);
+  }
+}
+
+export class ConnectionClosedError extends Error {
+  override name = 'ConnectionClosedError';
+}
+
+interface Pending {
+  kind: RequestKind;
+  resolve(response: WireResponse): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+  cleanup(): void;
+}
+
+/** Ids of requests we gave up on; their late responses are expected, not violations. */
+const EXPIRED_ID_MEMORY = 64;
+
+const FLUSH_ACK = encodeFrame(encodeEnvelope({ audioPlaybackFinished: {} }));
+
+export class AgentConnection {
+  readonly #socket: net.Socket;
+  readonly #handlers: ConnectionHandlers;
+  readonly #decoder = new FrameDecoder();
+  readonly #pending = new Map<string, Pending>();
+  readonly #expired: string[] = [];
+  #nextId = 1;
+  #closed: Error | null | undefined;
+
+  constructor(socket: net.Socket, handlers: ConnectionHandlers) {
+    this.#socket = socket;
+    this.#handlers = handlers;
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('error', (error) => this.#finish(error));
+    socket.on('close', () => {
+      const leftover = this.#decoder.pendingBytes;
+      this.#finish(
+        leftover > 0
+          ? new ProtocolError(`the connection ended in the middle of a frame (${leftover} bytes unread)`, 'truncated-frame')
+          : undefined,
+      );
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed !== undefined;
+  }
+
+  /** Sends a request and resolves with the agent's response (whose `error` field may be set). */
+  request(kind: RequestKind, body: object, options: RequestOptions): Promise<WireResponse> {
+    if (this.#closed !== undefined) {
+      return Promise.reject(new ConnectionClosedError('the agent connection is closed', { cause: this.#closed ?? undefined }));
+    }
+    const requestId = `ast-${this.#nextId++}`;
+    return new Promise<WireResponse>((resolve, reject) => {
+      const { signal } = options;
+      const onAbort = () => {
+        this.#expire(requestId);
+        reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      };
+      if (signal?.aborted) return onAbort();
+      const timer = setTimeout(() => {
+        this.#expire(requestId);
+        reject(new RequestTimeoutError(kind, options.timeoutMs));
+      }, options.timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#pending.set(requestId, {
+        kind,
+        resolve,
+        reject,
+        timer,
+        cleanup: () => signal?.removeEventListener('abort', onAbort),
+      });
+      this.#write(encodeEnvelope({ request: { requestId, [kind]: body } }));
+    });
+  }
+
+  close(): void {
+    this.#socket.destroy();
+    this.#finish(undefined);
+  }
+
+  #write(payload: Uint8Array): void {
+    try {
+      this.#socket.write(encodeFrame(payload));
+    } catch (error) {
+      this.#fail(error as Error);
+    }
+  }
+
+  #expire(requestId: string): void {
+    const pending = this.#pending.get(requestId);
+    if (pending === undefined) return;
+    clearTimeout(pending.timer);
+    pending.cleanup();
+    this.#pending.delete(requestId);
+    this.#expired.push(requestId);
+    if (this.#expired.length > EXPIRED_ID_MEMORY) this.#expired.shift();
+  }
+
+  #onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.#decoder.push(chunk);
+    } catch (error) {
+      return this.#fail(error as Error);
+    }
+    for (const frame of frames) {
+      if (this.#closed !== undefined) return;
+      this.#onFrame(frame);
+    }
+  }
+
+  #onFrame(frame: Buffer): void {
+    const receivedAt = Date.now();
+    let envelope;
+    try {
+      envelope = decodeEnvelope(frame);
+    } catch (error) {
+      return this.#fail(
+        new ProtocolError(`the agent sent a frame that is not an agent session message (${(error as Error).message})`, 'undecodable-frame', {
+          cause: error,
+        }),
+      );
+    }
+    switch (envelope.message) {
+      case 'event':
+        this.#handlers.onEvent(envelope.event!, receivedAt);
+        return;
+      case 'response':
+        return this.#onResponse(envelope.response!);
+      case 'audioPlaybackFlush':
+        this.#socket.write(FLUSH_ACK);
+        return;
+      default:
+        // audio_output, audio_playback_clear, and members newer than our schema: nothing to do in text mode.
+        return;
+    }
+  }
+
+  #onResponse(response: WireResponse): void {
+    const pending = this.#pending.get(response.requestId);
+    if (pending === undefined) {
+      if (this.#expired.includes(response.requestId)) return;
+      return this.#fail(
+        new ProtocolError(`the agent answered a request that was never sent (request id "${response.requestId}")`, 'unexpected-message'),
+      );
+    }
+    clearTimeout(pending.timer);
+    pending.cleanup();
+    this.#pending.delete(response.requestId);
+    pending.resolve(response);
+  }
+
+  #fail(error: Error): void {
+    this.#socket.destroy();
+    this.#finish(error);
+  }
+
+  #finish(error: Error | undefined): void {
+    if (this.#closed !== undefined) return;
+    this.#closed = error ?? null;
+    for (const [id, pending] of this.#pending) {
+      clearTimeout(pending.timer);
+      pending.cleanup();
+      pending.reject(new ConnectionClosedError(`the agent connection closed while waiting for ${pending.kind}`, { cause: error }));
+      this.#pending.delete(id);
+    }
+    this.#handlers.onClose(error);
+  }
+}

@@ -1,0 +1,41 @@
+/** Options of an agent session, with their defaults in one place. */
+import type { LaunchOptions } from '../process/runtime.js';
+
+/** A scripted LLM (or anything with the same shape) the harness starts and points the agent at. */
+export interface LlmServerLike {
+  listen(): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
+  /** Requests that matched no rule; new entries during a turn become turn errors. */
+  readonly unmatched?: readonly { error?: string; message?: string }[];
+}
+
+export interface AgentSessionOptions extends Omit<LaunchOptions, 'env'> {
+  /** Extra environment for the agent, over the test process's own. `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  /**
+   * The LLM the agent talks to: a scripted server (`scriptedLlm(...)`), started for the session
+   * and stopped with it, its URL given to the agent through OPENAI_BASE_URL and LIVEKIT_INFERENCE_URL.
+   */
+  llm?: LlmServerLike;
+  /** How long the agent may take from spawn to answering a ping. Default 60 s (Python imports are slow on a cold disk). */
+  startupTimeout?: number;
+  /** How long one `say()` may take. Default 30 s. */
+  turnTimeout?: number;
+  /** How long other requests (history, info, ...) may take. Default 10 s. */
+  requestTimeout?: number;
+  /** How long the agent gets to exit after SIGINT before SIGKILL. Default 3 s. */
+  shutdownGrace?: number;
+  /** Bytes of agent output kept for error messages. Default 64 KiB. */
+  outputLimit?: number;
+  /** Receives everything the agent prints (e.g. `(text) => process.stderr.write(text)` while debugging). */
+  onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+  /** Aborts startup. */
+  signal?: AbortSignal;
+}
+
+export const DEFAULTS = {
+  startupTimeout: 60_000,
+  turnTimeout: 30_000,
+  requestTimeout: 10_000,
+  shutdownGrace: 3_000,
+  pingInterval: 500,
+} as const;
