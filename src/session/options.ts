@@ -22,7 +22,7 @@ export interface AgentSessionOptions extends Omit<LaunchOptions, 'env'> {
   turnTimeout?: number;
   /** How long other requests (history, info, ...) may take. Default 10 s. */
   requestTimeout?: number;
-  /** How long the agent gets to exit after SIGINT before SIGKILL. Default 3 s. */
+  /** How long the agent gets to exit after SIGINT before SIGKILL. Default 1 s (Node agents never exit on SIGINT; Python ones take about half a second). */
   shutdownGrace?: number;
   /** Bytes of agent output kept for error messages. Default 64 KiB. */
   outputLimit?: number;
@@ -36,6 +36,6 @@ export const DEFAULTS = {
   startupTimeout: 60_000,
   turnTimeout: 30_000,
   requestTimeout: 10_000,
-  shutdownGrace: 3_000,
+  shutdownGrace: 1_000,
   pingInterval: 500,
 } as const;

@@ -96,6 +96,17 @@ export interface ToolCall<Name extends string = string, Args = Record<string, un
   isError?: boolean;
 }
 
+/**
+ * Tool names mapped to their argument types, e.g. `{ lookup_weather: { city: string } }`.
+ * Given to `useAgentSession<Tools>()`, it types `turn.toolCalls` and the tool matchers.
+ */
+export type ToolMap = Record<string, Record<string, unknown>>;
+
+/** A tool call of one of the tools in `Tools`, discriminated by name. */
+export type ToolCallOf<Tools extends ToolMap> = {
+  [Name in keyof Tools & string]: ToolCall<Name, Tools[Name]>;
+}[keyof Tools & string];
+
 export interface Handoff {
   /** The agent handed off from (absent for the very first agent). */
   from?: string;
@@ -162,7 +173,7 @@ export interface TurnTiming {
 }
 
 /** The structured record of one user turn. */
-export interface TurnRecord {
+export interface TurnRecord<Tools extends ToolMap = ToolMap> {
   /** The user text sent. */
   input: string;
   /** 0-based turn number in the session. */
@@ -173,7 +184,7 @@ export interface TurnRecord {
   reply: string;
   /** The assistant messages of the turn. */
   messages: MessageItem[];
-  toolCalls: ToolCall[];
+  toolCalls: ToolCallOf<Tools>[];
   handoffs: Handoff[];
   events: TurnEvent[];
   errors: TurnError[];

@@ -1,0 +1,73 @@
+/**
+ * A lazily started session behind a stable handle. Test files create the handle at module
+ * level, before any hook runs, so the agent starts on first use (or in a beforeAll that calls
+ * `start()`), and every method waits for it.
+ */
+import type { AgentInfo, SessionState, SessionUsage, TurnItem, TurnRecord, ToolMap } from '../turn/types.js';
+import { startAgentSession, type AgentSession, type RequestCallOptions, type SayOptions } from './agent-session.js';
+import type { AgentSessionOptions } from './options.js';
+
+export interface AgentSessionHandle<Tools extends ToolMap = ToolMap> {
+  /** Sends one user turn; resolves with its record. Turns run one at a time. */
+  say(text: string, options?: SayOptions): Promise<TurnRecord<Tools>>;
+  /** The agent's whole chat history (GetChatHistory). */
+  history(options?: RequestCallOptions): Promise<TurnItem[]>;
+  /** The current agent's id, instructions, tools, chat context, and framework (sdk, version). */
+  info(options?: RequestCallOptions): Promise<AgentInfo>;
+  /** The agent and user states and the session options. */
+  state(options?: RequestCallOptions): Promise<SessionState>;
+  /** The session's model usage so far. */
+  usage(options?: RequestCallOptions): Promise<SessionUsage>;
+  /** Every turn of this session so far. */
+  readonly turns: readonly TurnRecord<Tools>[];
+  /** Starts the agent now (idempotent); resolves when it is ready for turns. */
+  start(): Promise<AgentSession>;
+  /** Stops the agent (idempotent). A closed handle refuses further turns. */
+  close(): Promise<void>;
+  /** The tail of what the agent printed so far ('' before it started). */
+  output(): string;
+}
+
+export interface HandleOptions extends AgentSessionOptions {
+  /** Supplies the abort signal of the current test, when the runner has one. */
+  currentSignal?: () => AbortSignal | undefined;
+}
+
+/** Creates a handle for the agent in `agentFile` (an absolute path). */
+export function createAgentSessionHandle<Tools extends ToolMap = ToolMap>(
+  agentFile: string,
+  options: HandleOptions = {},
+): AgentSessionHandle<Tools> {
+  const { currentSignal, ...sessionOptions } = options;
+  let starting: Promise<AgentSession> | undefined;
+  let session: AgentSession | undefined;
+  let closed = false;
+
+  const start = (): Promise<AgentSession> => {
+    if (closed) return Promise.reject(new Error(`The session for ${agentFile} was closed; it cannot be started again.`));
+    starting ??= startAgentSession(agentFile, sessionOptions).then((s) => (session = s));
+    return starting;
+  };
+  const withSignal = <O extends { signal?: AbortSignal }>(opts: O | undefined): O => {
+    const signal = opts?.signal ?? currentSignal?.();
+    return (signal ? { ...opts, signal } : { ...opts }) as O;
+  };
+
+  return {
+    say: async (text, opts) => (await start()).say(text, withSignal(opts)) as unknown as Promise<TurnRecord<Tools>>,
+    history: async (opts) => (await start()).history(withSignal(opts)),
+    info: async (opts) => (await start()).info(withSignal(opts)),
+    state: async (opts) => (await start()).state(withSignal(opts)),
+    usage: async (opts) => (await start()).usage(withSignal(opts)),
+    get turns() {
+      return (session?.turns ?? []) as unknown as readonly TurnRecord<Tools>[];
+    },
+    start,
+    async close() {
+      closed = true;
+      const s = await starting?.catch(() => undefined);
+      await s?.close();
+    },
+    output: () => session?.output() ?? '',
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Vitest integration: one agent per test file, started before the file's first test and
+ * stopped after its last, with paths resolved against the test file like an import.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, TestRunner } from 'vitest';
+import { createAgentSessionHandle, type AgentSessionHandle } from '../session/handle.js';
+import { DEFAULTS, type AgentSessionOptions } from '../session/options.js';
+import type { ToolMap } from '../turn/types.js';
+
+/** Slack on top of the session's own timeouts, so our error (with the agent's output) wins over the hook timeout. */
+const HOOK_SLACK_MS = 5_000;
+
+/** The test file being collected or run. */
+function currentTestFile(): string | undefined {
+  const testPath = expect.getState().testPath;
+  if (testPath) return testPath;
+  // Fallback: the first stack frame outside this package.
+  const here = fileURLToPath(import.meta.url);
+  for (const line of new Error().stack?.split('\n').slice(1) ?? []) {
+    const match = line.match(/\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?$/);
+    const file = match?.[1]?.startsWith('file://') ? fileURLToPath(match[1]) : match?.[1];
+    if (file && file !== here && !file.includes(`${path.sep}node_modules${path.sep}`)) return file;
+  }
+  return undefined;
+}
+
+/** Resolves an agent path like an import: relative to the test file, absolute as given. */
+export function resolveAgentFile(file: string): string {
+  if (path.isAbsolute(file)) return file;
+  const testFile = currentTestFile();
+  return path.resolve(testFile ? path.dirname(testFile) : process.cwd(), file);
+}
+
+const currentSignal = (): AbortSignal | undefined => {
+  try {
+    return TestRunner.getCurrentTest()?.context?.signal;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Declares the agent under test for this file. Call it at the top level of a test file (or
+ * inside a describe): the agent starts in a beforeAll and stops in an afterAll. The path is
+ * resolved relative to the test file.
+ *
+ * @example
+ * const agent = useAgentSession('./agents/weather.py', { llm: scriptedLlm([...]) });
+ * test('looks up the weather', async () => {
+ *   const turn = await agent.say("what's the weather in Paris?");
+ *   expect(turn).toHaveCalledTool('lookup_weather', { city: 'Paris' });
+ * });
+ */
+export function useAgentSession<Tools extends ToolMap = ToolMap>(
+  file: string,
+  options: AgentSessionOptions = {},
+): AgentSessionHandle<Tools> {
+  const handle = createAgentSessionHandle<Tools>(resolveAgentFile(file), { ...options, currentSignal });
+  beforeAll(async () => {
+    await handle.start();
+  }, (options.startupTimeout ?? DEFAULTS.startupTimeout) + HOOK_SLACK_MS);
+  afterAll(async () => {
+    await handle.close();
+  }, (options.shutdownGrace ?? DEFAULTS.shutdownGrace) + HOOK_SLACK_MS);
+  return handle;
+}
+
+/**
+ * The same, as a file-scoped Vitest fixture:
+ *
+ * @example
+ * const test = base.extend({ agent: agentSessionFixture('./agents/weather.py') });
+ * test('greets', async ({ agent }) => { await agent.say('hi'); });
+ */
+export function agentSessionFixture<Tools extends ToolMap = ToolMap>(file: string, options: AgentSessionOptions = {}) {
+  const agentFile = resolveAgentFile(file);
+  return [
+    // Vitest reads fixture dependencies from the first parameter, which must be a destructuring pattern.
+    // eslint-disable-next-line no-empty-pattern
+    async ({}: object, use: (handle: AgentSessionHandle<Tools>) => Promise<void>) => {
+      const handle = createAgentSessionHandle<Tools>(agentFile, { ...options, currentSignal });
+      try {
+        await handle.start();
+        await use(handle);
+      } finally {
+        await handle.close();
+      }
+    },
+    { scope: 'file' },
+  ] as const;
+}
