@@ -40,9 +40,9 @@ export class FrameDecoder {
     this.#maxFrameBytes = maxFrameBytes;
   }
 
-  /** Bytes received but not yet returned as a frame. */
+  /** Bytes of an incomplete frame received so far, header included (0 between frames). */
   get pendingBytes(): number {
-    return this.#buffered;
+    return this.#buffered + (this.#expected >= 0 ? HEADER_BYTES : 0);
   }
 
   /**
