@@ -12,6 +12,11 @@ const alias = [
 export default defineConfig({
   resolve: { alias },
   test: {
+    // In CI a JSON report is kept too, for the one-line summary .ci/run prints.
+    ...(process.env['CI'] && {
+      reporters: ['default', 'json'],
+      outputFile: { json: '.vitest/results.json' },
+    }),
     projects: [
       {
         resolve: { alias },
