@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { scriptedLlm, UNMATCHED_PREFIX, type LlmRule, type OpenAiChatMessage, type ScriptedLlmServer } from 'agent-session-test/llm';
 
 // Loose JSON access for asserting on wire payloads.
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 const weatherTool = { type: 'function', function: { name: 'lookup_weather', parameters: { type: 'object', properties: {} } } };
 
@@ -259,6 +259,8 @@ describe('scripted LLM server', () => {
       { name: 'greet', when: { user: 'hello' }, reply: { text: 'Hi' }, times: 1 },
       { when: { toolOutput: /sunny/ }, reply: { text: 'Sunny' } },
       { when: function isGoodbye(request) { return request.lastUserText === 'bye'; }, reply: { text: 'Bye' } },
+      { when: () => false, reply: { text: 'never' } },
+      { when: { user: (text) => text === 'x' }, reply: { text: 'never' } },
     ]);
     await chat(server, { model: 'm', messages: [user('hello')] });
     const messages = [...afterToolCall('cloudy').slice(0, 3), { role: 'tool', tool_call_id: 'call_9', content: 'cloudy' }];
@@ -272,11 +274,14 @@ describe('scripted LLM server', () => {
     expect(message).toContain('model "gpt-4o-mini", streaming');
     expect(message).toContain('Latest message: tool output of lookup_weather (call_9): "cloudy"');
     expect(message).toContain('[1] user: "weather in Paris?"');
-    expect(message).toContain('[2] assistant: tool call lookup_weather({\\"city\\":\\"Paris\\"}) (call_9)');
+    expect(message).toContain('[2] assistant: tool call lookup_weather({"city":"Paris"}) (call_9)');
     expect(message).toContain('Tools offered: lookup_weather');
     expect(message).toContain('#0 "greet": when { user: "hello" } (used 1 of 1: used up)');
     expect(message).toContain('#1: when { toolOutput: /sunny/ }');
     expect(message).toContain('#2: when <function isGoodbye>');
+    // Inline arrows only carry their property's name, which would mislead.
+    expect(message).toContain('#3: when <function>');
+    expect(message).toContain('#4: when { user: <function> }');
 
     expect(llm.unmatched).toHaveLength(1);
     expect(llm.unmatched[0]).toMatchObject({ model: 'gpt-4o-mini', stream: true, response: { status: 400, error: message } });

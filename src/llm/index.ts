@@ -1,0 +1,27 @@
+/**
+ * `agent-session-test/llm`: a local, scripted, OpenAI-compatible chat model, so agents under
+ * test run without API keys or network access and answer exactly as each test dictates.
+ */
+
+export { scriptedLlm, ScriptedLlm } from './scripted-llm.js';
+export type { ScriptedLlmEnv, ScriptedLlmListenOptions, ScriptedLlmOptions, ScriptedLlmServer } from './scripted-llm.js';
+export { UNMATCHED_PREFIX } from './explain.js';
+export type {
+  LlmCondition,
+  LlmFinishReason,
+  LlmRecordedRequest,
+  LlmReply,
+  LlmReplyContext,
+  LlmReplySource,
+  LlmRequestView,
+  LlmResponseSummary,
+  LlmRule,
+  LlmSentToolCall,
+  LlmToolCallReply,
+  LlmWhen,
+  LlmWhenField,
+  OpenAiChatMessage,
+  OpenAiContentPart,
+  OpenAiToolCall,
+  TextMatcher,
+} from './types.js';

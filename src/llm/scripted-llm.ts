@@ -1,0 +1,347 @@
+/**
+ * The scripted model: holds the rules, picks the one that answers each request, resolves its
+ * reply and keeps the records tests assert on. The HTTP side lives in `server.ts`.
+ */
+
+import { explainUnmatched, type RuleUsage } from './explain.js';
+import { estimateTokens, type ResolvedReply } from './openai-format.js';
+import { buildRequestView, InvalidChatRequestError, messageText } from './request-view.js';
+import { matchCondition, type ConditionMatch } from './rules.js';
+import { startServer, type ChatBackend, type ChatOutcome, type ListeningServer } from './server.js';
+import type {
+  LlmFinishReason,
+  LlmRecordedRequest,
+  LlmReply,
+  LlmRequestView,
+  LlmRule,
+  LlmSentToolCall,
+  OpenAiChatMessage,
+} from './types.js';
+
+/** Options of {@link scriptedLlm}. */
+export interface ScriptedLlmOptions {
+  /** The model listed by `GET /v1/models` besides those requested, and echoed when a request names none. */
+  defaultModel?: string;
+}
+
+/** Where to listen. */
+export interface ScriptedLlmListenOptions {
+  /** Defaults to `127.0.0.1`. */
+  host?: string;
+  /** Defaults to 0: a free port chosen by the system. */
+  port?: number;
+}
+
+/**
+ * Environment variables that point OpenAI-compatible clients and LiveKit inference at the
+ * server, with placeholder credentials (nothing checks them). A type alias rather than an
+ * interface so it can be spread into `process.env`-like records.
+ */
+export type ScriptedLlmEnv = {
+  OPENAI_BASE_URL: string;
+  OPENAI_API_KEY: string;
+  LIVEKIT_INFERENCE_URL: string;
+  LIVEKIT_API_KEY: string;
+  LIVEKIT_API_SECRET: string;
+};
+
+/** A running scripted LLM server. */
+export interface ScriptedLlmServer {
+  /** The OpenAI base URL, `http://127.0.0.1:PORT/v1`. */
+  readonly url: string;
+  readonly port: number;
+  /** Variables to pass to the agent process. */
+  readonly env: ScriptedLlmEnv;
+  /** Stops the server, dropping open connections at once. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MODEL = 'scripted';
+const PREFIX = 'agent-session-test:';
+
+/** Status codes mapped to the error `type` OpenAI uses for them. */
+function errorTypeFor(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'server_error';
+  return 'invalid_request_error';
+}
+
+const FINISH_REASONS: ReadonlySet<string> = new Set<LlmFinishReason>(['stop', 'length', 'tool_calls', 'content_filter']);
+
+function validateRule(rule: LlmRule, index: number): void {
+  const where = `${PREFIX} scripted LLM rule #${index}${rule?.name !== undefined ? ` ${JSON.stringify(rule.name)}` : ''}`;
+  if (typeof rule !== 'object' || rule === null) throw new TypeError(`${where} must be an object`);
+  if (typeof rule.reply !== 'function' && (typeof rule.reply !== 'object' || rule.reply === null)) {
+    throw new TypeError(`${where} needs a \`reply\` object or function`);
+  }
+  if (rule.when !== undefined && typeof rule.when !== 'function' && (typeof rule.when !== 'object' || rule.when === null)) {
+    throw new TypeError(`${where}: \`when\` must be an object of matchers or a function`);
+  }
+  if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 0)) {
+    throw new TypeError(`${where}: \`times\` must be a non-negative integer`);
+  }
+}
+
+interface RuleEntry {
+  rule: LlmRule;
+  /** The rule's number: constructor rules first, then added rules, in the order given. */
+  index: number;
+  used: number;
+}
+
+/**
+ * A scripted, OpenAI-compatible chat model served over HTTP. Create it with {@link scriptedLlm}.
+ *
+ * Rules are tried in order and the first that matches (and is not used up) answers. Rules added
+ * with {@link ScriptedLlm.add} are tried before those given at creation and last until
+ * {@link ScriptedLlm.reset}, so a file can share one server with fallback rules while each test
+ * adds its own.
+ */
+export class ScriptedLlm {
+  readonly #initial: RuleEntry[];
+  #added: RuleEntry[] = [];
+  #nextIndex: number;
+  #requests: LlmRecordedRequest[] = [];
+  #unmatched: LlmRecordedRequest[] = [];
+  readonly #modelsSeen = new Set<string>();
+  readonly #servers = new Set<ScriptedLlmServer>();
+  readonly #defaultModel: string;
+  // Never reset: the agent keeps earlier tool calls in its history and pairs outputs with calls
+  // by id, so ids must stay unique for as long as an agent may talk to this model.
+  #callCount = 0;
+  #completionCount = 0;
+
+  constructor(rules: readonly LlmRule[] = [], options: ScriptedLlmOptions = {}) {
+    rules.forEach(validateRule);
+    this.#initial = rules.map((rule, index) => ({ rule, index, used: 0 }));
+    this.#nextIndex = rules.length;
+    this.#defaultModel = options.defaultModel ?? DEFAULT_MODEL;
+  }
+
+  /** Every chat request served so far, in arrival order (unmatched ones included). A copy. */
+  get requests(): readonly LlmRecordedRequest[] {
+    return [...this.#requests];
+  }
+
+  /** The chat requests no rule matched, which were answered with HTTP 400. A copy. */
+  get unmatched(): readonly LlmRecordedRequest[] {
+    return [...this.#unmatched];
+  }
+
+  /**
+   * Adds rules for the current test. They are tried before the rules given at creation, in the
+   * order added, and are removed by {@link ScriptedLlm.reset}.
+   */
+  add(...rules: LlmRule[]): this {
+    rules.forEach((rule, i) => validateRule(rule, this.#nextIndex + i));
+    for (const rule of rules) this.#added.push({ rule, index: this.#nextIndex++, used: 0 });
+    return this;
+  }
+
+  /**
+   * Forgets recorded requests, restores every rule's `times` budget and removes the rules added
+   * with {@link ScriptedLlm.add}, leaving the rules given at creation.
+   */
+  reset(): void {
+    this.#requests = [];
+    this.#unmatched = [];
+    this.#added = [];
+    this.#nextIndex = this.#initial.length;
+    for (const entry of this.#initial) entry.used = 0;
+  }
+
+  /** Starts an HTTP server answering from these rules. Each call starts a separate server. */
+  async listen(options: ScriptedLlmListenOptions = {}): Promise<ScriptedLlmServer> {
+    const listening: ListeningServer = await startServer(this.#backend, options.host ?? '127.0.0.1', options.port ?? 0);
+    const url = `${listening.origin}/v1`;
+    const server: ScriptedLlmServer = {
+      url,
+      port: listening.port,
+      env: {
+        OPENAI_BASE_URL: url,
+        OPENAI_API_KEY: 'dummy-openai-api-key',
+        LIVEKIT_INFERENCE_URL: url,
+        LIVEKIT_API_KEY: 'dummy-livekit-api-key',
+        // Long enough that JWT libraries signing the inference token do not warn about weak keys.
+        LIVEKIT_API_SECRET: 'dummy-livekit-api-secret-for-local-tests-only',
+      },
+      close: async () => {
+        this.#servers.delete(server);
+        await listening.close();
+      },
+    };
+    this.#servers.add(server);
+    return server;
+  }
+
+  /** Closes every server started by {@link ScriptedLlm.listen}. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#servers].map((server) => server.close()));
+  }
+
+  /** The rules in the order they are tried. */
+  #entries(): RuleEntry[] {
+    return [...this.#added, ...this.#initial];
+  }
+
+  readonly #backend: ChatBackend = {
+    chat: (path, body, receivedAt) => this.#answer(path, body, receivedAt),
+    models: () => [this.#defaultModel, ...[...this.#modelsSeen].filter((m) => m !== this.#defaultModel)],
+  };
+
+  async #answer(path: string, body: unknown, receivedAt: number): Promise<ChatOutcome> {
+    let view: LlmRequestView;
+    try {
+      view = buildRequestView(path, body);
+    } catch (error) {
+      if (!(error instanceof InvalidChatRequestError)) throw error;
+      return { kind: 'error', status: 400, message: `${PREFIX} ${error.message}`, type: 'invalid_request_error', code: null, delayMs: 0 };
+    }
+    if (view.model) this.#modelsSeen.add(view.model);
+
+    const record: LlmRecordedRequest = {
+      at: receivedAt,
+      path,
+      model: view.model,
+      messages: view.messages as OpenAiChatMessage[],
+      tools: [...view.tools],
+      stream: view.stream,
+      body: view.body as Record<string, unknown>,
+    };
+    this.#requests.push(record);
+
+    const outcome = await this.#decide(view, record);
+    record.response =
+      outcome.kind === 'error'
+        ? { status: outcome.status, error: outcome.message }
+        : {
+            status: 200,
+            ...(outcome.reply.text !== undefined ? { text: outcome.reply.text } : {}),
+            ...(outcome.reply.toolCalls.length > 0 ? { toolCalls: outcome.reply.toolCalls } : {}),
+            finishReason: outcome.reply.finishReason,
+          };
+    return outcome;
+  }
+
+  async #decide(view: LlmRequestView, record: LlmRecordedRequest): Promise<ChatOutcome> {
+    const entries = this.#entries();
+    let chosen: { entry: RuleEntry; match: ConditionMatch } | undefined;
+    for (const entry of entries) {
+      if (entry.rule.times !== undefined && entry.used >= entry.rule.times) continue;
+      let match: ConditionMatch | undefined;
+      try {
+        match = matchCondition(entry.rule.when, view);
+      } catch (error) {
+        return this.#ruleFailure(entry, error);
+      }
+      if (match) {
+        chosen = { entry, match };
+        break;
+      }
+    }
+
+    if (!chosen) {
+      this.#unmatched.push(record);
+      const usages: RuleUsage[] = entries.map(({ rule, index, used }) => ({ rule, index, used }));
+      // 400 because clients do not retry 4xx: the same request would only fail again.
+      return { kind: 'error', status: 400, message: explainUnmatched(view, usages), type: 'invalid_request_error', code: 'no_rule_matched', delayMs: 0 };
+    }
+
+    const { entry, match } = chosen;
+    entry.used++;
+    record.rule = entry.rule.name ?? entry.index;
+    record.ruleIndex = entry.index;
+
+    let reply: LlmReply;
+    try {
+      const source = entry.rule.reply;
+      reply = typeof source === 'function' ? await source({ request: view, match: match.match, matches: match.matches }) : source;
+      return this.#resolve(view, reply);
+    } catch (error) {
+      return this.#ruleFailure(entry, error);
+    }
+  }
+
+  /**
+   * A rule's own code threw or produced an invalid reply. Answered with 400 rather than 500:
+   * clients retry 5xx with backoff, which would only repeat the failure more slowly.
+   */
+  #ruleFailure(entry: RuleEntry, error: unknown): ChatOutcome {
+    const label = `#${entry.index}${entry.rule.name !== undefined ? ` ${JSON.stringify(entry.rule.name)}` : ''}`;
+    const reason = error instanceof Error ? error.message : String(error);
+    return { kind: 'error', status: 400, message: `${PREFIX} scripted LLM rule ${label} failed: ${reason}`, type: 'invalid_request_error', code: 'rule_failed', delayMs: 0 };
+  }
+
+  /** Checks a reply and fills in ids, finish reason and usage. Throws on an invalid reply. */
+  #resolve(view: LlmRequestView, reply: LlmReply): ChatOutcome {
+    if (typeof reply !== 'object' || reply === null) throw new Error('the reply must be an object');
+    const delayMs = nonNegative(reply.delayMs, 'delayMs') ?? 0;
+
+    if (reply.error !== undefined) {
+      const { status, message } = reply.error;
+      if (!Number.isInteger(status) || status < 400 || status > 599) throw new Error('`error.status` must be an HTTP error status (400-599)');
+      return { kind: 'error', status, message: String(message), type: reply.error.type ?? errorTypeFor(status), code: reply.error.code ?? null, delayMs };
+    }
+
+    if (reply.text !== undefined && typeof reply.text !== 'string') throw new Error('`text` must be a string');
+    if (reply.toolCalls !== undefined && !Array.isArray(reply.toolCalls)) throw new Error('`toolCalls` must be an array');
+    const toolCalls: LlmSentToolCall[] = (reply.toolCalls ?? []).map((call, i) => {
+      if (typeof call?.name !== 'string' || call.name === '') throw new Error(`toolCalls[${i}] needs a \`name\``);
+      const args = call.args === undefined ? '{}' : typeof call.args === 'string' ? call.args : JSON.stringify(call.args);
+      return { id: call.id ?? `call_${++this.#callCount}`, name: call.name, arguments: args };
+    });
+    if (reply.finishReason !== undefined && !FINISH_REASONS.has(reply.finishReason)) {
+      throw new Error(`\`finishReason\` must be one of ${[...FINISH_REASONS].join(', ')}`);
+    }
+    const chunkSize = nonNegative(reply.chunkSize, 'chunkSize');
+    if (chunkSize === 0 || (chunkSize !== undefined && !Number.isInteger(chunkSize))) throw new Error('`chunkSize` must be a positive integer');
+
+    const completionText = (reply.text ?? '') + toolCalls.map((c) => c.name + c.arguments).join('');
+    const resolved: ResolvedReply = {
+      text: reply.text,
+      toolCalls,
+      finishReason: reply.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'),
+      promptTokens: reply.usage?.promptTokens ?? estimateTokens(view.messages.map((m) => messageText(m)).join('\n')),
+      completionTokens: reply.usage?.completionTokens ?? estimateTokens(completionText),
+      chunkSize,
+    };
+    const options = view.body.stream_options;
+    return {
+      kind: 'completion',
+      stream: view.stream,
+      includeUsage: typeof options === 'object' && options !== null && (options as Record<string, unknown>).include_usage === true,
+      header: {
+        id: `chatcmpl-scripted-${++this.#completionCount}`,
+        created: Math.floor(Date.now() / 1000),
+        model: view.model || this.#defaultModel,
+      },
+      reply: resolved,
+      delayMs,
+      chunkDelayMs: nonNegative(reply.chunkDelayMs, 'chunkDelayMs') ?? 0,
+    };
+  }
+}
+
+function nonNegative(value: number | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`\`${field}\` must be a non-negative number`);
+  return value;
+}
+
+/**
+ * Creates a scripted LLM from rules. Call `listen()` to serve it and hand `server.env` to the
+ * agent process.
+ *
+ * @example
+ * const llm = scriptedLlm([
+ *   { when: { user: /weather in (\w+)/i }, reply: ({ match }) => ({ toolCalls: [{ name: 'lookup_weather', args: { city: match![1] } }] }) },
+ *   { when: { tool: 'lookup_weather' }, reply: { text: 'It is sunny.' } },
+ * ]);
+ * const server = await llm.listen();
+ */
+export function scriptedLlm(rules: readonly LlmRule[] = [], options: ScriptedLlmOptions = {}): ScriptedLlm {
+  return new ScriptedLlm(rules, options);
+}
