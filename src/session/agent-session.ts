@@ -252,9 +252,9 @@ export class AgentSession {
       throw await this.#requestError('runInput', error, timeout, partial);
     }
     this.#current = undefined;
-    for (const miss of this.#options.llm?.unmatched?.slice(llmMissesBefore) ?? []) {
-      builder.addError({ source: 'llm', message: miss.error ?? miss.message ?? 'the scripted LLM had no rule for a request' });
-    }
+    // The agents retry a failed LLM call, so one missing rule can show up several times.
+    const misses = new Set((this.#options.llm?.unmatched?.slice(llmMissesBefore) ?? []).map((miss) => miss.response?.error ?? 'the scripted LLM had no rule for a request'));
+    for (const message of misses) builder.addError({ source: 'llm', message });
     const record = builder.finish(chatItems(response.runInput?.items ?? []), response.error ?? undefined);
     this.#turns.push(record);
     return record;

@@ -5,7 +5,7 @@ import type { LaunchOptions } from '../process/runtime.js';
 export interface LlmServerLike {
   listen(): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
   /** Requests that matched no rule; new entries during a turn become turn errors. */
-  readonly unmatched?: readonly { error?: string; message?: string }[];
+  readonly unmatched?: readonly { response?: { error?: string } }[];
 }
 
 export interface AgentSessionOptions extends Omit<LaunchOptions, 'env'> {
