@@ -14,6 +14,17 @@ export function parseArguments(raw: string): Record<string, unknown> {
   }
 }
 
+/** A JSON string literal decoded (Node encodes string tool results); anything else as is. */
+export function normaliseOutput(raw: string): string {
+  if (raw.length < 2 || raw[0] !== '"' || raw.at(-1) !== '"') return raw;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === 'string' ? value : raw;
+  } catch {
+    return raw;
+  }
+}
+
 export interface DerivedViews {
   reply: string;
   messages: MessageItem[];
@@ -39,13 +50,10 @@ export function deriveViews(items: readonly TurnItem[]): DerivedViews {
       }
       case 'function_call_output': {
         const call = byCallId.get(item.callId);
-        if (call) {
-          call.output = item.output;
-          call.isError = item.isError;
-        } else {
-          // An output whose call came in an earlier turn (or was not reported): keep it visible.
-          toolCalls.push({ name: item.name, args: {}, rawArgs: '', callId: item.callId, output: item.output, isError: item.isError });
-        }
+        const output = { output: normaliseOutput(item.output), rawOutput: item.output, isError: item.isError };
+        if (call) Object.assign(call, output);
+        // An output whose call came in an earlier turn (or was not reported): keep it visible.
+        else toolCalls.push({ name: item.name, args: {}, rawArgs: '', callId: item.callId, ...output });
         break;
       }
       case 'agent_handoff': {

@@ -90,8 +90,14 @@ export interface ToolCall<Name extends string = string, Args = Record<string, un
   /** The arguments as the model produced them. */
   rawArgs: string;
   callId: string;
-  /** The tool's output, or undefined when the agent produced none in this turn. */
+  /**
+   * The tool's output, or undefined when the agent produced none in this turn. A string result
+   * reads the same from every SDK (Node sends it JSON-encoded, Python as is); `rawOutput` keeps
+   * what was sent.
+   */
   output?: string;
+  /** The output exactly as the agent sent it. */
+  rawOutput?: string;
   /** True when the tool raised; false when it returned; undefined when there is no output. */
   isError?: boolean;
 }
