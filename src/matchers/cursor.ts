@@ -255,7 +255,7 @@ export class TurnCursor<Tools extends ToolMap = ToolMap> {
     let index = this.#position;
     while (index < items.length && items[index]?.type !== pattern.type) index++;
     if (index >= items.length) {
-      fail(this.#shared, call, `a ${pattern.type} at or after item ${this.#position}`, `no ${pattern.type} after the cursor`, this.#position, this.seek);
+      fail(this.#shared, call, `an item of type ${pattern.type} at or after item ${this.#position}`, `no ${pattern.type} after the cursor`, this.#position, this.seek);
     }
     this.#check(index, pattern, call, this.seek);
     this.#position = index + 1;

@@ -126,7 +126,7 @@ export function toMatchTrajectory(this: MatcherContext, received: unknown, expec
   const message = (): string =>
     failureMessage({
       hint: header,
-      expected: `items ${isNot ? 'not ' : ''}matching these ${plural(steps.length, 'step')} (${mode} mode)`,
+      expected: `items ${isNot ? 'not ' : ''}matching ${plural(steps.length, 'step')} (${mode} mode)`,
       received: result.details.join('; '),
       details: [
         p.bold('Steps:'),

@@ -275,7 +275,7 @@ export interface FailureParts {
 export function failureMessage(parts: FailureParts): string {
   const p = palette(parts.render?.color);
   const lines = [parts.hint, '', `Expected: ${parts.expected}`, `Received: ${parts.received}`];
-  for (const detail of parts.details ?? []) lines.push(`  ${detail}`);
+  for (const detail of parts.details ?? []) lines.push(detail === '' ? '' : `  ${detail}`);
   const render = { ...parts.render, indent: '  ' };
   lines.push('', p.bold('Transcript:'), parts.isList ? renderSession(parts.turns, render) : renderTurn(parts.turns[0] as AnyTurn, render));
   return lines.join('\n');
