@@ -4,6 +4,7 @@
  * everything needed to act on a failure is on the error object, not only in the message.
  */
 
+import { renderTurn } from './render/render-turn.js';
 import type { TurnRecord } from './turn/types.js';
 
 export type AgentErrorCode =
@@ -73,6 +74,7 @@ export class AgentSessionError extends Error {
       parts.push(`Exit: ${details.signal ? `signal ${details.signal}` : `code ${details.exitCode}`}`);
     }
     if (details.hint) parts.push(`What to do: ${details.hint}`);
+    if (details.turn) parts.push(`The turn so far:\n${renderTurn(details.turn, { color: false, indent: '  ' })}`);
     if (details.output && details.output.trim() !== '') {
       parts.push(`Agent output (last lines):\n${lastLines(details.output, OUTPUT_LINES_IN_MESSAGE)}`);
     }

@@ -1,8 +1,10 @@
 /**
- * agent-session-test for Vitest: `useAgentSession` and the programmatic session API.
- * Jest users import from `agent-session-test/jest`.
+ * agent-session-test: put real conversational agents under test.
+ *
+ * Importing the package root registers the turn matchers on Vitest's `expect`; Jest users import
+ * `agent-session-test/jest` instead, and `agent-session-test/matchers` has the raw matchers.
  */
-export { useAgentSession, agentSessionFixture, resolveAgentFile } from './vitest/use-agent-session.js';
+export { useAgentSession, agentSessionFixture, resolveAgentFile, matchers } from './vitest/index.js';
 export { startAgentSession, AgentSession } from './session/agent-session.js';
 export type { SayOptions, RequestCallOptions } from './session/agent-session.js';
 export { createAgentSessionHandle } from './session/handle.js';
@@ -11,4 +13,7 @@ export type { AgentSessionOptions, LlmServerLike } from './session/options.js';
 export { AgentSessionError, formatCommand } from './errors.js';
 export type { AgentErrorCode } from './errors.js';
 export { ProtocolError } from './protocol/errors.js';
+export { renderTurn, renderSession } from './render/index.js';
+export type { RenderOptions } from './render/index.js';
+export { expectTurn, TurnCursor, TurnAssertionError } from './matchers/index.js';
 export type * from './turn/types.js';
