@@ -27,6 +27,8 @@ export interface AgentErrorDetails {
   agentFile?: string;
   /** The argv that started the agent. */
   command?: readonly string[];
+  /** The agent's process id (also its process group id). */
+  pid?: number | undefined;
   /** The agent's exit code, when it exited. */
   exitCode?: number | null;
   /** The signal that ended the agent, when one did. */
@@ -57,6 +59,7 @@ export class AgentSessionError extends Error {
   readonly code: AgentErrorCode;
   readonly agentFile: string | undefined;
   readonly command: readonly string[] | undefined;
+  readonly pid: number | undefined;
   readonly exitCode: number | null | undefined;
   readonly signal: string | null | undefined;
   readonly output: string | undefined;
@@ -83,6 +86,7 @@ export class AgentSessionError extends Error {
     this.shortMessage = message;
     this.agentFile = details.agentFile;
     this.command = details.command;
+    this.pid = details.pid;
     this.exitCode = details.exitCode;
     this.signal = details.signal;
     this.output = details.output;

@@ -17,6 +17,11 @@ const RULES: Rule[] = [
       `The Python used (${launch.interpreterSource}) does not have livekit-agents installed. Install it there (pip install "livekit-agents>=1.6"), or point the harness at the right environment with { interpreter: [...] } or VIRTUAL_ENV.`,
   },
   {
+    pattern: /cannot import name ['"](\w+)['"] from ['"]([\w.]+)['"]/,
+    hint: (match, launch) =>
+      `The agent imports "${match[1]}" from "${match[2]}", which is not installed in ${launch.interpreterSource} (for a plugin: pip install livekit-plugins-...).`,
+  },
+  {
     pattern: /No module named ['"]?([\w.]+)['"]?/,
     hint: (match, launch) =>
       `The agent imports the Python package "${match[1]}", which is not installed in ${launch.interpreterSource}. Install it there (pip install ...).`,
@@ -51,12 +56,17 @@ const RULES: Rule[] = [
   },
 ];
 
+/** The last `SomeError: message` line of a Python traceback or a Node error print. */
+const RAISED = /^(?:Uncaught )?([A-Z]\w*(?:Error|Exception)): (.+)$/gm;
+
 /** Advice for an agent that failed before or while connecting, from its output. */
 export function diagnose(output: string, launch: Launch): string {
   for (const rule of RULES) {
     const match = output.match(rule.pattern);
     if (match) return rule.hint(match, launch);
   }
+  const raised = [...output.matchAll(RAISED)].at(-1);
+  if (raised) return `The agent raised ${raised[1]}: ${raised[2]}. Fix that in the agent (the traceback is in the output below).`;
   return launch.kind === 'python'
     ? 'Run the command above by hand to see the failure; the agent needs livekit-agents >= 1.6 and a module-level AgentServer.'
     : 'Run the command above by hand to see the failure; the agent needs @livekit/agents >= 1.4.7, a default export from defineAgent and cli.runApp.';

@@ -2,6 +2,10 @@
  * Keeps the last few KiB an agent printed. Agents log at DEBUG and never stop, so the pipes
  * must always be drained, yet only the tail matters for an error message.
  */
+// CSI sequences (colours, cursor moves) as terminals and logging libraries emit them.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
 export class OutputTail {
   readonly #limit: number;
   #chunks: string[] = [];
@@ -13,6 +17,8 @@ export class OutputTail {
   }
 
   push(text: string): void {
+    // Agents colour their logs even into a pipe; error messages should read as plain text.
+    if (text.includes('\u001b[')) text = text.replace(ANSI, '');
     this.#chunks.push(text);
     this.#size += text.length;
     // Trim in bulk rather than per chunk so a chatty agent costs one splice now and then.

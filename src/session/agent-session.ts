@@ -114,7 +114,7 @@ async function raceStartup(
   try {
     const first = await Promise.race([listener.connection, agent.exited, crashed, timedOut, aborted]);
     if (first !== null && typeof first === 'object' && 'remoteAddress' in first) return first;
-    const details = { agentFile: launch.file, command: launch.argv };
+    const details = { agentFile: launch.file, command: launch.argv, pid: agent.pid };
     if (first === 'timeout') {
       throw new AgentSessionError('AGENT_STARTUP_TIMEOUT', `The agent did not connect within the startup timeout (${startupTimeout} ms).`, {
         ...details,
@@ -372,6 +372,7 @@ export class AgentSession {
     return {
       agentFile: this.agentFile,
       command: this.launch.argv,
+      pid: this.#agent.pid,
       ...(status && { exitCode: status.exitCode, signal: status.signal }),
       output: this.#agent.output(),
     };

@@ -1,0 +1,34 @@
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { AgentSessionError } from '../../src/errors.js';
+
+export const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
+export const pythonAgent = `${examplesDir}python/weather_agent.py`;
+export const nodeAgent = `${examplesDir}node/weather_agent.ts`;
+export const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/agents/${name}`, import.meta.url));
+/** Fixture Python agents run in the examples' virtualenv, found the way users' are: VIRTUAL_ENV. */
+export const pythonEnv = { VIRTUAL_ENV: `${examplesDir}python/.venv` };
+
+/** True while a process with this pid exists. */
+export function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `fn`, expects an AgentSessionError, and returns it with how long it took. */
+export async function failure(fn: () => Promise<unknown>): Promise<{ error: AgentSessionError; ms: number }> {
+  const started = performance.now();
+  let caught: unknown;
+  try {
+    await fn();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, 'expected an AgentSessionError').toBeInstanceOf(AgentSessionError);
+  return { error: caught as AgentSessionError, ms: performance.now() - started };
+}
