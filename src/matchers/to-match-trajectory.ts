@@ -129,6 +129,7 @@ export function toMatchTrajectory(this: MatcherContext, received: unknown, expec
       expected: `items ${isNot ? 'not ' : ''}matching ${plural(steps.length, 'step')} (${mode} mode)`,
       received: result.details.join('; '),
       details: [
+        '',
         p.bold('Steps:'),
         ...steps.map((s, i) => p.green(`${String(i).padStart(2)}  ${describePattern(s)}`)),
         p.bold(`Items (${items.length}):`),

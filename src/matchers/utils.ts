@@ -15,7 +15,9 @@ import type { AsymmetricMatcherLike } from './types.js';
 export interface MatcherContext {
   isNot?: boolean;
   promise?: string;
-  equals(actual: unknown, expected: unknown): boolean;
+  equals(actual: unknown, expected: unknown, customTesters?: readonly unknown[]): boolean;
+  /** Equality testers added with `expect.addEqualityTesters`; `equals` applies them only when given. */
+  customTesters?: readonly unknown[];
 }
 
 /** What a matcher returns to the runner. */
@@ -128,10 +130,12 @@ export function defaultEquals(actual: unknown, expected: unknown): boolean {
   return keysA.length === keysE.length && keysE.every((k) => Object.hasOwn(a, k) && defaultEquals(a[k], e[k]));
 }
 
-/** The `equals` of a matcher context, or ours. */
+/** The `equals` of a matcher context with its custom equality testers, or ours. */
 export function equalsOf(context: Partial<MatcherContext> | undefined): Equals {
   const equals = context?.equals;
-  return typeof equals === 'function' ? (a, b) => equals.call(context, a, b) : defaultEquals;
+  if (typeof equals !== 'function') return defaultEquals;
+  const testers = context?.customTesters;
+  return testers === undefined ? (a, b) => equals.call(context, a, b) : (a, b) => equals.call(context, a, b, testers);
 }
 
 /**

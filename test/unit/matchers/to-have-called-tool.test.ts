@@ -125,3 +125,13 @@ describe('toHaveCalledTool', () => {
     expect(() => expect(turn).toHaveCalledTool('x', undefined, { times: -1 })).toThrow('`times` must be a non-negative integer');
   });
 });
+
+describe('custom equality testers', () => {
+  test('apply to the leaves of argument patterns', () => {
+    const turn = loadTurn('tool-calls');
+    const caseInsensitive = (a: unknown, b: unknown): boolean | undefined =>
+      typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : undefined;
+    expect.addEqualityTesters([caseInsensitive]);
+    expect(turn).toHaveCalledTool('LOOKUP_WEATHER', { city: 'paris' });
+  });
+});

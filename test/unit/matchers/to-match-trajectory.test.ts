@@ -28,6 +28,7 @@ describe('toMatchTrajectory', () => {
         '',
         'Expected: items matching 5 steps (strict mode)',
         'Received: step 1 (function_call {"name": "lookup_weather", "args": {"city": "Berlin"}}) does not match item 1 (function_call lookup_weather({"city": "London", "forecast": {"days": 3, "units": "metric"}}))',
+        '',
         '  Steps:',
         '   0  function_call {"name": "lookup_weather", "args": {"city": "Paris"}}',
         '   1  function_call {"name": "lookup_weather", "args": {"city": "Berlin"}}',
