@@ -26,6 +26,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'e2e',
+          globalSetup: ['test/global-setup.ts'],
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -37,6 +38,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'examples',
+          globalSetup: ['test/global-setup.ts'],
           include: ['examples/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/.venv/**'],
           testTimeout: 60_000,

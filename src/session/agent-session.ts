@@ -6,6 +6,7 @@ import { AgentSessionError, type AgentErrorCode } from '../errors.js';
 import { AgentProcess, type ExitStatus } from '../process/agent-process.js';
 import { CRASH_MARKERS, diagnose } from '../process/diagnose.js';
 import { trackAgent, untrackAgent } from '../process/registry.js';
+import { RUN_TAG_ENV } from '../process/run-tag.js';
 import { resolveLaunch, type Launch } from '../process/runtime.js';
 import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userState } from '../protocol/convert.js';
 import type { RequestKind, WireResponse } from '../protocol/wire.js';
@@ -51,6 +52,8 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
       ...process.env,
       // Unbuffered output, so the tail in an error message is what the agent printed last.
       PYTHONUNBUFFERED: '1',
+      // Lets the run's global teardown find this agent even if our process dies first.
+      [RUN_TAG_ENV]: process.env[RUN_TAG_ENV] ?? `pid-${process.pid}`,
       ...llm?.env,
       ...options.env,
     };

@@ -71,10 +71,13 @@ export function useAgentSession<Tools extends ToolMap = ToolMap>(
  * The same, as a file-scoped Vitest fixture:
  *
  * @example
- * const test = base.extend({ agent: agentSessionFixture('./agents/weather.py') });
+ * const test = base.extend<{ agent: AgentSessionHandle }>({ agent: agentSessionFixture('./agents/weather.py') });
  * test('greets', async ({ agent }) => { await agent.say('hi'); });
  */
-export function agentSessionFixture<Tools extends ToolMap = ToolMap>(file: string, options: AgentSessionOptions = {}) {
+export function agentSessionFixture<Tools extends ToolMap = ToolMap>(
+  file: string,
+  options: AgentSessionOptions = {},
+): [(context: object, use: (handle: AgentSessionHandle<Tools>) => Promise<void>) => Promise<void>, { scope: 'file' }] {
   const agentFile = resolveAgentFile(file);
   return [
     // Vitest reads fixture dependencies from the first parameter, which must be a destructuring pattern.
@@ -89,5 +92,5 @@ export function agentSessionFixture<Tools extends ToolMap = ToolMap>(file: strin
       }
     },
     { scope: 'file' },
-  ] as const;
+  ];
 }
