@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { killTaggedProcesses, RUN_TAG_ENV } from '../process/run-tag.js';
 
 export interface GlobalSetupOptions {
-  /** Throw from teardown when agents were left behind (for the harness's own tests). Default false: kill and warn. */
+  /** Fail the run when agents were left behind (for the harness's own tests). Default false: kill and warn. */
   failOnLeftovers?: boolean;
 }
 
@@ -21,7 +21,12 @@ export function createGlobalSetup(options: GlobalSetupOptions = {}) {
       if (leftovers.length === 0) return;
       const list = leftovers.map((p) => `  ${p.pid} ${p.command}`).join('\n');
       const message = `agent-session-test: ${leftovers.length} agent process(es) of this run were still running at teardown and were killed:\n${list}`;
-      if (options.failOnLeftovers) throw new Error(message);
+      if (options.failOnLeftovers) {
+        // Vitest reports an error thrown from teardown but still exits 0; make the run fail.
+        console.error(message);
+        process.exitCode = 1;
+        return;
+      }
       console.warn(message);
     };
   };
