@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config';
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
 const alias = [
   { find: /^agent-session-test$/, replacement: src('index.ts') },
-  { find: /^agent-session-test\/(.*)$/, replacement: src('$1/index.ts') },
+  // A subpath is a module (vitest/matchers) or a folder's index (llm).
+  { find: /^agent-session-test\/(.*)$/, replacement: src('$1') },
 ];
 
 export default defineConfig({

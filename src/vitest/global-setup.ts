@@ -1,7 +1,7 @@
 /**
  * Vitest global setup: gives the run an id that every agent inherits, and in teardown kills any
  * agent of this run still alive (a worker that crashed or was killed cannot clean up after
- * itself). Use it as `globalSetup: ['agent-session-test/global-setup']`.
+ * itself). Use it as `globalSetup: ['agent-session-test/vitest/global-setup']`.
  */
 import { randomUUID } from 'node:crypto';
 import { killTaggedProcesses, RUN_TAG_ENV } from '../process/run-tag.js';
