@@ -28,9 +28,7 @@ declare module '@jest/expect' {
 declare global {
   // The global `expect` of @types/jest reads `jest.Matchers`; the type parameters must repeat
   // its declaration exactly.
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace jest {
-    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface Matchers<R, T = {}> extends TurnMatchers<R, T> {}
   }
 }

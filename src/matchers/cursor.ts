@@ -22,9 +22,8 @@ import {
 /** Options of `expectTurn`. */
 export interface CursorOptions extends Pick<RenderOptions, 'color' | 'maxLength'> {
   /**
-   * The equality used for leaf values and asymmetric matchers. Default: structural equality where
-   * asymmetric matchers decide for themselves. Pass your runner's (`expect.getState().equals` is
-   * not public, so most tests need nothing here) to use custom equality testers.
+   * How leaf values compare (after partial matching has walked objects and arrays). Default:
+   * structural equality, where asymmetric matchers decide for themselves.
    */
   equals?: (actual: unknown, expected: unknown) => boolean;
 }

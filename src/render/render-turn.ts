@@ -43,7 +43,7 @@ export function truncate(text: string, max: number, p: Palette = palette(false))
 /** One line for a value that may span several: newlines shown as `\n`. */
 const oneLine = (text: string): string => text.replace(/\r?\n/g, '\\n');
 
-function line(c: Context, label: string, colorLabel: (s: string) => string, text: string): string[] {
+function line(label: string, colorLabel: (s: string) => string, text: string): string[] {
   const [first = '', ...rest] = text.split('\n');
   const pad = ' '.repeat(LABEL_WIDTH);
   const head = label === '' ? pad : colorLabel(label) + ' '.repeat(Math.max(1, LABEL_WIDTH - label.length));
@@ -72,7 +72,7 @@ function toolLine(c: Context, call: FunctionCallItem | undefined, output: Functi
     tail = ` → ${truncate(oneLine(output.output), max, p)}`;
   }
   const note = call === undefined ? p.dim(` (call ${output?.callId ?? ''} was made in an earlier turn)`) : '';
-  return line(c, 'tool', p.yellow, `${mark} ${p.bold(name)}${args}${tail}${note}`);
+  return line('tool', p.yellow, `${mark} ${p.bold(name)}${args}${tail}${note}`);
 }
 
 function itemLines(c: Context, items: readonly TurnItem[]): string[] {
@@ -88,9 +88,9 @@ function itemLines(c: Context, items: readonly TurnItem[]): string[] {
         const interrupted = item.interrupted ? p.dim(' (interrupted)') : '';
         if (item.role === 'assistant') {
           replied = true;
-          lines.push(...line(c, 'agent', (s) => p.bold(p.green(s)), item.text + interrupted));
+          lines.push(...line('agent', (s) => p.bold(p.green(s)), item.text + interrupted));
         } else {
-          lines.push(...line(c, item.role, (s) => p.bold(p.blue(s)), item.text + interrupted));
+          lines.push(...line(item.role, (s) => p.bold(p.blue(s)), item.text + interrupted));
         }
         break;
       }
@@ -104,7 +104,7 @@ function itemLines(c: Context, items: readonly TurnItem[]): string[] {
         if (!shown.has(item)) lines.push(...toolLine(c, undefined, item));
         break;
       case 'agent_handoff':
-        lines.push(...line(c, 'handoff', p.magenta, `${item.oldAgentId ?? '(start)'} → ${p.bold(item.newAgentId)}`));
+        lines.push(...line('handoff', p.magenta, `${item.oldAgentId ?? '(start)'} → ${p.bold(item.newAgentId)}`));
         break;
       case 'agent_config_update': {
         const parts = [
@@ -112,24 +112,24 @@ function itemLines(c: Context, items: readonly TurnItem[]): string[] {
           ...(item.toolsRemoved.length ? [`tools removed: ${item.toolsRemoved.join(', ')}`] : []),
           ...(item.instructions !== undefined ? [`instructions: ${truncate(oneLine(item.instructions), c.max, p)}`] : []),
         ];
-        lines.push(...line(c, 'config', p.dim, p.dim(parts.join('; ') || 'agent configuration updated')));
+        lines.push(...line('config', p.dim, p.dim(parts.join('; ') || 'agent configuration updated')));
         break;
       }
     }
   }
-  if (!replied) lines.push(...line(c, 'agent', (s) => p.bold(p.green(s)), p.dim('(no reply)')));
+  if (!replied) lines.push(...line('agent', (s) => p.bold(p.green(s)), p.dim('(no reply)')));
   return lines;
 }
 
 function turnLines(c: Context, turn: TurnRecord<ToolMap>): string[] {
   const { p } = c;
-  const lines = [...line(c, 'user', (s) => p.bold(p.cyan(s)), turn.input), ...itemLines(c, turn.items)];
+  const lines = [...line('user', (s) => p.bold(p.cyan(s)), turn.input), ...itemLines(c, turn.items)];
   for (const error of turn.errors) {
-    lines.push(...line(c, 'error', (s) => p.bold(p.red(s)), `${p.dim(`[${error.source}]`)} ${p.red(truncate(oneLine(error.message), c.max, p))}`));
+    lines.push(...line('error', (s) => p.bold(p.red(s)), `${p.dim(`[${error.source}]`)} ${p.red(truncate(oneLine(error.message), c.max, p))}`));
   }
   const timing = [formatDuration(turn.timing.durationMs)];
   if (turn.timing.llmTtftMs !== undefined) timing.push(`first token ${formatDuration(turn.timing.llmTtftMs)}`);
-  lines.push(...line(c, 'time', p.dim, p.dim(timing.join(' · '))));
+  lines.push(...line('time', p.dim, p.dim(timing.join(' · '))));
   return lines;
 }
 

@@ -14,7 +14,6 @@ expect.extend(matchers);
 
 declare module 'vitest' {
   // Vitest 4 merges `Matchers<T>` into both `expect(x).…` and `expect.…` (asymmetric use).
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
   interface Matchers<T = any> extends TurnMatchers<void, T> {}
 }
 

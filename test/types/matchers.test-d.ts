@@ -19,7 +19,6 @@ describe('the tool map of a received value', () => {
 
   test('is open for untyped turns, any, and other values', () => {
     expectTypeOf<ToolsOf<TurnRecord>>().toEqualTypeOf<ToolMap>();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expectTypeOf<ToolsOf<any>>().toEqualTypeOf<ToolMap>();
     expectTypeOf<ToolsOf<number>>().toEqualTypeOf<ToolMap>();
     expectTypeOf<ToolNameOf<TurnRecord>>().toEqualTypeOf<string>();
@@ -79,7 +78,6 @@ describe('Vitest augmentation', () => {
   test('untyped turns take any name and arguments', () => {
     expect(untyped).toHaveCalledTool('anything', { deeply: { nested: [1, expect.any(Number)] } });
     expect(untyped).toHaveToolOutput('anything', { decoded: true });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expect(untyped as any).toHaveCalledTool('anything', { at: 'all' });
     // @ts-expect-error: the name is still a string
     expect(untyped).toHaveCalledTool(42);
