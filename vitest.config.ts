@@ -21,7 +21,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'] } },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], typecheck: { enabled: true, include: ['test/types/*.test-d.ts'] } },
       },
       {
         resolve: { alias },
