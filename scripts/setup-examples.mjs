@@ -10,7 +10,7 @@
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -193,10 +193,20 @@ async function setupNode() {
   log('node: done');
 }
 
+// The harness's own Node fixture agents (test/fixtures/agents/node) import @livekit/agents the
+// way a user's agent does, from a node_modules beside them: link the examples' install there.
+function linkNodeFixtures() {
+  const link = path.join(root, 'test', 'fixtures', 'agents', 'node', 'node_modules');
+  if (!existsSync(path.dirname(link)) || existsSync(link)) return;
+  symlinkSync(path.relative(path.dirname(link), path.join(nodeDir, 'node_modules')), link, isWindows ? 'junction' : 'dir');
+  log('node: linked test/fixtures/agents/node/node_modules');
+}
+
 const started = Date.now();
 try {
   await setupPython();
   await setupNode();
+  linkNodeFixtures();
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (err) {
   if (!(err instanceof StepError)) throw err;

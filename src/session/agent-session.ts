@@ -168,6 +168,10 @@ export class AgentSession {
   #closing: Promise<void> | undefined;
   #disconnect: Error | undefined;
   #framework: { sdk: string; sdkVersion: string } | undefined;
+  /** Settles once a dropped connection has been followed up: the agent exited, or was killed. */
+  #afterDisconnect: Promise<void> | undefined;
+  /** True when the agent dropped the connection but was still running (so we ended it). */
+  #disconnectedAlive = false;
 
   /** @internal use startAgentSession */
   constructor(
@@ -189,8 +193,23 @@ export class AgentSession {
       onEvent: (wire, receivedAt) => this.#onEvent(sessionEvent(wire, receivedAt)),
       onClose: (error) => {
         this.#disconnect = error ?? new Error('the agent closed the connection');
+        if (this.#closing === undefined) this.#afterDisconnect = this.#reapAfterDisconnect();
       },
     });
+  }
+
+  /**
+   * A real agent does not exit when its session ends (e.g. after repeated LLM errors): give it a
+   * moment to exit on its own, which tells a crash from a disconnect, then end its process group.
+   */
+  async #reapAfterDisconnect(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#agent.exited, new Promise((resolve) => (timer = setTimeout(resolve, EXIT_REPORT_WAIT_MS)))]);
+    clearTimeout(timer);
+    if (this.#agent.status !== undefined) return;
+    this.#disconnectedAlive = true;
+    await this.#agent.terminate({ graceMs: 0 });
+    if (this.#agent.pid !== undefined) untrackAgent(this.#agent.pid);
   }
 
   /** Every turn so far, in order. */
@@ -376,7 +395,8 @@ export class AgentSession {
       agentFile: this.agentFile,
       command: this.launch.argv,
       pid: this.#agent.pid,
-      ...(status && { exitCode: status.exitCode, signal: status.signal }),
+      // An exit we caused after a disconnect says nothing about the agent.
+      ...(status && !this.#disconnectedAlive && { exitCode: status.exitCode, signal: status.signal }),
       output: this.#agent.output(),
     };
   }
@@ -395,22 +415,20 @@ export class AgentSession {
           ? 'A tool may be hanging, or the LLM may not be answering; raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow.'
           : 'The agent may be too old to know this request (agents send no reply to unknown requests), or it is blocked.';
     } else if (error instanceof ConnectionClosedError) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.#agent.exited, new Promise((resolve) => (timer = setTimeout(resolve, EXIT_REPORT_WAIT_MS)))]);
-      clearTimeout(timer);
+      await this.#afterDisconnect;
       const cause = error.cause instanceof Error ? error.cause : undefined;
       if (cause?.name === 'ProtocolError') {
         code = 'PROTOCOL_ERROR';
         message = `Protocol violation during ${what}: ${cause.message}.`;
-        hint = 'The peer on the session port is not speaking the agent session protocol correctly; the connection was dropped.';
-      } else if (this.#agent.status) {
+        hint = 'The peer on the session port is not speaking the agent session protocol correctly; the connection was dropped and the agent stopped.';
+      } else if (this.#agent.status && !this.#disconnectedAlive) {
         code = 'AGENT_EXITED';
         message = `The agent exited during ${what}.`;
         hint = 'It crashed; the output below shows why.';
       } else {
         code = 'AGENT_DISCONNECTED';
-        message = `The agent closed the connection during ${what} but kept running.`;
-        hint = 'The agent session ended itself, usually after repeated unrecoverable errors (e.g. the LLM failing); see the errors in the output below.';
+        message = `The agent closed the connection during ${what} but kept running; it was stopped.`;
+        hint = 'The agent session ended itself, usually after repeated unrecoverable errors (e.g. the LLM failing); see the errors in the earlier turns and in the output below.';
       }
     } else if (error instanceof Error && isAbortError(error)) {
       code = 'ABORTED';
