@@ -21,7 +21,13 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], typecheck: { enabled: true, include: ['test/types/*.test-d.ts'] } },
+        // Groups run one after another: the fast unit tests first, then the projects that start agents.
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          typecheck: { enabled: true, include: ['test/types/*.test-d.ts'] },
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         resolve: { alias },
@@ -33,6 +39,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Each e2e file starts real agent processes; two cores cannot run many at once.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -45,6 +52,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
