@@ -25,3 +25,8 @@ export type {
   OpenAiToolCall,
   TextMatcher,
 } from './types.js';
+
+// Record and replay: a cassette of real model calls, replayed offline.
+export { cassetteLlm, CassetteLlm, CASSETTE_MODE_ENV, resolveCassetteMode } from './cassette-llm.js';
+export type { CassetteLlmOptions, CassetteLlmServer, CassetteMode, CassetteRecordedRequest, CassetteUpstream, ListenableUpstream } from './cassette-llm.js';
+export type { CassetteEntry, CassetteEvent, CassetteRequest, CassetteResponse } from './cassette-format.js';

@@ -1,0 +1,407 @@
+/**
+ * The recording LLM: a local OpenAI-compatible server that forwards the agent's model calls to
+ * a real upstream and stores them in a cassette (record), or answers them from the cassette
+ * without any network (replay). It works at the network edge, so it serves an agent in any
+ * language running in another process.
+ */
+
+import path from 'node:path';
+
+import { closestEntry, formatDifferences } from './cassette-diff.js';
+import { normaliseBody, requestKey, VOLATILE_FIELDS, type CassetteEntry, type CassetteRequest } from './cassette-format.js';
+import { redactValue, secretsFromEnv } from './cassette-redact.js';
+import { startCassetteServer, type Exchange, type ExchangeResult, type Forwarded } from './cassette-server.js';
+import { readCassette, saveCassette } from './cassette-store.js';
+import { currentTest } from './current-test.js';
+
+/** How the cassette is used; see {@link CassetteLlmOptions.mode}. */
+export type CassetteMode = 'record' | 'replay' | 'auto' | 'off';
+
+/** The environment variable that selects the mode when the option does not. */
+export const CASSETTE_MODE_ENV = 'AGENT_SESSION_TEST_LLM_MODE';
+
+const MODES: readonly CassetteMode[] = ['record', 'replay', 'auto', 'off'];
+
+/** A real OpenAI-compatible endpoint to record from. */
+export interface CassetteUpstream {
+  /** The base URL, as for `OPENAI_BASE_URL` (e.g. `https://api.openai.com/v1`). */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer …`. Without it the agent's own authorization header is forwarded. */
+  apiKey?: string;
+  /** Extra request headers (never stored). */
+  headers?: Record<string, string>;
+}
+
+/** A local server to record from, e.g. a `scriptedLlm(...)` standing in for the real model. */
+export interface ListenableUpstream {
+  listen(): Promise<{ url?: string; env: Record<string, string>; close(): Promise<void> }>;
+}
+
+/** Options of {@link cassetteLlm}. */
+export interface CassetteLlmOptions {
+  /**
+   * The cassette file. A relative path is resolved against the test file's folder. Defaults to
+   * `__cassettes__/<test file name without extension>.jsonl` next to the test file.
+   */
+  cassette?: string;
+  /**
+   * - `replay`: answer from the cassette only, never touching the network; a request not in it
+   *   is answered with HTTP 400 and becomes a turn error showing how it differs from the closest
+   *   recorded one.
+   * - `record`: forward every request upstream and store the answers, replacing what the tests
+   *   that ran had recorded before.
+   * - `auto`: replay what is recorded, record what is missing.
+   * - `off`: forward everything, store nothing.
+   *
+   * Defaults to `$AGENT_SESSION_TEST_LLM_MODE`, else `replay` when `CI` is set, else `auto`. Leave
+   * it unset in suites so the environment decides.
+   */
+  mode?: CassetteMode;
+  /**
+   * Where requests made through `OPENAI_BASE_URL` are recorded from. Defaults to the test
+   * process's own `OPENAI_BASE_URL` (else the OpenAI API) with its `OPENAI_API_KEY`, read when the
+   * cassette is created (the agent itself is pointed at this server). A listenable server such as
+   * `scriptedLlm(...)` is started only when something must be recorded, and then serves the
+   * LiveKit inference route too unless `inferenceUpstream` is given.
+   */
+  upstream?: CassetteUpstream | ListenableUpstream;
+  /**
+   * Where requests made through `LIVEKIT_INFERENCE_URL` (LiveKit inference) are recorded from.
+   * Defaults to the test process's `LIVEKIT_INFERENCE_URL`, else the LiveKit Cloud gateway; the
+   * agent's own token (signed with `LIVEKIT_API_KEY`/`LIVEKIT_API_SECRET`) is forwarded.
+   */
+  inferenceUpstream?: CassetteUpstream;
+  /**
+   * Strings and patterns replaced by `[REDACTED]` in everything stored. Added to the default:
+   * the values of the environment's secret-looking variables (names containing KEY, SECRET,
+   * TOKEN, PASSWORD, CREDENTIAL, PRIVATE or AUTH) and the upstream API key. Headers are never
+   * stored.
+   */
+  redact?: readonly (string | RegExp)[];
+  /** Body fields left out of the stored request and its key. Default: {@link VOLATILE_FIELDS}. */
+  ignoreFields?: readonly string[];
+  /** Record when each streamed event arrived, and replay at the same pace. Default `false`. */
+  timing?: boolean;
+}
+
+/** One request the server received, and how it was answered. */
+export interface CassetteRecordedRequest {
+  /** When it arrived, in ms since the epoch. */
+  at: number;
+  /** The running test's full name (`''` outside a test). */
+  test: string;
+  path: string;
+  /** The normalised, redacted body as matched and stored. */
+  body: unknown;
+  key: string;
+  /** The occurrence of the key within the test. */
+  n: number;
+  /** `replay`: from the cassette; `upstream`: forwarded (and recorded unless mode is `off`); `miss`: answered with an error. */
+  source: 'replay' | 'upstream' | 'miss';
+  response: { status: number; error?: string };
+}
+
+/** A running cassette server. */
+export interface CassetteLlmServer {
+  /** The OpenAI base URL, `http://127.0.0.1:PORT/v1`. */
+  readonly url: string;
+  readonly port: number;
+  /** Variables to pass to the agent process. */
+  readonly env: {
+    OPENAI_BASE_URL: string;
+    OPENAI_API_KEY: string;
+    LIVEKIT_INFERENCE_URL: string;
+    LIVEKIT_API_KEY: string;
+    LIVEKIT_API_SECRET: string;
+  };
+  /** Stops the server and saves what was recorded. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+const PREFIX = 'agent-session-test:';
+const OPENAI_DEFAULT_URL = 'https://api.openai.com/v1';
+// The public gateway the LiveKit SDKs use when LIVEKIT_INFERENCE_URL is unset.
+const LIVEKIT_INFERENCE_DEFAULT_URL = 'https://agent-gateway.livekit.cloud/v1';
+const DUMMY = {
+  OPENAI_API_KEY: 'dummy-openai-api-key',
+  LIVEKIT_API_KEY: 'dummy-livekit-api-key',
+  LIVEKIT_API_SECRET: 'dummy-livekit-api-secret-for-local-tests-only',
+};
+
+function isCi(env: NodeJS.ProcessEnv): boolean {
+  const value = env['CI'];
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+/** The mode from the option, else the environment variable, else the CI default. */
+export function resolveCassetteMode(option: CassetteMode | undefined, env: NodeJS.ProcessEnv = process.env): CassetteMode {
+  if (option !== undefined) {
+    if (!MODES.includes(option)) throw new TypeError(`${PREFIX} cassetteLlm \`mode\` must be one of ${MODES.join(', ')}; got ${JSON.stringify(option)}`);
+    return option;
+  }
+  const fromEnv = env[CASSETTE_MODE_ENV]?.trim().toLowerCase();
+  if (fromEnv) {
+    if (!MODES.includes(fromEnv as CassetteMode)) throw new TypeError(`${PREFIX} ${CASSETTE_MODE_ENV} must be one of ${MODES.join(', ')}; got ${JSON.stringify(env[CASSETTE_MODE_ENV])}`);
+    return fromEnv as CassetteMode;
+  }
+  return isCi(env) ? 'replay' : 'auto';
+}
+
+/** Resolves the cassette path against the test file, or defaults it from the test file's name. */
+function resolveCassetteFile(option: string | undefined, testPath: string | undefined): string {
+  if (option !== undefined) {
+    if (typeof option !== 'string' || option === '') throw new TypeError(`${PREFIX} cassetteLlm \`cassette\` must be a file path`);
+    return path.resolve(testPath ? path.dirname(testPath) : process.cwd(), option);
+  }
+  if (!testPath) {
+    throw new TypeError(`${PREFIX} cassetteLlm could not tell which test file it is in, so it cannot name the cassette; pass \`cassette: './__cassettes__/name.jsonl'\``);
+  }
+  const base = path.basename(testPath).replace(/\.[cm]?[jt]sx?$/, '');
+  return path.join(path.dirname(testPath), '__cassettes__', `${base}.jsonl`);
+}
+
+function isListenable(upstream: CassetteLlmOptions['upstream']): upstream is ListenableUpstream {
+  return typeof (upstream as ListenableUpstream | undefined)?.listen === 'function';
+}
+
+/**
+ * A recording and replaying LLM server for agents under test. Create it with {@link cassetteLlm}
+ * and pass it as the `llm` option of a session.
+ */
+export class CassetteLlm {
+  /** The absolute path of the cassette file. */
+  readonly file: string;
+  /** The mode in effect. */
+  readonly mode: CassetteMode;
+  readonly #options: CassetteLlmOptions;
+  readonly #upstream: CassetteUpstream | ListenableUpstream;
+  readonly #inferenceUpstream: CassetteUpstream | undefined;
+  readonly #redact: (string | RegExp)[];
+  readonly #ignore: readonly string[];
+  readonly #env: NodeJS.ProcessEnv;
+  #recorded: CassetteEntry[] | undefined;
+  #loading: Promise<CassetteEntry[]> | undefined;
+  readonly #occurrences = new Map<string, number>();
+  #pending: CassetteEntry[] = [];
+  #replaceTests = new Set<string>();
+  /** Tests whose old entries a save has already replaced: later saves of this run add to them. */
+  readonly #replacedTests = new Set<string>();
+  #requests: CassetteRecordedRequest[] = [];
+  readonly #servers = new Set<CassetteLlmServer>();
+
+  constructor(options: CassetteLlmOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw new TypeError(`${PREFIX} cassetteLlm takes an options object`);
+    this.#options = options;
+    this.#env = { ...process.env };
+    this.mode = resolveCassetteMode(options.mode, this.#env);
+    this.file = resolveCassetteFile(options.cassette, currentTest().testPath);
+    this.#upstream = options.upstream ?? {
+      baseUrl: this.#env['OPENAI_BASE_URL'] || OPENAI_DEFAULT_URL,
+      ...(this.#env['OPENAI_API_KEY'] && { apiKey: this.#env['OPENAI_API_KEY'] }),
+    };
+    if (!isListenable(this.#upstream) && typeof this.#upstream.baseUrl !== 'string') {
+      throw new TypeError(`${PREFIX} cassetteLlm \`upstream\` needs a \`baseUrl\` (or a server with \`listen()\`)`);
+    }
+    this.#inferenceUpstream =
+      options.inferenceUpstream ?? (isListenable(this.#upstream) ? undefined : { baseUrl: this.#env['LIVEKIT_INFERENCE_URL'] || LIVEKIT_INFERENCE_DEFAULT_URL });
+    const upstreamKeys = [this.#upstream, this.#inferenceUpstream].map((u) => (u && !isListenable(u) ? u.apiKey : undefined)).filter((k): k is string => !!k);
+    this.#redact = [...new Set([...upstreamKeys, ...secretsFromEnv(this.#env)])].sort((a, b) => b.length - a.length);
+    this.#redact.push(...(options.redact ?? []));
+    this.#ignore = options.ignoreFields ?? VOLATILE_FIELDS;
+  }
+
+  /** Every chat request served so far, in arrival order. A copy. */
+  get requests(): readonly CassetteRecordedRequest[] {
+    return [...this.#requests];
+  }
+
+  /**
+   * The requests that got no answer: replay misses, and upstream failures while recording. Each
+   * one that happens during a turn becomes an error of that turn. A copy.
+   */
+  get unmatched(): readonly CassetteRecordedRequest[] {
+    return this.#requests.filter((r) => r.source === 'miss');
+  }
+
+  /** Starts a server for the agent. Each call starts a separate one; closing it saves the cassette. */
+  async listen(): Promise<CassetteLlmServer> {
+    // Read now, so an unreadable cassette fails the session start rather than every request.
+    if (this.mode === 'replay' || this.mode === 'auto') await this.#load();
+    let upstreamServer: Promise<{ url?: string; env: Record<string, string>; close(): Promise<void> }> | undefined;
+    const listening = await startCassetteServer({
+      exchange: (exchange) => this.#exchange(exchange, () => (upstreamServer ??= (this.#upstream as ListenableUpstream).listen())),
+      models: () => this.#models(),
+      timing: this.#options.timing === true,
+    });
+    const url = `${listening.origin}/v1`;
+    const real = this.mode !== 'replay';
+    let closing: Promise<void> | undefined;
+    const server: CassetteLlmServer = {
+      url,
+      port: listening.port,
+      env: {
+        OPENAI_BASE_URL: url,
+        // The real key is added upstream by this server; the agent never needs it.
+        OPENAI_API_KEY: DUMMY.OPENAI_API_KEY,
+        LIVEKIT_INFERENCE_URL: `${listening.origin}/inference/v1`,
+        // LiveKit inference authenticates with a token the agent signs itself, so recording from it needs the real pair.
+        LIVEKIT_API_KEY: (real && this.#env['LIVEKIT_API_KEY']) || DUMMY.LIVEKIT_API_KEY,
+        LIVEKIT_API_SECRET: (real && this.#env['LIVEKIT_API_SECRET']) || DUMMY.LIVEKIT_API_SECRET,
+      },
+      close: () =>
+        (closing ??= (async () => {
+          this.#servers.delete(server);
+          await listening.close();
+          if (upstreamServer) await (await upstreamServer.catch(() => undefined))?.close();
+          await this.save();
+        })()),
+    };
+    this.#servers.add(server);
+    return server;
+  }
+
+  /**
+   * Writes what was recorded since the last save into the cassette. Servers call it when they
+   * close; call it yourself when driving the server without a session.
+   */
+  async save(): Promise<void> {
+    const changes = { replaceTests: this.#replaceTests, added: this.#pending };
+    this.#pending = [];
+    this.#replaceTests = new Set();
+    try {
+      await saveCassette(this.file, changes);
+      for (const test of changes.replaceTests) this.#replacedTests.add(test);
+    } catch (error) {
+      // Keep the changes for a later attempt.
+      this.#pending.unshift(...changes.added);
+      for (const test of changes.replaceTests) this.#replaceTests.add(test);
+      throw error;
+    }
+  }
+
+  /** Closes every server started by {@link CassetteLlm.listen}, saving the cassette. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#servers].map((server) => server.close()));
+  }
+
+  #load(): Promise<CassetteEntry[]> {
+    this.#loading ??= readCassette(this.file).then((entries) => (this.#recorded = entries));
+    return this.#loading;
+  }
+
+  #models(): string[] {
+    const models = new Set<string>();
+    for (const entry of this.#recorded ?? []) {
+      const model = (entry.request.body as Record<string, unknown> | null)?.['model'];
+      if (typeof model === 'string') models.add(model);
+    }
+    return [...models];
+  }
+
+  async #exchange(exchange: Exchange, startUpstream: () => Promise<{ url?: string; env: Record<string, string> }>): Promise<ExchangeResult> {
+    const test = currentTest().currentTestName ?? '';
+    const request: CassetteRequest = { path: exchange.path, body: redactValue(normaliseBody(exchange.body, this.#ignore), this.#redact) };
+    const key = requestKey(request);
+    const slot = JSON.stringify([test, key]);
+    const n = this.#occurrences.get(slot) ?? 0;
+    this.#occurrences.set(slot, n + 1);
+    const record: CassetteRecordedRequest = { at: exchange.receivedAt, test, path: exchange.path, body: request.body, key, n, source: 'miss', response: { status: 0 } };
+    this.#requests.push(record);
+
+    if (this.mode === 'replay' || this.mode === 'auto') {
+      const recorded = (this.#recorded ?? []).find((e) => e.test === test && e.key === key && e.n === n);
+      if (recorded) {
+        record.source = 'replay';
+        record.response = { status: recorded.response.status };
+        return { kind: 'replay', response: recorded.response };
+      }
+      if (this.mode === 'replay') {
+        const message = this.#explainMiss(request, test, key, n);
+        record.response = { status: 400, error: message };
+        // 400 because clients do not retry 4xx: the same request would only miss again.
+        return { kind: 'error', status: 400, message, code: 'cassette_miss' };
+      }
+    }
+
+    const target = await this.#target(exchange.path, startUpstream).catch((error: unknown) => error as Error);
+    if (target instanceof Error) {
+      const message = `${PREFIX} could not start the upstream LLM to record from: ${target.message}`;
+      record.response = { status: 400, error: message };
+      return { kind: 'error', status: 400, message, code: 'upstream_failed' };
+    }
+    return {
+      kind: 'forward',
+      target,
+      done: (outcome: Forwarded) => {
+        if (outcome.kind !== 'ok') {
+          const message =
+            outcome.kind === 'unreachable'
+              ? `${PREFIX} could not reach the upstream LLM at ${target.url} to record (${outcome.reason}). Check the upstream URL and network, or replay from the cassette (mode 'replay')`
+              : `${PREFIX} the upstream LLM at ${target.url} answered ${outcome.status}${outcome.body ? `: ${outcome.body.slice(0, 500)}` : ''}`;
+          record.response = { status: outcome.status, error: message };
+          return;
+        }
+        record.source = 'upstream';
+        record.response = { status: outcome.response.status };
+        if (this.mode === 'off') return;
+        const entry: CassetteEntry = { test, key, n, request, response: redactValue(outcome.response, this.#redact) };
+        this.#pending.push(entry);
+        if (this.mode === 'record' && !this.#replacedTests.has(test)) this.#replaceTests.add(test);
+      },
+    };
+  }
+
+  /** The upstream URL and headers for a request path. */
+  async #target(requestPath: string, startUpstream: () => Promise<{ url?: string; env: Record<string, string> }>) {
+    const inference = requestPath.startsWith('/inference/');
+    const rest = requestPath.replace(/^\/inference/, '').replace(/^\/v1(?=\/)/, '');
+    let upstream: CassetteUpstream;
+    if (inference && this.#inferenceUpstream) upstream = this.#inferenceUpstream;
+    else if (isListenable(this.#upstream)) {
+      const started = await startUpstream();
+      const baseUrl = started.url ?? started.env['OPENAI_BASE_URL'];
+      if (!baseUrl) throw new Error('its listen() gave neither `url` nor `env.OPENAI_BASE_URL`');
+      upstream = { baseUrl, apiKey: started.env['OPENAI_API_KEY'] ?? DUMMY.OPENAI_API_KEY };
+    } else upstream = this.#upstream;
+    return { url: `${upstream.baseUrl.replace(/\/+$/, '')}${rest}`, apiKey: upstream.apiKey, headers: upstream.headers ?? {} };
+  }
+
+  #explainMiss(request: CassetteRequest, test: string, key: string, n: number): string {
+    const recorded = this.#recorded ?? [];
+    const lines = [
+      `${PREFIX} no recorded LLM response for this request (replay mode)`,
+      `  cassette: ${path.relative(process.cwd(), this.file) || this.file}`,
+      `  test:     ${JSON.stringify(test)}`,
+      `  request:  POST ${request.path} (key ${key}, occurrence ${n})`,
+      '',
+    ];
+    const sameKey = recorded.filter((e) => e.test === test && e.key === key);
+    if (sameKey.length > 0) {
+      lines.push(`This exact request was recorded ${sameKey.length} time(s) in this test; the agent has now made it ${n + 1} times.`);
+    } else if (recorded.length === 0) {
+      lines.push('The cassette is empty or does not exist yet.');
+    } else {
+      const closest = closestEntry(recorded, request, test);
+      if (closest) {
+        const where = closest.entry.test === test ? 'this test' : `test ${JSON.stringify(closest.entry.test)}`;
+        lines.push(`Closest recorded request (${where}, occurrence ${closest.entry.n}): ${closest.diffs.length} difference(s), - recorded, + now:`);
+        lines.push(...formatDifferences(closest.diffs));
+      }
+    }
+    lines.push('', `To update the cassette, run with ${CASSETTE_MODE_ENV}=record (or auto, to record only what is missing) and access to the real model.`);
+    return lines.join('\n');
+  }
+}
+
+/**
+ * Creates a recording/replaying LLM for the agent under test: pass it as `llm` to
+ * `useAgentSession`. Record once against the real model, commit the cassette, and CI replays it
+ * offline and deterministically.
+ *
+ * @example
+ * const llm = cassetteLlm(); // __cassettes__/<this file>.jsonl, mode from the environment
+ * const agent = useAgentSession('./agent.py', { llm });
+ */
+export function cassetteLlm(options: CassetteLlmOptions = {}): CassetteLlm {
+  return new CassetteLlm(options);
+}
