@@ -13,9 +13,24 @@ export interface TaggedProcess {
   command: string;
 }
 
-/** Processes whose environment carries `runId`. Empty where /proc is not available. */
+/** The process group of `pid` from /proc (field 5 of stat, after the parenthesised name). */
+function processGroup(pid: number | 'self'): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Processes whose environment carries `runId`. Empty where /proc is not available. The runner's
+ * own process group is skipped: its workers inherit the tag too, but agents are always spawned
+ * in a group of their own.
+ */
 export function findTaggedProcesses(runId: string): TaggedProcess[] {
   const needle = `${RUN_TAG_ENV}=${runId}\0`;
+  const ownGroup = processGroup('self');
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -27,6 +42,7 @@ export function findTaggedProcesses(runId: string): TaggedProcess[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (!`${readFileSync(`/proc/${entry}/environ`, 'latin1')}\0`.includes(needle)) continue;
+      if (Number(entry) === process.pid || processGroup(Number(entry)) === ownGroup) continue;
       const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
       // Zombies have no command line and are already dead.
       if (command !== '') found.push({ pid: Number(entry), command });

@@ -240,9 +240,14 @@ export class AgentSession {
         await this.#connection.request('ping', {}, { timeoutMs: Math.max(1, Math.min(DEFAULTS.pingInterval * 4, remaining)), signal });
         break;
       } catch (error) {
-        if (!(error instanceof RequestTimeoutError) || Date.now() >= deadline) {
-          throw await this.#requestError('ping', error, this.#options.startupTimeout ?? DEFAULTS.startupTimeout);
+        const startupTimeout = this.#options.startupTimeout ?? DEFAULTS.startupTimeout;
+        if (error instanceof RequestTimeoutError && Date.now() >= deadline) {
+          throw new AgentSessionError('AGENT_STARTUP_TIMEOUT', `The agent connected but did not answer a ping within the startup timeout (${startupTimeout} ms).`, {
+            ...this.#details(),
+            hint: 'Its event loop may be blocked, or the program on the other end is not a LiveKit agent; raise { startupTimeout } if it is just slow.',
+          });
         }
+        if (!(error instanceof RequestTimeoutError)) throw await this.#requestError('ping', error, startupTimeout);
       }
     }
     await this.#call('updateIo', TEXT_MODE, { timeout: Math.max(1, deadline - Date.now()), ...(signal && { signal }) });
