@@ -8,6 +8,8 @@ import { afterAll, beforeAll, expect, TestRunner } from 'vitest';
 import { createAgentSessionHandle, type AgentSessionHandle } from '../session/handle.js';
 import { DEFAULTS, type AgentSessionOptions } from '../session/options.js';
 import type { ToolMap } from '../turn/types.js';
+import { recordTurnsOnTests } from './test-transcripts.js';
+import { withProjectDefaults } from './provided.js';
 
 /** Slack on top of the session's own timeouts, so our error (with the agent's output) wins over the hook timeout. */
 const HOOK_SLACK_MS = 5_000;
@@ -55,16 +57,19 @@ const currentSignal = (): AbortSignal | undefined => {
  */
 export function useAgentSession<Tools extends ToolMap = ToolMap>(
   file: string,
-  options: AgentSessionOptions = {},
+  fileOptions: AgentSessionOptions = {},
 ): AgentSessionHandle<Tools> {
-  const handle = createAgentSessionHandle<Tools>(resolveAgentFile(file), { ...options, currentSignal });
+  // The plugin's project-wide defaults, under this file's own options.
+  const options = withProjectDefaults(fileOptions);
+  const agentFile = resolveAgentFile(file);
+  const handle = createAgentSessionHandle<Tools>(agentFile, { ...options, currentSignal });
   beforeAll(async () => {
     await handle.start();
   }, (options.startupTimeout ?? DEFAULTS.startupTimeout) + HOOK_SLACK_MS);
   afterAll(async () => {
     await handle.close();
   }, (options.shutdownGrace ?? DEFAULTS.shutdownGrace) + HOOK_SLACK_MS);
-  return handle;
+  return recordTurnsOnTests(handle, agentFile);
 }
 
 /**
@@ -76,9 +81,10 @@ export function useAgentSession<Tools extends ToolMap = ToolMap>(
  */
 export function agentSessionFixture<Tools extends ToolMap = ToolMap>(
   file: string,
-  options: AgentSessionOptions = {},
+  fileOptions: AgentSessionOptions = {},
 ): [(context: object, use: (handle: AgentSessionHandle<Tools>) => Promise<void>) => Promise<void>, { scope: 'file' }] {
   const agentFile = resolveAgentFile(file);
+  const options = withProjectDefaults(fileOptions);
   return [
     // Vitest reads fixture dependencies from the first parameter, which must be a destructuring pattern.
     // eslint-disable-next-line no-empty-pattern
@@ -86,7 +92,7 @@ export function agentSessionFixture<Tools extends ToolMap = ToolMap>(
       const handle = createAgentSessionHandle<Tools>(agentFile, { ...options, currentSignal });
       try {
         await handle.start();
-        await use(handle);
+        await use(recordTurnsOnTests(handle, agentFile));
       } finally {
         await handle.close();
       }

@@ -1,0 +1,46 @@
+/**
+ * What the plugin hands to test workers (through Vitest's `provide`/`inject`), and the
+ * defaults `useAgentSession` takes from it.
+ */
+import { inject } from 'vitest';
+import type { AgentSessionOptions } from '../session/options.js';
+
+/** Session options that can be set once for a whole project: plain data only, as they cross to the workers. */
+export type AgentSessionDefaults = Pick<
+  AgentSessionOptions,
+  'startupTimeout' | 'turnTimeout' | 'requestTimeout' | 'shutdownGrace' | 'outputLimit' | 'interpreter' | 'env'
+>;
+
+/** The plugin's settings as the workers and the global setup see them. */
+export interface ProvidedAgentSessionConfig {
+  defaults: AgentSessionDefaults;
+  failOnLeftovers: boolean;
+}
+
+/** The key under which the plugin provides its settings. */
+export const PROVIDE_KEY = 'agentSession';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** Set by the `agentSession()` plugin of agent-session-test. */
+    agentSession?: ProvidedAgentSessionConfig;
+  }
+}
+
+/** The plugin's settings in this worker, or undefined without the plugin. */
+export function providedConfig(): ProvidedAgentSessionConfig | undefined {
+  try {
+    return inject(PROVIDE_KEY);
+  } catch {
+    // Outside a Vitest worker (a plain script importing the package).
+    return undefined;
+  }
+}
+
+/** Options given to `useAgentSession` over the project's defaults; `env` is merged key by key. */
+export function withProjectDefaults(options: AgentSessionOptions): AgentSessionOptions {
+  const defaults = providedConfig()?.defaults;
+  if (!defaults) return options;
+  const env = defaults.env || options.env ? { ...defaults.env, ...options.env } : undefined;
+  return { ...defaults, ...options, ...(env && { env }) };
+}

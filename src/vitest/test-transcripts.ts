@@ -1,0 +1,105 @@
+/**
+ * Ties each turn to the test that took it: the turn records go into the test's metadata
+ * (`task.meta.agentTurns`, which reporters, the JSON report and `--merge-reports` carry), and
+ * when the test fails, an annotation holds the rendered transcript of its turns, so the
+ * default, html and junit reporters show the conversation next to the error.
+ */
+import path from 'node:path';
+import { TestRunner, type RunnerTestCase } from 'vitest';
+import type { AgentSessionHandle } from '../session/handle.js';
+import { renderSession } from '../render/index.js';
+import type { ToolMap, TurnRecord } from '../turn/types.js';
+
+/** One turn a test took, with the agent that answered it. */
+export interface AgentTurnEntry {
+  /** The agent file, relative to the working directory of the run. */
+  agent: string;
+  turn: TurnRecord;
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** The turns this test took, in order (set by agent-session-test). */
+    agentTurns?: AgentTurnEntry[];
+  }
+}
+
+/** The annotation type of a failed test's transcript. */
+export const TRANSCRIPT_ANNOTATION = 'agent transcript';
+
+const armed = new WeakSet<RunnerTestCase>();
+
+function currentTest(): RunnerTestCase | undefined {
+  try {
+    return TestRunner.getCurrentTest();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The transcript of a test's turns, one block per agent when it talked to several. */
+export function renderTestTranscript(entries: readonly AgentTurnEntry[]): string {
+  const agents = [...new Set(entries.map((e) => e.agent))];
+  return agents
+    .map((agent) => {
+      const turns = entries.filter((e) => e.agent === agent).map((e) => e.turn);
+      const body = renderSession(turns, { color: false });
+      return agents.length > 1 ? `${agent}\n${body}` : body;
+    })
+    .join('\n\n');
+}
+
+/**
+ * Annotates a test that has already failed. Vitest refuses `annotate` once a test's state is
+ * no longer "run", which it is by the time `onTestFailed` handlers run; the state is lifted
+ * back for the synchronous check only, and the annotation then travels the normal way.
+ */
+function annotateFailed(test: RunnerTestCase, message: string): Promise<unknown> | undefined {
+  const result = test.result;
+  if (!result) return undefined;
+  const state = result.state;
+  result.state = 'run';
+  try {
+    return test.context.annotate(message, TRANSCRIPT_ANNOTATION);
+  } finally {
+    result.state = state;
+  }
+}
+
+function armFailureTranscript(test: RunnerTestCase): void {
+  if (armed.has(test)) return;
+  armed.add(test);
+  test.context.onTestFailed(async () => {
+    const entries = test.meta.agentTurns;
+    if (!entries?.length) return;
+    await annotateFailed(test, renderTestTranscript(entries));
+  });
+}
+
+/**
+ * Wraps a handle so that every `say()` made inside a test is recorded on that test. Outside a
+ * test (in a beforeAll, a script) turns are not attributed to any test.
+ */
+export function recordTurnsOnTests<Tools extends ToolMap>(handle: AgentSessionHandle<Tools>, agentFile: string): AgentSessionHandle<Tools> {
+  const agent = path.relative(process.cwd(), agentFile) || agentFile;
+  return {
+    async say(text, options) {
+      const test = currentTest();
+      // Armed before the turn, so a test failing in or after this turn shows the earlier ones.
+      if (test) armFailureTranscript(test);
+      const turn = await handle.say(text, options);
+      if (test) (test.meta.agentTurns ??= []).push({ agent, turn: turn as unknown as TurnRecord });
+      return turn;
+    },
+    history: (options) => handle.history(options),
+    info: (options) => handle.info(options),
+    state: (options) => handle.state(options),
+    usage: (options) => handle.usage(options),
+    get turns() {
+      return handle.turns;
+    },
+    start: () => handle.start(),
+    close: () => handle.close(),
+    output: () => handle.output(),
+  };
+}
