@@ -1,0 +1,41 @@
+/**
+ * The weather conversations replayed from a cassette: the model calls were recorded once and
+ * committed next to each test file, so these tests run offline, free and the same every time.
+ * In CI (`CI` set) a call that is not in the cassette fails the turn; locally a missing call is
+ * recorded. Re-record with `AGENT_SESSION_TEST_LLM_MODE=record`.
+ */
+import { describe, expect, test } from 'vitest';
+import { useAgentSession } from 'agent-session-test';
+import { cassetteLlm } from 'agent-session-test/llm';
+import { weatherLlm } from './weather-llm.js';
+import type { WeatherTools } from './weather-suite.js';
+
+export function cassetteSuite(agentFile: string, sdk: 'python' | 'js') {
+  // The upstream stands in for the real model, so recording needs no key here. Without
+  // `upstream`, the test process's OPENAI_BASE_URL / OPENAI_API_KEY are recorded from.
+  const llm = cassetteLlm({ upstream: weatherLlm() });
+  const agent = useAgentSession<WeatherTools>(agentFile, { llm });
+
+  describe(`weather agent from a cassette (${sdk})`, () => {
+    test('answers a weather question with the recorded model', async () => {
+      const turn = await agent.say("what's the weather in Paris?");
+
+      expect(turn).toHaveCalledTool('lookup_weather', { city: 'Paris' });
+      expect(turn).toHaveReplied(/sunny, 21°C/);
+      expect(turn).toHaveNoErrors();
+      // Two model calls: the tool call, then the answer from the tool's output.
+      expect(llm.requests).toHaveLength(2);
+      if (llm.mode === 'replay') expect(llm.requests.map((r) => r.source)).toEqual(['replay', 'replay']);
+    });
+
+    test('continues the conversation across turns', async () => {
+      const turn = await agent.say('compare London and Tokyo');
+      expect(turn).toHaveCalledTool('lookup_weather', undefined, { times: 2 });
+      expect(turn).toHaveNoErrors();
+
+      const recall = await agent.say('what did I ask first?');
+      expect(recall).toHaveReplied("You first asked: what's the weather in Paris?");
+      expect(llm.unmatched).toEqual([]);
+    });
+  });
+}
