@@ -1,0 +1,69 @@
+// The Jest global teardown kills agents of its run that are still alive, and only those.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterEach, expect, test, vi } from 'vitest';
+import { createGlobalTeardown } from '../../src/jest/global-teardown.js';
+import globalSetup from '../../src/jest/global-setup.js';
+import { RUN_TAG_ENV } from '../../src/process/run-tag.js';
+
+const saved = process.env[RUN_TAG_ENV];
+afterEach(() => {
+  process.env[RUN_TAG_ENV] = saved;
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+});
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** A stand-in for a leftover agent: a process carrying the run id, in its own group. */
+function leftover(runId: string) {
+  const child = spawn('sleep', ['60'], { detached: true, stdio: 'ignore', env: { ...process.env, [RUN_TAG_ENV]: runId } });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return { pid: child.pid!, exited };
+}
+
+test('global setup gives the run an id, and keeps one that is already set', () => {
+  delete process.env[RUN_TAG_ENV];
+  globalSetup();
+  const id = process.env[RUN_TAG_ENV];
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  globalSetup();
+  expect(process.env[RUN_TAG_ENV]).toBe(id);
+});
+
+test('teardown kills a leftover of this run and warns; another run is left alone', async () => {
+  const runId = randomUUID();
+  process.env[RUN_TAG_ENV] = runId;
+  const mine = leftover(runId);
+  const other = leftover(randomUUID());
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  try {
+    createGlobalTeardown()();
+    await mine.exited;
+    expect(alive(mine.pid)).toBe(false);
+    expect(alive(other.pid)).toBe(true);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining(`${mine.pid} sleep 60`));
+    expect(process.exitCode).toBeUndefined();
+  } finally {
+    process.kill(other.pid, 'SIGKILL');
+    await other.exited;
+  }
+});
+
+test('with failOnLeftovers the run fails', async () => {
+  const runId = randomUUID();
+  process.env[RUN_TAG_ENV] = runId;
+  const mine = leftover(runId);
+  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+  createGlobalTeardown({ failOnLeftovers: true })();
+  await mine.exited;
+  expect(error).toHaveBeenCalledWith(expect.stringMatching(/1 agent process\(es\) of this run/));
+  expect(process.exitCode).toBe(1);
+});
