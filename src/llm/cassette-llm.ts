@@ -187,6 +187,8 @@ export class CassetteLlm {
   /** Tests whose old entries a save has already replaced: later saves of this run add to them. */
   readonly #replacedTests = new Set<string>();
   #requests: CassetteRecordedRequest[] = [];
+  // Append-only, in the order failures happened: a session counts it before a turn and reads what was added since.
+  readonly #misses: CassetteRecordedRequest[] = [];
   readonly #servers = new Set<CassetteLlmServer>();
 
   constructor(options: CassetteLlmOptions = {}) {
@@ -220,7 +222,7 @@ export class CassetteLlm {
    * one that happens during a turn becomes an error of that turn. A copy.
    */
   get unmatched(): readonly CassetteRecordedRequest[] {
-    return this.#requests.filter((r) => r.source === 'miss');
+    return [...this.#misses];
   }
 
   /** Starts a server for the agent. Each call starts a separate one; closing it saves the cassette. */
@@ -305,6 +307,7 @@ export class CassetteLlm {
     const slot = JSON.stringify([test, key]);
     const n = this.#occurrences.get(slot) ?? 0;
     this.#occurrences.set(slot, n + 1);
+    // Status 0 until answered.
     const record: CassetteRecordedRequest = { at: exchange.receivedAt, test, path: exchange.path, body: request.body, key, n, source: 'miss', response: { status: 0 } };
     this.#requests.push(record);
 
@@ -318,6 +321,7 @@ export class CassetteLlm {
       if (this.mode === 'replay') {
         const message = this.#explainMiss(request, test, key, n);
         record.response = { status: 400, error: message };
+        this.#misses.push(record);
         // 400 because clients do not retry 4xx: the same request would only miss again.
         return { kind: 'error', status: 400, message, code: 'cassette_miss' };
       }
@@ -327,6 +331,7 @@ export class CassetteLlm {
     if (target instanceof Error) {
       const message = `${PREFIX} could not start the upstream LLM to record from: ${target.message}`;
       record.response = { status: 400, error: message };
+      this.#misses.push(record);
       return { kind: 'error', status: 400, message, code: 'upstream_failed' };
     }
     return {
@@ -339,6 +344,7 @@ export class CassetteLlm {
               ? `${PREFIX} could not reach the upstream LLM at ${target.url} to record (${outcome.reason}). Check the upstream URL and network, or replay from the cassette (mode 'replay')`
               : `${PREFIX} the upstream LLM at ${target.url} answered ${outcome.status}${outcome.body ? `: ${outcome.body.slice(0, 500)}` : ''}`;
           record.response = { status: outcome.status, error: message };
+          this.#misses.push(record);
           return;
         }
         record.source = 'upstream';

@@ -13,7 +13,7 @@ import type { RequestKind, WireResponse } from '../protocol/wire.js';
 import { TurnBuilder } from '../turn/builder.js';
 import type { AgentInfo, SessionState, SessionUsage, TurnEvent, TurnItem, TurnRecord } from '../turn/types.js';
 import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from './connection.js';
-import { listenForAgent, type AgentListener } from './listener.js';
+import { listenForAgent, peerInProcessGroup, type AgentListener } from './listener.js';
 import { DEFAULTS, type AgentSessionOptions } from './options.js';
 
 export interface SayOptions {
@@ -42,7 +42,15 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
   const agentFile = path.resolve(file);
   const startupTimeout = options.startupTimeout ?? DEFAULTS.startupTimeout;
   const deadline = Date.now() + startupTimeout;
-  const listener = await listenForAgent();
+  // Only the agent we spawn may drive the session: a connection from any other process is refused.
+  let agentSpawned!: (pid: number | undefined) => void;
+  const agentPid = new Promise<number | undefined>((resolve) => (agentSpawned = resolve));
+  const listener = await listenForAgent({
+    isAgent: async (socket) => {
+      const pid = await agentPid;
+      return pid !== undefined && (peerInProcessGroup(socket, pid) ?? true);
+    },
+  });
   let llm: { env: Record<string, string>; close(): Promise<void> } | undefined;
   let agent: AgentProcess | undefined;
   let launch: Launch | undefined;
@@ -77,6 +85,7 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
       },
       agentFile,
     );
+    agentSpawned(agent.pid);
     if (agent.pid !== undefined) trackAgent(agent.pid);
     const socket = await raceStartup(listener, agent, crashed, launch, deadline, startupTimeout, options.signal);
     const session = new AgentSession(agentFile, launch, agent, listener, socket, llm, options);
@@ -87,6 +96,7 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
     ready = true;
     return session;
   } catch (error) {
+    agentSpawned(undefined);
     listener.close();
     if (agent) {
       await agent.terminate({ graceMs: 0 });

@@ -1,0 +1,63 @@
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, test } from 'vitest';
+import { scriptedLlm } from '../../src/llm/index.js';
+import { startAgentSession, type AgentSession } from '../../src/session/agent-session.js';
+import { pythonAgent, pythonEnv } from './helpers.js';
+
+const fakeAgent = fileURLToPath(new URL('../fixtures/fake-agent/fake-agent.ts', import.meta.url));
+const sessions: AgentSession[] = [];
+afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((s) => s.close()));
+});
+
+const connectAddr = (session: AgentSession) => session.launch.argv[session.launch.argv.indexOf('--connect-addr') + 1]!.split(':');
+
+/** Connects and reports how the connection ended: refused outright, or accepted then dropped. */
+function probe(host: string, port: number): Promise<{ outcome: 'refused' | 'dropped' | 'kept'; received: number }> {
+  return new Promise((resolve) => {
+    let received = 0;
+    const socket = net.connect(port, host);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ outcome: 'kept', received });
+    }, 3000);
+    socket.on('data', (chunk) => (received += chunk.length));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve({ outcome: error.code === 'ECONNREFUSED' ? 'refused' : 'dropped', received });
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ outcome: 'dropped', received });
+    });
+  });
+}
+
+describe('only the spawned agent may drive the session', () => {
+  test('a connection that races the agent to the port is dropped; the agent still gets in', async () => {
+    let rogue: Promise<{ outcome: string; received: number }> | undefined;
+    const session = await startAgentSession(fakeAgent, {
+      command: [process.execPath, '--import', 'tsx', '{file}', '--connect-addr', '{connectAddr}', '--connect-delay', '1500'],
+      startupTimeout: 20_000,
+      onOutput: (text) => {
+        const addr = /connecting to ([\d.]+):(\d+)/.exec(text);
+        if (addr && !rogue) rogue = probe(addr[1]!, Number(addr[2]));
+      },
+    });
+    sessions.push(session);
+    expect(rogue, 'the fake agent announces its port before connecting').toBeDefined();
+    // Dropped without a byte: the rogue never saw a request meant for the agent.
+    expect(await rogue).toEqual({ outcome: 'dropped', received: 0 });
+    expect((await session.framework()).sdk).toBe('fake');
+  });
+
+  test('once a real agent is connected, the port refuses anyone else', async () => {
+    const session = await startAgentSession(pythonAgent, { env: pythonEnv, llm: scriptedLlm([{ when: () => true, reply: { text: 'hi' } }]) });
+    sessions.push(session);
+    const [host, port] = connectAddr(session);
+    expect(host).toBe('127.0.0.1');
+    expect((await probe(host!, Number(port))).outcome).toBe('refused');
+    expect((await session.say('hello')).reply).toBe('hi');
+  });
+});
