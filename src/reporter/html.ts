@@ -18,7 +18,9 @@ const json = (value: unknown) => {
 
 function usageLine(models: readonly ModelUsage[] | undefined): string {
   const llm = models?.filter((m) => m.kind === 'llm') ?? [];
-  return llm.map((m) => `${escape(m.model || m.provider)}: ${m.inputTokens} in / ${m.outputTokens} out tokens`).join(' · ');
+  const list = llm.map((m) => `${escape(m.model || m.provider)} ${m.inputTokens} in / ${m.outputTokens} out tokens`).join(', ');
+  // The agent reports its session's running totals, not the turn's own.
+  return list && `session usage: ${list}`;
 }
 
 function renderTurn(agent: string, turn: TurnRecord): string {
