@@ -2,7 +2,7 @@ import { expect as jestExpect } from 'expect';
 import { describe, expect, test } from 'vitest';
 import { expectTurn, TurnAssertionError } from '../../../src/matchers/index.js';
 import { loadSession, loadTurn } from '../../fixtures/turns/load.js';
-import { failureOf } from './helpers.js';
+import { failureOf, TOOL_CALLS_TRANSCRIPT } from './helpers.js';
 
 const turn = loadTurn('tool-calls');
 
@@ -40,12 +40,7 @@ describe('expectTurn', () => {
         '     3  function_call_output lookup_weather ✓ "light rain, 14°C"',
         `     4  message (assistant) "It's sunny and 21°C in Paris, while London has light rain at 14°C."`,
         '',
-        'Transcript:',
-        "  user    What's the weather in Paris and in London?",
-        '  tool    ✓ lookup_weather({"city": "Paris"}) → "sunny, 21°C"',
-        '  tool    ✓ lookup_weather({"city": "London", "forecast": {"days": 3, "units": "metric"}}) → "light rain, 14°C"',
-        "  agent   It's sunny and 21°C in Paris, while London has light rain at 14°C.",
-        '  time    1.84 s · first token 412 ms',
+        ...TOOL_CALLS_TRANSCRIPT,
       ].join('\n'),
     );
     expect(failureOf(() => expectTurn(turn).next('message'))).toContain('Expected: item 0 to be message (any)\nReceived: item 0 is function_call lookup_weather');

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import '../../../src/vitest/matchers.js';
 import { loadSession, loadTurn } from '../../fixtures/turns/load.js';
-import { failureOf } from './helpers.js';
+import { failureOf, TOOL_CALLS_TRANSCRIPT } from './helpers.js';
 
 const turn = loadTurn('tool-calls');
 
@@ -42,12 +42,7 @@ describe('toMatchTrajectory', () => {
         '   3  function_call_output lookup_weather ✓ "light rain, 14°C"',
         `   4  message (assistant) "It's sunny and 21°C in Paris, while London has light rain at 14°C."`,
         '',
-        'Transcript:',
-        "  user    What's the weather in Paris and in London?",
-        '  tool    ✓ lookup_weather({"city": "Paris"}) → "sunny, 21°C"',
-        '  tool    ✓ lookup_weather({"city": "London", "forecast": {"days": 3, "units": "metric"}}) → "light rain, 14°C"',
-        "  agent   It's sunny and 21°C in Paris, while London has light rain at 14°C.",
-        '  time    1.84 s · first token 412 ms',
+        ...TOOL_CALLS_TRANSCRIPT,
       ].join('\n'),
     );
     expect(failureOf(() => expect(turn).toMatchTrajectory([paris, london, sunny, rain]))).toContain(
