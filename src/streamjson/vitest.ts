@@ -1,0 +1,40 @@
+/**
+ * Vitest integration for stream-json CLIs: one CLI per test file (or describe), started in a
+ * beforeAll and stopped in an afterAll, like `useAgentSession` for LiveKit agents.
+ */
+import { afterAll, beforeAll, TestRunner } from 'vitest';
+import type { ToolMap } from '../turn/types.js';
+import { createStreamJsonSessionHandle, type StreamJsonSessionHandle } from './handle.js';
+import { STREAM_JSON_DEFAULTS, type StreamJsonSessionOptions } from './options.js';
+
+/** Slack on top of the session's own timeouts, so our error (with the CLI's stderr) wins over the hook timeout. */
+const HOOK_SLACK_MS = 5_000;
+
+const currentSignal = (): AbortSignal | undefined => {
+  try {
+    return TestRunner.getCurrentTest()?.context?.signal;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Declares the stream-json CLI under test for this file.
+ *
+ * @example
+ * const llm = scriptedLlm([{ reply: { text: 'Hello!' } }]);
+ * const agent = useStreamJsonSession({ ...lettaCode(), llm, permissions: { allow: ['Read'] } });
+ * test('greets', async () => {
+ *   expect(await agent.say('hi')).toHaveReplied(/hello/i);
+ * });
+ */
+export function useStreamJsonSession<Tools extends ToolMap = ToolMap>(options: StreamJsonSessionOptions): StreamJsonSessionHandle<Tools> {
+  const handle = createStreamJsonSessionHandle<Tools>({ ...options, currentSignal });
+  beforeAll(async () => {
+    await handle.start();
+  }, (options.startupTimeout ?? STREAM_JSON_DEFAULTS.startupTimeout) + HOOK_SLACK_MS);
+  afterAll(async () => {
+    await handle.close();
+  }, (options.shutdownGrace ?? STREAM_JSON_DEFAULTS.shutdownGrace) * 2 + HOOK_SLACK_MS);
+  return handle;
+}
