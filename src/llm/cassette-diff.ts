@@ -17,29 +17,57 @@ export interface FieldDifference {
   actual?: unknown;
 }
 
-/** The leaves of a JSON value by path; an empty array or object is a leaf of its own. */
-function leaves(value: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
-  if (Array.isArray(value) && value.length > 0) {
-    value.forEach((item, i) => leaves(item, `${prefix}[${i}]`, out));
-  } else if (typeof value === 'object' && value !== null && Object.keys(value).length > 0) {
-    for (const [key, item] of Object.entries(value)) leaves(item, prefix ? `${prefix}.${key}` : key, out);
-  } else {
-    out.set(prefix || '(body)', value);
+/** A tool's name (chat completions nest it under `function`, the Responses API does not). */
+function toolName(item: unknown): string | undefined {
+  const tool = item as { name?: unknown; function?: { name?: unknown } } | null;
+  const name = tool?.function?.name ?? tool?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Compares two JSON values, adding one difference per changed leaf and one per whole element
+ * or field added or removed. Tools are paired by name rather than position, so adding a tool is
+ * one difference, not a shift of every tool after it.
+ */
+function diffValues(recorded: unknown, actual: unknown, path: string, out: FieldDifference[]): void {
+  const at = (key: string) => (path ? `${path}${key.startsWith('[') ? '' : '.'}${key}` : key);
+  if (Array.isArray(recorded) && Array.isArray(actual)) {
+    const byName = path === 'tools' && [...recorded, ...actual].every((item) => toolName(item) !== undefined);
+    if (byName) {
+      const before = new Map(recorded.map((tool) => [toolName(tool)!, tool]));
+      const after = new Map(actual.map((tool) => [toolName(tool)!, tool]));
+      for (const [name, tool] of before) {
+        if (after.has(name)) diffValues(tool, after.get(name), at(`[${JSON.stringify(name)}]`), out);
+        else out.push({ path: at(`[${JSON.stringify(name)}]`), recorded: tool });
+      }
+      for (const [name, tool] of after) if (!before.has(name)) out.push({ path: at(`[${JSON.stringify(name)}]`), actual: tool });
+      return;
+    }
+    for (let i = 0; i < Math.max(recorded.length, actual.length); i++) {
+      if (i >= actual.length) out.push({ path: at(`[${i}]`), recorded: recorded[i] });
+      else if (i >= recorded.length) out.push({ path: at(`[${i}]`), actual: actual[i] });
+      else diffValues(recorded[i], actual[i], at(`[${i}]`), out);
+    }
+    return;
   }
-  return out;
+  if (isObject(recorded) && isObject(actual)) {
+    for (const [key, value] of Object.entries(recorded)) {
+      if (!(key in actual)) out.push({ path: at(key), recorded: value });
+      else diffValues(value, actual[key], at(key), out);
+    }
+    for (const [key, value] of Object.entries(actual)) if (!(key in recorded)) out.push({ path: at(key), actual: value });
+    return;
+  }
+  if (JSON.stringify(recorded) !== JSON.stringify(actual)) out.push({ path: path || '(body)', recorded, actual });
 }
 
 /** The fields in which `actual` differs from `recorded`, in the order of the recorded request. */
 export function diffRequests(recorded: CassetteRequest, actual: CassetteRequest): FieldDifference[] {
   const diffs: FieldDifference[] = [];
   if (recorded.path !== actual.path) diffs.push({ path: '(path)', recorded: recorded.path, actual: actual.path });
-  const before = leaves(recorded.body);
-  const after = leaves(actual.body);
-  for (const [path, value] of before) {
-    if (!after.has(path)) diffs.push({ path, recorded: value });
-    else if (JSON.stringify(after.get(path)) !== JSON.stringify(value)) diffs.push({ path, recorded: value, actual: after.get(path) });
-  }
-  for (const [path, value] of after) if (!before.has(path)) diffs.push({ path, actual: value });
+  diffValues(recorded.body, actual.body, '', diffs);
   return diffs;
 }
 

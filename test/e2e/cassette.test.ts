@@ -61,7 +61,7 @@ describe.each([
       expect(message).toContain('no recorded LLM response for this request (replay mode)');
       expect(message).toMatch(/Closest recorded request \(this test, occurrence 0\)/);
       // The closest recording is the previous call; the new user line is the difference.
-      expect(message).toMatch(/\n {2}messages\[\d\]\.content\n {4}\+ "weather in Tokyo\?"\n/);
+      expect(message).toMatch(/\n {2}messages\[\d\]\n {4}\+ \{"content":"weather in Tokyo\?","role":"user"\}\n/);
       expect(player.unmatched.length).toBeGreaterThan(0);
     } finally {
       await second.close();

@@ -177,6 +177,13 @@ describe('cassette LLM: record and replay', () => {
     expect(message).toContain('  temperature\n    + 0.7');
     expect(message).toContain('AGENT_SESSION_TEST_LLM_MODE=record');
     expect(player.unmatched.map((r) => r.response.error)).toEqual([message]);
+
+    // A tool added is one difference, labelled by its name, not a shift of every tool after it.
+    const forecastTool = { type: 'function', function: { name: 'get_forecast', parameters: { type: 'object', properties: {} } } };
+    const withTool = await post(replayed, { model: 'gpt-4o-mini', messages: [{ role: 'system', content: system }, user('weather in Paris?')], tools: [forecastTool, weatherTool] });
+    const toolMessage: string = ((await withTool.json()) as Json).error.message;
+    expect(toolMessage).toMatch(/1 difference\(s\)/);
+    expect(toolMessage).toContain('  tools["get_forecast"]\n    + {"function":{"name":"get_forecast","parameters":{"properties":{},"type":"object"}},"type":"function"}');
   });
 
   test('never stores keys: headers are dropped, env secrets and the redaction list are masked', async () => {
