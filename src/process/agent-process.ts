@@ -16,6 +16,8 @@ export interface SpawnOptions {
   outputLimit?: number;
   /** Called with every chunk the agent prints (e.g. to echo it while debugging). */
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+  /** Applied to the output before anyone sees it (secrets from the environment). */
+  redact?: (text: string) => string;
 }
 
 export interface ExitStatus {
@@ -47,6 +49,7 @@ export class AgentProcess {
   readonly argv: readonly string[];
   readonly #child: ResultPromise;
   readonly #tail: OutputTail;
+  readonly #redact: (text: string) => string;
   readonly exited: Promise<ExitStatus>;
   #status: ExitStatus | undefined;
   #terminating: Promise<ExitStatus> | undefined;
@@ -54,6 +57,7 @@ export class AgentProcess {
   private constructor(options: SpawnOptions) {
     this.argv = options.argv;
     this.#tail = new OutputTail(options.outputLimit);
+    this.#redact = options.redact ?? ((text) => text);
     const [file, ...args] = options.argv;
     this.#child = execa(file!, args, {
       cwd: options.cwd,
@@ -71,7 +75,7 @@ export class AgentProcess {
       source?.setEncoding('utf8');
       source?.on('data', (text: string) => {
         this.#tail.push(text);
-        options.onOutput?.(text, stream);
+        options.onOutput?.(this.#redact(text), stream);
       });
     };
     drain('stdout');
@@ -119,7 +123,8 @@ export class AgentProcess {
 
   /** The retained tail of what the agent printed. */
   output(): string {
-    return this.#tail.text();
+    // The whole tail at once: a secret split across two chunks is still found.
+    return this.#redact(this.#tail.text());
   }
 
   /**

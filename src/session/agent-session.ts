@@ -6,6 +6,7 @@ import { AgentSessionError, type AgentErrorCode } from '../errors.js';
 import { AgentProcess, type ExitStatus } from '../process/agent-process.js';
 import { CRASH_MARKERS, diagnose } from '../process/diagnose.js';
 import { trackAgent, untrackAgent } from '../process/registry.js';
+import { createRedactor, findSecrets, redactInPlace } from '../process/redact.js';
 import { RUN_TAG_ENV } from '../process/run-tag.js';
 import { resolveLaunch, type Launch } from '../process/runtime.js';
 import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userState } from '../protocol/convert.js';
@@ -66,6 +67,7 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
       ...options.env,
     };
     launch = resolveLaunch(agentFile, `${listener.host}:${listener.port}`, { ...options, env });
+    const redact = createRedactor(findSecrets(env, options.secretEnv));
     let crashSeen: (() => void) | undefined;
     const crashed = new Promise<'crashed'>((resolve) => (crashSeen = () => setTimeout(() => resolve('crashed'), CRASH_OUTPUT_SETTLE_MS)));
     let ready = false;
@@ -75,6 +77,7 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
         cwd: launch.cwd,
         env,
         ...(options.outputLimit !== undefined && { outputLimit: options.outputLimit }),
+        redact,
         onOutput: (text, stream) => {
           if (!ready && crashSeen && CRASH_MARKERS.test(text)) {
             crashSeen();
@@ -86,9 +89,11 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
       agentFile,
     );
     agentSpawned(agent.pid);
+    // From here on the launch is only shown (errors, session.launch): without secrets on its command line.
+    launch = { ...launch, argv: launch.argv.map(redact) };
     if (agent.pid !== undefined) trackAgent(agent.pid);
     const socket = await raceStartup(listener, agent, crashed, launch, deadline, startupTimeout, options.signal);
-    const session = new AgentSession(agentFile, launch, agent, listener, socket, llm, options);
+    const session = new AgentSession(agentFile, launch, agent, listener, socket, llm, options, redact);
     await session.ready(deadline, options.signal).catch(async (error: unknown) => {
       await session.close();
       throw error;
@@ -172,6 +177,7 @@ export class AgentSession {
   readonly #connection: AgentConnection;
   readonly #llm: { close(): Promise<void> } | undefined;
   readonly #options: AgentSessionOptions;
+  readonly #redact: (text: string) => string;
   readonly #turns: TurnRecord[] = [];
   #current: TurnBuilder | undefined;
   #queue: Promise<unknown> = Promise.resolve();
@@ -192,6 +198,7 @@ export class AgentSession {
     socket: import('node:net').Socket,
     llm: { close(): Promise<void> } | undefined,
     options: AgentSessionOptions,
+    redact: (text: string) => string = (text) => text,
   ) {
     this.agentFile = agentFile;
     this.launch = launch;
@@ -199,8 +206,9 @@ export class AgentSession {
     this.#listener = listener;
     this.#llm = llm;
     this.#options = options;
+    this.#redact = redact;
     this.#connection = new AgentConnection(socket, {
-      onEvent: (wire, receivedAt) => this.#onEvent(sessionEvent(wire, receivedAt)),
+      onEvent: (wire, receivedAt) => this.#onEvent(redactInPlace(sessionEvent(wire, receivedAt), this.#redact)),
       onClose: (error) => {
         this.#disconnect = error ?? new Error('the agent closed the connection');
         if (this.#closing === undefined) this.#afterDisconnect = this.#reapAfterDisconnect();
@@ -285,14 +293,14 @@ export class AgentSession {
       response = await this.#connection.request('runInput', { text }, { timeoutMs: timeout, signal: options.signal });
     } catch (error) {
       this.#current = undefined;
-      const partial = builder.finish([], undefined);
+      const partial = redactInPlace(builder.finish([], undefined), this.#redact);
       throw await this.#requestError('runInput', error, timeout, partial);
     }
     this.#current = undefined;
     // The agents retry a failed LLM call, so one missing rule can show up several times.
     const misses = new Set((this.#options.llm?.unmatched?.slice(llmMissesBefore) ?? []).map((miss) => miss.response?.error ?? 'the scripted LLM had no rule for a request'));
     for (const message of misses) builder.addError({ source: 'llm', message });
-    const record = builder.finish(chatItems(response.runInput?.items ?? []), response.error ?? undefined);
+    const record = redactInPlace(builder.finish(chatItems(response.runInput?.items ?? []), response.error ?? undefined), this.#redact);
     this.#turns.push(record);
     return record;
   }
@@ -300,7 +308,7 @@ export class AgentSession {
   /** The whole conversation as the agent holds it (every item, including user and system messages). */
   async history(options: RequestCallOptions = {}): Promise<TurnItem[]> {
     const response = await this.#call('getChatHistory', {}, options);
-    return chatItems(response.getChatHistory?.items ?? []);
+    return redactInPlace(chatItems(response.getChatHistory?.items ?? []), this.#redact);
   }
 
   /** The current agent: id, instructions, tool names, its chat context, and the framework it runs on. */
@@ -315,7 +323,7 @@ export class AgentSession {
       sdkVersion: framework.sdkVersion,
     };
     if (info?.instructions != null) result.instructions = info.instructions;
-    return result;
+    return redactInPlace(result, this.#redact);
   }
 
   /** The agent framework and its version (`python`/`js`), asked once and remembered. */
@@ -368,7 +376,7 @@ export class AgentSession {
       throw await this.#requestError(kind, error, timeout);
     }
     if (response.error != null) {
-      throw new AgentSessionError('REQUEST_FAILED', `The agent answered ${kind} with an error: ${response.error}`, this.#details());
+      throw new AgentSessionError('REQUEST_FAILED', `The agent answered ${kind} with an error: ${this.#redact(response.error)}`, this.#details());
     }
     return response;
   }

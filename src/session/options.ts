@@ -28,6 +28,12 @@ export interface AgentSessionOptions extends Omit<LaunchOptions, 'env'> {
   outputLimit?: number;
   /** Receives everything the agent prints (e.g. `(text) => process.stderr.write(text)` while debugging). */
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * More environment variables whose values are secrets, by name or pattern. Values of variables
+   * named like KEY, TOKEN, SECRET, PASSWORD or AUTH are always redacted from output, errors and
+   * turn records.
+   */
+  secretEnv?: readonly (string | RegExp)[];
   /** Aborts startup. */
   signal?: AbortSignal;
 }
