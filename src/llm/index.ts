@@ -30,3 +30,4 @@ export type {
 export { cassetteLlm, CassetteLlm, CASSETTE_MODE_ENV, resolveCassetteMode } from './cassette-llm.js';
 export type { CassetteLlmOptions, CassetteLlmServer, CassetteMode, CassetteRecordedRequest, CassetteUpstream, ListenableUpstream } from './cassette-llm.js';
 export type { CassetteEntry, CassetteEvent, CassetteRequest, CassetteResponse } from './cassette-format.js';
+export { anthropicMessages, type AnthropicFront } from './anthropic.js';
