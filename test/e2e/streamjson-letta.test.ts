@@ -15,6 +15,7 @@ const llm = scriptedLlm([
   { name: 'delete file', when: { user: /delete everything/ }, reply: { toolCalls: [{ name: 'Bash', args: { command: 'rm -rf ./*', description: 'delete' } }] } },
   { name: 'after tool', when: { toolOutput: /.*/ }, reply: ({ request }) => ({ text: `The tool said: ${request.lastToolOutput ?? ''}` }) },
   { name: 'weather', when: { user: /weather/ }, reply: { toolCalls: [{ name: 'get_weather', args: { city: 'Paris' } }] } },
+  { name: 'slow', when: { user: /take your time/ }, reply: { text: 'finally done', delayMs: 2_000 } },
   { name: 'broken', when: { user: /break/ }, reply: { error: { status: 400, message: 'scripted bad request' } } },
 ]);
 
@@ -68,6 +69,24 @@ describe('Letta Code', () => {
     expect(() => expect(turn).toHaveNoErrors()).toThrow();
     // The session goes on after an error turn.
     expect(await agent.say('hello after the error')).toHaveReplied(/scripted model/);
+  });
+});
+
+describe('Letta Code interrupt', () => {
+  const agent = useStreamJsonSession({ ...lettaCode({ bin: lettaBin() }), llm });
+
+  // Letta Code 0.25.9 reads stdin only between turns: the interrupt is answered after the running
+  // turn's result, so that turn completes. (Claude Code stops mid-turn; see its suite.)
+  test('is acknowledged after the running turn, which completes', async () => {
+    const before = llm.requests.length;
+    const running = agent.say('take your time');
+    await expect.poll(() => llm.requests.length, { timeout: 15_000 }).toBeGreaterThan(before);
+    const acknowledged = agent.interrupt();
+    const turn = await running;
+    expect(turn.status).toBe('success');
+    expect(turn).toHaveReplied('finally done');
+    await expect(acknowledged).resolves.toBeTypeOf('object');
+    expect(await agent.say('hello after the interrupt')).toHaveReplied(/scripted model/);
   });
 });
 
