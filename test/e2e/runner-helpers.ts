@@ -1,4 +1,4 @@
-/** Runs Vitest on the fixture project in test/fixtures/runner, in a child process, as CI would. */
+/** Runs Vitest on the fixture project in test/fixtures/runner/reports, in a child process, as CI would. */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import type { AgentSessionReport } from '../../src/reporter/index.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const vitestBin = path.join(repo, 'node_modules/vitest/vitest.mjs');
-export const runnerFixture = path.join(repo, 'test/fixtures/runner');
+export const runnerFixture = path.join(repo, 'test/fixtures/runner/reports');
 
 /** The environment of a nested run: none of this run's Vitest state, and none of its agent run id (its teardown would sweep our agents). */
 function childEnv(extra: Record<string, string>): Record<string, string> {
@@ -25,7 +25,7 @@ export interface NestedRun {
   output: string;
 }
 
-/** `vitest run --root test/fixtures/runner ...args`, with the plugin's report written to `reportDir`. */
+/** `vitest run --root test/fixtures/runner/reports ...args`, with the plugin's report written to `reportDir`. */
 export async function runFixtureVitest(args: string[], reportDir: string): Promise<NestedRun> {
   const result = await execa(process.execPath, [vitestBin, 'run', '--root', runnerFixture, ...args], {
     cwd: repo,

@@ -1,4 +1,4 @@
-// The runner integration end to end: Vitest runs the fixture project (test/fixtures/runner, set
+// The runner integration end to end: Vitest runs the fixture project (test/fixtures/runner/reports, set
 // up with the one-line plugin) in child processes against the real Node weather agent.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
