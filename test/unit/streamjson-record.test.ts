@@ -46,6 +46,41 @@ describe('Claude Code lines', () => {
   });
 });
 
+describe('Letta Code lines', () => {
+  test('errors, retries and recoveries become events; usage sums the steps', () => {
+    const turn = new TurnAssembler('hi', 0, 'letta-code', 'lmstudio/x');
+    const at = Date.now();
+    turn.add({ type: 'retry', reason: 'llm_api_error', attempt: 1, max_attempts: 3, delay_ms: 500 }, at);
+    turn.add({ type: 'recovery', recovery_type: 'approval_pending', message: 'resent' }, at);
+    turn.add({ type: 'message', message_type: 'usage_statistics', prompt_tokens: 10, completion_tokens: 2 }, at);
+    turn.add({ type: 'message', message_type: 'usage_statistics', prompt_tokens: 12, completion_tokens: 3 }, at);
+    turn.add({ type: 'error', message: 'LLM failed', api_error: { detail: 'HTTP 500' } }, at);
+    const record = turn.finish(result({ subtype: 'error', stop_reason: 'llm_api_error' }), { permissions: [], externalTools: [] });
+    expect(record.status).toBe('error');
+    expect(record.notices).toEqual([
+      { at, type: 'retry', reason: 'llm_api_error', attempt: 1, maxAttempts: 3, delayMs: 500 },
+      { at, type: 'recovery', recoveryType: 'approval_pending', message: 'resent' },
+    ]);
+    expect(record.events.map((e) => e.type)).toEqual(['other', 'other', 'error']);
+    expect(record.errors).toEqual([
+      { source: 'event', message: 'LLM failed: HTTP 500' },
+      { source: 'response', message: 'the turn ended with error (llm_api_error)' },
+    ]);
+    expect(record.usage?.models[0]).toMatchObject({ inputTokens: 22, outputTokens: 5, model: 'lmstudio/x' });
+  });
+
+  test('tool call argument deltas without an id join the call before them', () => {
+    const turn = new TurnAssembler('go', 0, 'letta-code', undefined);
+    const at = Date.now();
+    turn.add({ type: 'message', message_type: 'tool_call_message', id: 'm', tool_call: { tool_call_id: 'c1', name: 'Read', arguments: '{"file_path":' } }, at);
+    turn.add({ type: 'message', message_type: 'tool_call_message', id: 'm', tool_call: { arguments: '"a.txt"}' } }, at);
+    turn.add({ type: 'message', message_type: 'tool_return_message', id: 'r', tool_call_id: 'c1', status: 'error', tool_return: 'no such file' }, at);
+    const record = turn.finish(result({}), { permissions: [], externalTools: [] });
+    expect(record).toHaveCalledTool('Read', { file_path: 'a.txt' });
+    expect(record).toHaveToolError('Read', 'no such file');
+  });
+});
+
 describe('permission policy', () => {
   const request = (toolName: string) => ({ toolName, input: {}, requestId: 'r', raw: {} });
   test('deny wins over allow; nothing allowed is denied; own tools are allowed', async () => {
