@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { CassetteEvent, CassetteResponse } from './cassette-format.js';
 import { formatEvent, SseCollector } from './cassette-sse.js';
 import { errorBody, modelList } from './openai-format.js';
+import { MAX_BODY_BYTES, readBody, sendJson, sleep } from './http.js';
 
 /** One model call as received. */
 export interface Exchange {
@@ -49,34 +50,11 @@ const PREFIX = 'agent-session-test:';
 /** Model-call paths: chat completions and the Responses API, with or without `/v1`, also under `/inference`. */
 const CALL_PATH = /^(?:\/inference)?(?:\/v1)?\/(?:chat\/completions|responses)$/;
 const MODELS_PATH = /^(?:\/inference)?(?:\/v1)?\/models$/;
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** Request headers never forwarded: hop-by-hop, replaced, or not ours to pass on. */
 const DROPPED_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'accept-encoding', 'cookie', 'authorization']);
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });
-  res.end(text);
-}
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
-}
 
 async function replay(res: ServerResponse, response: CassetteResponse, timing: boolean, signal: AbortSignal): Promise<void> {
   const started = Date.now();

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 
 import { errorBody, modelList, modelObject, streamChunks, completionObject } from './openai-format.js';
 import type { CompletionHeader, ResolvedReply } from './openai-format.js';
+import { MAX_BODY_BYTES, readBody, sendJson, sleep } from './http.js';
 
 /** What the backend decided to answer to one chat request. */
 export type ChatOutcome =
@@ -46,51 +47,12 @@ const MODELS_PATHS = new Set(['/v1/models', '/models']);
 const MODEL_PATH = /^\/(?:v1\/)?models\/(.+)$/;
 
 /** Chat histories with images inlined can be large, but nothing a test sends comes near this. */
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 const PREFIX = 'agent-session-test:';
 
-/** Resolves after `ms`, or early (with `false`) when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  if (ms <= 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(text)),
-    ...headers,
-  });
-  res.end(text);
-}
 
 function sendError(res: ServerResponse, status: number, message: string, type: string, headers?: Record<string, string>): void {
   sendJson(res, status, errorBody(message, type), headers);
-}
-
-/** Reads the whole body; `undefined` when it is larger than allowed. */
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function writeOutcome(res: ServerResponse, outcome: ChatOutcome, signal: AbortSignal, requestId: string): Promise<void> {
