@@ -1,8 +1,11 @@
 /**
  * The agents this process has started and not yet reaped. When the process exits while some
  * are alive (a test runner worker shutting down, an uncaught error), they are SIGKILLed by
- * process group synchronously from the exit handler, the last moment anything can run.
+ * process group synchronously from the exit handler, the last moment anything can run. When it
+ * dies without running it (SIGKILL, OOM), the watchdog does the same.
  */
+import { guardGroup, unguardGroup } from './watchdog.js';
+
 const live = new Set<number>();
 let hooked = false;
 
@@ -17,16 +20,35 @@ function killAll(): void {
   live.clear();
 }
 
+/** How often a worker checks that the runner that started it is still there. */
+const PARENT_CHECK_MS = 500;
+
+/**
+ * A runner's worker can outlive the runner (its main process SIGKILLed) while a turn is still
+ * waiting, and then neither its exit handler nor the watchdog fires: notice the loss of the
+ * parent (the IPC channel closing, or being reparented) and end the agents then.
+ */
+function watchParent(): void {
+  if (process.connected) process.once('disconnect', killAll);
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) killAll();
+  }, PARENT_CHECK_MS);
+  timer.unref();
+}
+
 export function trackAgent(pid: number): void {
   if (!hooked) {
     hooked = true;
     process.once('exit', killAll);
+    watchParent();
   }
   live.add(pid);
+  guardGroup(pid);
 }
 
 export function untrackAgent(pid: number): void {
-  live.delete(pid);
+  if (live.delete(pid)) unguardGroup(pid);
 }
 
 /** Process group ids of the agents this process is responsible for. */

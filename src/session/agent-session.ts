@@ -265,7 +265,7 @@ export class AgentSession {
             hint: 'Its event loop may be blocked, or the program on the other end is not a LiveKit agent; raise { startupTimeout } if it is just slow.',
           });
         }
-        if (!(error instanceof RequestTimeoutError)) throw await this.#requestError('ping', error, startupTimeout);
+        if (!(error instanceof RequestTimeoutError)) throw await this.#requestError('ping', error, startupTimeout, undefined, signal);
       }
     }
     await this.#call('updateIo', TEXT_MODE, { timeout: Math.max(1, deadline - Date.now()), ...(signal && { signal }) });
@@ -294,7 +294,7 @@ export class AgentSession {
     } catch (error) {
       this.#current = undefined;
       const partial = redactInPlace(builder.finish([], undefined), this.#redact);
-      throw await this.#requestError('runInput', error, timeout, partial);
+      throw await this.#requestError('runInput', error, timeout, partial, options.signal);
     }
     this.#current = undefined;
     // The agents retry a failed LLM call, so one missing rule can show up several times.
@@ -373,7 +373,7 @@ export class AgentSession {
     try {
       response = await this.#connection.request(kind, body, { timeoutMs: timeout, signal: options.signal });
     } catch (error) {
-      throw await this.#requestError(kind, error, timeout);
+      throw await this.#requestError(kind, error, timeout, undefined, options.signal);
     }
     if (response.error != null) {
       throw new AgentSessionError('REQUEST_FAILED', `The agent answered ${kind} with an error: ${this.#redact(response.error)}`, this.#details());
@@ -425,7 +425,7 @@ export class AgentSession {
   }
 
   /** Explains why a request failed, in terms of what the agent did. */
-  async #requestError(kind: RequestKind, error: unknown, timeout: number, turn?: TurnRecord): Promise<AgentSessionError> {
+  async #requestError(kind: RequestKind, error: unknown, timeout: number, turn?: TurnRecord, signal?: AbortSignal): Promise<AgentSessionError> {
     const what = kind === 'runInput' ? 'the turn' : `the ${kind} request`;
     let code: AgentErrorCode;
     let message: string;
@@ -453,9 +453,10 @@ export class AgentSession {
         message = `The agent closed the connection during ${what} but kept running; it was stopped.`;
         hint = 'The agent session ended itself, usually after repeated unrecoverable errors (e.g. the LLM failing); see the errors in the earlier turns and in the output below.';
       }
-    } else if (error instanceof Error && isAbortError(error)) {
+    } else if (signal?.aborted || (error instanceof Error && isAbortError(error))) {
+      // The signal's reason is whatever the aborter chose (Vitest: its "Test timed out" error).
       code = 'ABORTED';
-      message = `Waiting for ${what} was aborted (${error.message}).`;
+      message = `Waiting for ${what} was aborted (${error instanceof Error ? error.message : String(error)}).`;
       hint = 'The test was cancelled or timed out.';
     } else {
       return new AgentSessionError('REQUEST_FAILED', `Sending ${what} failed: ${String(error)}`, { ...this.#details(), cause: error });

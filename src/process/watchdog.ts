@@ -1,0 +1,83 @@
+/**
+ * The orphan guard. An exit handler cannot run when the test runner is SIGKILLed or killed by the
+ * OOM killer, and real agents do not exit when their socket closes, so each process that starts
+ * agents also starts one tiny watchdog process. It reads the agents' process groups from a pipe
+ * whose other end only this process holds; when that pipe closes (the kernel closes it however
+ * this process dies) it SIGKILLs every group still registered, then exits.
+ *
+ * It costs one short-lived `node -e` per worker, spawned without waiting (nothing on the startup
+ * path), detached so a Ctrl-C aimed at the runner cannot kill the guard before it acts, and
+ * untagged so the run's leftover scan never mistakes it for an agent.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { RUN_TAG_ENV } from './run-tag.js';
+
+/** The watchdog's program: `+pgid` / `-pgid` lines in, group kills on end of input. */
+const PROGRAM = `
+const groups = new Set();
+let buffered = '';
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => {});
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  const lines = (buffered + chunk).split('\\n');
+  buffered = lines.pop();
+  for (const line of lines) {
+    const pgid = Number(line.slice(1));
+    if (!(pgid > 1)) continue;
+    if (line[0] === '+') groups.add(pgid);
+    else groups.delete(pgid);
+  }
+});
+const release = () => {
+  for (const pgid of groups) {
+    try { process.kill(-pgid, 'SIGKILL'); } catch {}
+  }
+  process.exit(0);
+};
+process.stdin.on('end', release);
+process.stdin.on('error', release);
+`;
+
+let watchdog: ChildProcess | undefined;
+let failed = false;
+
+function start(): ChildProcess | undefined {
+  if (watchdog || failed || process.platform === 'win32') return watchdog;
+  const env = { ...process.env };
+  delete env[RUN_TAG_ENV];
+  try {
+    watchdog = spawn(process.execPath, ['-e', PROGRAM], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env });
+  } catch {
+    failed = true;
+    return undefined;
+  }
+  // Never keep this process alive for the watchdog's sake, and never fail because it is gone.
+  watchdog.on('error', () => {
+    failed = true;
+    watchdog = undefined;
+  });
+  watchdog.on('exit', () => (watchdog = undefined));
+  watchdog.stdin?.on('error', () => {});
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return watchdog;
+}
+
+function send(line: string): void {
+  start()?.stdin?.write(`${line}\n`);
+}
+
+/** Puts an agent's process group under the watchdog of this process (started on first use). */
+export function guardGroup(pgid: number): void {
+  send(`+${pgid}`);
+}
+
+/** Takes a reaped agent's group off the watchdog's list. */
+export function unguardGroup(pgid: number): void {
+  if (watchdog) send(`-${pgid}`);
+}
+
+/** The watchdog's pid, if one is running (for tests). */
+export function watchdogPid(): number | undefined {
+  return watchdog?.pid;
+}
