@@ -37,7 +37,8 @@ const entry = (test: string, key: string, n: number): CassetteEntry => ({
   response: { status: 200, contentType: 'application/json', stream: false, body: {} },
 });
 
-describe('cassette files', () => {
+// The process tests start TypeScript children; on a loaded two-core machine that takes seconds.
+describe('cassette files', { timeout: 60_000 }, () => {
   test('merging keeps other writers’ entries and replaces a re-recorded slot', () => {
     const onDisk = [entry('a', 'k1', 0), entry('b', 'k2', 0)];
     const merged = mergeCassette(onDisk, { replaceTests: new Set(), added: [{ ...entry('b', 'k2', 0), response: { ...entry('b', 'k2', 0).response, status: 201 } }, entry('c', 'k3', 0)] });
