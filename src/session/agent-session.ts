@@ -95,6 +95,8 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
     const socket = await raceStartup(listener, agent, crashed, launch, deadline, startupTimeout, options.signal);
     const session = new AgentSession(agentFile, launch, agent, listener, socket, llm, options, redact);
     await session.ready(deadline, options.signal).catch(async (error: unknown) => {
+      // A failed start needs no grace period: report it as soon as the agent is gone.
+      await agent!.terminate({ graceMs: 0 });
       await session.close();
       throw error;
     });
@@ -438,8 +440,9 @@ export class AgentSession {
           ? 'A tool may be hanging, or the LLM may not be answering; raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow.'
           : 'The agent may be too old to know this request (agents send no reply to unknown requests), or it is blocked.';
     } else if (error instanceof ConnectionClosedError) {
-      await this.#afterDisconnect;
       const cause = error.cause instanceof Error ? error.cause : undefined;
+      // A protocol violation is reported at once; anything else waits to learn whether the agent died.
+      if (cause?.name !== 'ProtocolError') await this.#afterDisconnect;
       if (cause?.name === 'ProtocolError') {
         code = 'PROTOCOL_ERROR';
         message = `Protocol violation during ${what}: ${cause.message}.`;

@@ -33,7 +33,8 @@ describe('protocol violations end the session with a PROTOCOL_ERROR, promptly, a
     expect(error.message).toMatch(/Protocol violation during the turn/);
     expect(error.message).toMatch(detail);
     expect(error.message).toMatch(/Agent: .*fake-agent\.ts/);
-    expect(error.output).toMatch(new RegExp(`misbehaving \\(${fault}\\)`));
+    // The agent's own account (its stdout may arrive after the bytes that broke the protocol).
+    await expect.poll(() => session.output()).toMatch(new RegExp(`misbehaving \\(${fault}\\)`));
     // Detected when the bytes arrive, not at the turn timeout.
     expect(ms).toBeLessThan(10_000);
     // The agent ignores SIGINT and outlives its socket; the harness still ends it.
