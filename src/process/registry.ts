@@ -29,7 +29,10 @@ const PARENT_CHECK_MS = 500;
  * parent (the IPC channel closing, or being reparented) and end the agents then.
  */
 function watchParent(): void {
-  if (process.connected) process.once('disconnect', killAll);
+  // Only a process started by a runner over IPC (a forked worker) knows its parent is the runner;
+  // a runner's main process may well outlive the shell that launched it.
+  if (!process.connected) return;
+  process.once('disconnect', killAll);
   const parent = process.ppid;
   const timer = setInterval(() => {
     if (process.ppid !== parent) killAll();
