@@ -13,5 +13,6 @@ import { randomUUID } from 'node:crypto';
 import { RUN_TAG_ENV } from '../process/run-tag.js';
 
 export default function globalSetup(): void {
-  process.env[RUN_TAG_ENV] ??= randomUUID();
+  // Always a fresh id: a run started from inside another run's test must not sweep the outer run's agents.
+  process.env[RUN_TAG_ENV] = randomUUID();
 }

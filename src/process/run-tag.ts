@@ -8,6 +8,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** The environment variable carrying the run id, set by the global setup and inherited by workers. */
 export const RUN_TAG_ENV = 'AGENT_SESSION_TEST_RUN';
 
+/**
+ * Set only in agents' environments, to the id of the run that owns them. A separate variable,
+ * because the run id itself is inherited by every worker, and workers are not ours to kill.
+ */
+export const AGENT_TAG_ENV = 'AGENT_SESSION_TEST_AGENT_OF';
+
+/** The environment entry that marks a process as an agent of the current run. */
+export function agentTag(): Record<string, string> {
+  return { [AGENT_TAG_ENV]: process.env[RUN_TAG_ENV] ?? `pid-${process.pid}` };
+}
+
 export interface TaggedProcess {
   pid: number;
   command: string;
@@ -24,12 +35,12 @@ function processGroup(pid: number | 'self'): number | undefined {
 }
 
 /**
- * Processes whose environment carries `runId`. Empty where /proc is not available. The runner's
- * own process group is skipped: its workers inherit the tag too, but agents are always spawned
- * in a group of their own.
+ * Agents of the run `runId` still alive. Empty where /proc is not available. Only processes
+ * marked as agents count (workers inherit the run id, not the mark); the runner's own process
+ * group is skipped as well, since agents are always spawned in a group of their own.
  */
 export function findTaggedProcesses(runId: string): TaggedProcess[] {
-  const needle = `${RUN_TAG_ENV}=${runId}\0`;
+  const needle = `${AGENT_TAG_ENV}=${runId}\0`;
   const ownGroup = processGroup('self');
   let entries: string[];
   try {
@@ -66,4 +77,25 @@ export function killTaggedProcesses(runId: string): TaggedProcess[] {
     }
   }
   return found;
+}
+
+export interface SweepOptions {
+  /** Fail the run (exit code 1) when agents were left behind. Default false: kill them and warn. */
+  failOnLeftovers?: boolean;
+}
+
+/** Kills the run's leftover agents and says so; for the runners' global teardowns. */
+export function sweepLeftovers(runId: string, options: SweepOptions = {}): TaggedProcess[] {
+  const leftovers = killTaggedProcesses(runId);
+  if (leftovers.length === 0) return leftovers;
+  const list = leftovers.map((p) => `  ${p.pid} ${p.command}`).join('\n');
+  const message = `agent-session-test: ${leftovers.length} agent process(es) of this run were still running at teardown and were killed:\n${list}`;
+  if (options.failOnLeftovers) {
+    // Runners report an error thrown from teardown but may still exit 0; make the run fail.
+    console.error(message);
+    process.exitCode = 1;
+  } else {
+    console.warn(message);
+  }
+  return leftovers;
 }

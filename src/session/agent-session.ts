@@ -7,7 +7,7 @@ import { AgentProcess, type ExitStatus } from '../process/agent-process.js';
 import { CRASH_MARKERS, diagnose } from '../process/diagnose.js';
 import { trackAgent, untrackAgent } from '../process/registry.js';
 import { createRedactor, findSecrets, redactInPlace } from '../process/redact.js';
-import { RUN_TAG_ENV } from '../process/run-tag.js';
+import { agentTag } from '../process/run-tag.js';
 import { resolveLaunch, type Launch } from '../process/runtime.js';
 import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userState } from '../protocol/convert.js';
 import type { RequestKind, WireResponse } from '../protocol/wire.js';
@@ -62,7 +62,7 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
       // Unbuffered output, so the tail in an error message is what the agent printed last.
       PYTHONUNBUFFERED: '1',
       // Lets the run's global teardown find this agent even if our process dies first.
-      [RUN_TAG_ENV]: process.env[RUN_TAG_ENV] ?? `pid-${process.pid}`,
+      ...agentTag(),
       ...llm?.env,
       ...options.env,
     };

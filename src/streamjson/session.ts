@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AgentSessionError, type AgentErrorCode } from '../errors.js';
 import type { ExitStatus } from '../process/agent-process.js';
-import { RUN_TAG_ENV } from '../process/run-tag.js';
+import { agentTag } from '../process/run-tag.js';
 import type { ToolMap, TurnRecord } from '../turn/types.js';
 import { isKnownType, type ControlRequest, type InitMessage, type ResultMessage, type StreamJsonMessage } from './messages.js';
 import { encodeLine, excerpt, NdjsonReader, type NdjsonError } from './ndjson.js';
@@ -58,7 +58,7 @@ export async function startStreamJsonSession(options: StreamJsonSessionOptions):
     const prepared = (await options.prepare?.({ llmEnv: llm?.env, workDir, cwd })) ?? {};
     const env: Record<string, string | undefined> = {
       ...process.env,
-      [RUN_TAG_ENV]: process.env[RUN_TAG_ENV] ?? `pid-${process.pid}`,
+      ...agentTag(),
       ...llm?.env,
       ...prepared,
       ...options.env,

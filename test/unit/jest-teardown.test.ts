@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, expect, test, vi } from 'vitest';
 import { createGlobalTeardown } from '../../src/jest/global-teardown.js';
 import globalSetup from '../../src/jest/global-setup.js';
-import { RUN_TAG_ENV } from '../../src/process/run-tag.js';
+import { AGENT_TAG_ENV, RUN_TAG_ENV } from '../../src/process/run-tag.js';
 
 const saved = process.env[RUN_TAG_ENV];
 afterEach(() => {
@@ -22,20 +22,20 @@ const alive = (pid: number) => {
   }
 };
 
-/** A stand-in for a leftover agent: a process carrying the run id, in its own group. */
-function leftover(runId: string) {
-  const child = spawn('sleep', ['60'], { detached: true, stdio: 'ignore', env: { ...process.env, [RUN_TAG_ENV]: runId } });
+/** A stand-in for a leftover agent: a process marked as an agent of the run, in its own group. */
+function leftover(runId: string, tag = AGENT_TAG_ENV) {
+  const child = spawn('sleep', ['60'], { detached: true, stdio: 'ignore', env: { ...process.env, [tag]: runId } });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return { pid: child.pid!, exited };
 }
 
-test('global setup gives the run an id, and keeps one that is already set', () => {
-  delete process.env[RUN_TAG_ENV];
+test('global setup gives each run a fresh id, never an inherited one', () => {
+  process.env[RUN_TAG_ENV] = 'outer-run';
   globalSetup();
   const id = process.env[RUN_TAG_ENV];
   expect(id).toMatch(/^[0-9a-f-]{36}$/);
   globalSetup();
-  expect(process.env[RUN_TAG_ENV]).toBe(id);
+  expect(process.env[RUN_TAG_ENV]).not.toBe(id);
 });
 
 test('teardown kills a leftover of this run and warns; another run is left alone', async () => {
@@ -43,17 +43,21 @@ test('teardown kills a leftover of this run and warns; another run is left alone
   process.env[RUN_TAG_ENV] = runId;
   const mine = leftover(runId);
   const other = leftover(randomUUID());
+  // A worker of this run inherits the run id but is not an agent.
+  const worker = leftover(runId, RUN_TAG_ENV);
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
   try {
     createGlobalTeardown()();
     await mine.exited;
     expect(alive(mine.pid)).toBe(false);
     expect(alive(other.pid)).toBe(true);
+    expect(alive(worker.pid)).toBe(true);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining(`${mine.pid} sleep 60`));
     expect(process.exitCode).toBeUndefined();
   } finally {
-    process.kill(other.pid, 'SIGKILL');
-    await other.exited;
+    for (const p of [other, worker]) {
+      if (alive(p.pid)) process.kill(p.pid, 'SIGKILL');
+    }
   }
 });
 
