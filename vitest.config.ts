@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { agentSession } from './src/vitest/plugin.js';
 
 // The examples import the package by its public name, as a user would; inside this repository
 // that name resolves to the sources so no build step sits between an edit and a test run.
@@ -44,9 +45,11 @@ export default defineConfig({
       },
       {
         resolve: { alias },
+        // The example suites run as a user's would: set up by the plugin alone (global setup,
+        // matchers, the conversation report), failing the run if an agent outlives it.
+        plugins: [agentSession({ failOnLeftovers: true, report: true })],
         test: {
           name: 'examples',
-          globalSetup: ['test/global-setup.ts'],
           include: ['examples/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/.venv/**'],
           testTimeout: 60_000,
