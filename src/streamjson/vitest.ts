@@ -2,21 +2,15 @@
  * Vitest integration for stream-json CLIs: one CLI per test file (or describe), started in a
  * beforeAll and stopped in an afterAll, like `useAgentSession` for LiveKit agents.
  */
-import { afterAll, beforeAll, TestRunner } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
+import { currentSignal } from '../vitest/current-signal.js';
+import { recordTurnsOnTests } from '../vitest/test-transcripts.js';
 import type { ToolMap } from '../turn/types.js';
 import { createStreamJsonSessionHandle, type StreamJsonSessionHandle } from './handle.js';
 import { STREAM_JSON_DEFAULTS, type StreamJsonSessionOptions } from './options.js';
 
 /** Slack on top of the session's own timeouts, so our error (with the CLI's stderr) wins over the hook timeout. */
 const HOOK_SLACK_MS = 5_000;
-
-const currentSignal = (): AbortSignal | undefined => {
-  try {
-    return TestRunner.getCurrentTest()?.context?.signal;
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * Declares the stream-json CLI under test for this file.
@@ -36,5 +30,5 @@ export function useStreamJsonSession<Tools extends ToolMap = ToolMap>(options: S
   afterAll(async () => {
     await handle.close();
   }, (options.shutdownGrace ?? STREAM_JSON_DEFAULTS.shutdownGrace) * 2 + HOOK_SLACK_MS);
-  return handle;
+  return recordTurnsOnTests(handle, options.command?.[0] ?? 'stream-json agent');
 }

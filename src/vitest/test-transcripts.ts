@@ -6,9 +6,8 @@
  */
 import path from 'node:path';
 import { TestRunner, type RunnerTestCase } from 'vitest';
-import type { AgentSessionHandle } from '../session/handle.js';
 import { renderSession } from '../render/index.js';
-import type { ToolMap, TurnRecord } from '../turn/types.js';
+import type { TurnRecord } from '../turn/types.js';
 
 /** One turn a test took, with the agent that answered it. */
 export interface AgentTurnEntry {
@@ -80,26 +79,23 @@ function armFailureTranscript(test: RunnerTestCase): void {
  * Wraps a handle so that every `say()` made inside a test is recorded on that test. Outside a
  * test (in a beforeAll, a script) turns are not attributed to any test.
  */
-export function recordTurnsOnTests<Tools extends ToolMap>(handle: AgentSessionHandle<Tools>, agentFile: string): AgentSessionHandle<Tools> {
-  const agent = path.relative(process.cwd(), agentFile) || agentFile;
-  return {
-    async say(text, options) {
-      const test = currentTest();
-      // Armed before the turn, so a test failing in or after this turn shows the earlier ones.
-      if (test) armFailureTranscript(test);
-      const turn = await handle.say(text, options);
-      if (test) (test.meta.agentTurns ??= []).push({ agent, turn: turn as unknown as TurnRecord });
-      return turn;
-    },
-    history: (options) => handle.history(options),
-    info: (options) => handle.info(options),
-    state: (options) => handle.state(options),
-    usage: (options) => handle.usage(options),
-    get turns() {
-      return handle.turns;
-    },
-    start: () => handle.start(),
-    close: () => handle.close(),
-    output: () => handle.output(),
+export function recordTurnsOnTests<Handle extends TurnTaker>(handle: Handle, agentLabel: string): Handle {
+  const agent = path.isAbsolute(agentLabel) ? path.relative(process.cwd(), agentLabel) || agentLabel : agentLabel;
+  // A copy of the handle with its accessors intact (`turns` is a getter), and `say` wrapped.
+  const wrapped = Object.defineProperties({}, Object.getOwnPropertyDescriptors(handle)) as Handle;
+  wrapped.say = async (text: string, options?: never) => {
+    const test = currentTest();
+    // Armed before the turn, so a test failing in or after this turn shows the earlier ones.
+    if (test) armFailureTranscript(test);
+    const turn = await handle.say(text, options);
+    if (test) (test.meta.agentTurns ??= []).push({ agent, turn: turn as unknown as TurnRecord });
+    return turn;
   };
+  return wrapped;
+}
+
+/** Anything that takes turns: the LiveKit and the stream-json handles. */
+export interface TurnTaker {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  say(text: string, options?: any): Promise<unknown>;
 }

@@ -4,7 +4,11 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, TestRunner } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { StreamJsonSessionHandle } from '../streamjson/handle.js';
+import type { StreamJsonSessionOptions } from '../streamjson/options.js';
+import { useStreamJsonSession } from '../streamjson/vitest.js';
+import { currentSignal } from './current-signal.js';
 import { createAgentSessionHandle, type AgentSessionHandle } from '../session/handle.js';
 import { DEFAULTS, type AgentSessionOptions } from '../session/options.js';
 import type { ToolMap } from '../turn/types.js';
@@ -35,14 +39,6 @@ export function resolveAgentFile(file: string): string {
   return path.resolve(testFile ? path.dirname(testFile) : process.cwd(), file);
 }
 
-const currentSignal = (): AbortSignal | undefined => {
-  try {
-    return TestRunner.getCurrentTest()?.context?.signal;
-  } catch {
-    return undefined;
-  }
-};
-
 /**
  * Declares the agent under test for this file. Call it at the top level of a test file (or
  * inside a describe): the agent starts in a beforeAll and stops in an afterAll. The path is
@@ -55,10 +51,28 @@ const currentSignal = (): AbortSignal | undefined => {
  *   expect(turn).toHaveCalledTool('lookup_weather', { city: 'Paris' });
  * });
  */
+export function useAgentSession<Tools extends ToolMap = ToolMap>(file: string, options?: AgentSessionOptions): AgentSessionHandle<Tools>;
+/**
+ * Declares a stream-json CLI under test for this file (Letta Code, Claude Code): the same as
+ * `useStreamJsonSession(options)`.
+ *
+ * @example
+ * const agent = useAgentSession({ ...lettaCode(), protocol: 'stream-json', llm });
+ */
 export function useAgentSession<Tools extends ToolMap = ToolMap>(
-  file: string,
+  options: StreamJsonSessionOptions & { protocol: 'stream-json' },
+): StreamJsonSessionHandle<Tools>;
+export function useAgentSession<Tools extends ToolMap = ToolMap>(
+  fileOrOptions: string | (StreamJsonSessionOptions & { protocol: 'stream-json' }),
   fileOptions: AgentSessionOptions = {},
-): AgentSessionHandle<Tools> {
+): AgentSessionHandle<Tools> | StreamJsonSessionHandle<Tools> {
+  if (typeof fileOrOptions !== 'string') {
+    if (fileOrOptions?.protocol !== 'stream-json') {
+      throw new TypeError("useAgentSession takes an agent file path, or stream-json options with protocol: 'stream-json'");
+    }
+    return useStreamJsonSession<Tools>(fileOrOptions);
+  }
+  const file = fileOrOptions;
   // The plugin's project-wide defaults, under this file's own options.
   const options = withProjectDefaults(fileOptions);
   const agentFile = resolveAgentFile(file);

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { lettaCode, useStreamJsonSession } from 'agent-session-test';
+import { lettaCode, useAgentSession, useStreamJsonSession } from 'agent-session-test';
 import { scriptedLlm } from 'agent-session-test/llm';
 import { lettaBin } from '../fixtures/streamjson/peers.js';
 
@@ -73,7 +73,8 @@ describe('Letta Code', () => {
 });
 
 describe('Letta Code interrupt', () => {
-  const agent = useStreamJsonSession({ ...lettaCode({ bin: lettaBin() }), llm });
+  // The same CLI through useAgentSession's stream-json form.
+  const agent = useAgentSession({ ...lettaCode({ bin: lettaBin() }), protocol: 'stream-json', llm });
 
   // Letta Code 0.25.9 reads stdin only between turns: the interrupt is answered after the running
   // turn's result, so that turn completes. (Claude Code stops mid-turn; see its suite.)
