@@ -1,0 +1,163 @@
+/**
+ * Suite scaling, two ways.
+ *
+ * 1. Through Vitest, as a user runs it: throwaway test files (each `useAgentSession` on the
+ *    example agent, three turns) are generated under node_modules/.cache, and `vitest run` runs
+ *    them in a child process with the plugin, for 1, 2, 4, 8 files and 1, 2, 4 workers. Wall time
+ *    includes Vitest's own start.
+ * 2. In process, to decide on pre-spawning: 8 "files" (start, three turns, close) over 2 lanes,
+ *    sequential per lane, against the same lanes where each lane starts its next file's agent
+ *    while the current file runs its turns (what a pre-spawning global setup could do at best).
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { weatherLlm } from '../examples/weather-llm.js';
+import { startAgentSession, type AgentSession } from '../src/session/agent-session.js';
+import { agents, median, progress, ratio, repoPath, reps, table, type Sdk } from './lib/stats.js';
+
+const REPS = reps(1);
+const TURNS = ['What is the weather in Paris?', 'hello', 'compare London and Tokyo'];
+const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+const root = repoPath(`node_modules/.cache/agent-session-bench/scaling-${process.pid}`);
+
+function writeSuite(dir: string, sdk: Sdk, files: number): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const src = JSON.stringify(repoPath('src/'));
+  writeFileSync(
+    `${dir}/vitest.config.ts`,
+    `import { defineConfig } from 'vitest/config';
+import { agentSession } from ${JSON.stringify(repoPath('src/vitest/plugin.ts'))};
+const alias = [
+  { find: /^agent-session-test$/, replacement: ${src} + 'index.ts' },
+  { find: /^agent-session-test\\/(.*)$/, replacement: ${src} + '$1' },
+];
+export default defineConfig({
+  resolve: { alias },
+  plugins: [agentSession({ failOnLeftovers: true })],
+  test: { include: ['*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000 },
+});
+`,
+  );
+  for (let i = 0; i < files; i++) {
+    writeFileSync(
+      `${dir}/agent-${i}.test.ts`,
+      `import { expect, test } from 'vitest';
+import { useAgentSession } from 'agent-session-test';
+import { weatherLlm } from ${JSON.stringify(repoPath('examples/weather-llm.ts'))};
+const agent = useAgentSession(${JSON.stringify(agents[sdk])}, { llm: weatherLlm() });
+test('three turns', async () => {
+  for (const text of ${JSON.stringify(TURNS)}) expect(await agent.say(text)).toHaveNoErrors();
+});
+`,
+    );
+  }
+}
+
+async function vitestRun(dir: string, workers: number): Promise<number> {
+  const started = performance.now();
+  await promisify(execFile)(
+    process.execPath,
+    [repoPath('node_modules/vitest/vitest.mjs'), 'run', '--root', dir, '--config', `${dir}/vitest.config.ts`, `--maxWorkers=${workers}`, '--reporter=dot'],
+    { cwd: dir, env: { ...process.env, CI: '' }, maxBuffer: 1 << 26 },
+  );
+  return performance.now() - started;
+}
+
+async function viaVitest(sdk: Sdk): Promise<(string | number)[][]> {
+  const rows: (string | number)[][] = [];
+  for (const files of [1, 2, 4, 8]) {
+    const dir = `${root}/${sdk}-${files}`;
+    writeSuite(dir, sdk, files);
+    const cells: string[] = [];
+    for (const workers of [1, 2, 4]) {
+      if (workers > files) {
+        cells.push('-');
+        continue;
+      }
+      const times: number[] = [];
+      for (let r = 0; r < REPS; r++) {
+        times.push(await vitestRun(dir, workers));
+        progress();
+      }
+      cells.push(sec(median(times)));
+    }
+    rows.push([sdk, files, ...cells]);
+  }
+  return rows;
+}
+
+/** One test file's worth of work on a started session. */
+async function runFile(session: AgentSession): Promise<void> {
+  for (const text of TURNS) {
+    const turn = await session.say(text);
+    if (turn.errors.length > 0) throw new Error(turn.errors[0]!.message);
+  }
+  await session.close();
+}
+
+const start = (sdk: Sdk) => startAgentSession(agents[sdk], { llm: weatherLlm() });
+
+async function lanes(sdk: Sdk, files: number, laneCount: number, prespawn: boolean): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: laneCount }, async () => {
+      let ahead: Promise<AgentSession> | undefined;
+      while (ahead !== undefined || next < files) {
+        const current = ahead ?? (next++, start(sdk));
+        ahead = undefined;
+        const session = await current;
+        if (prespawn && next < files) {
+          next++;
+          ahead = start(sdk);
+          // A failed pre-start is reported when its turn comes.
+          ahead.catch(() => {});
+        }
+        await runFile(session);
+      }
+    }),
+  );
+  return performance.now() - started;
+}
+
+async function inProcess(sdk: Sdk): Promise<(string | number)[]> {
+  const plain: number[] = [];
+  const ahead: number[] = [];
+  for (let r = 0; r < Math.max(REPS, 2); r++) {
+    // Alternate the order so a noisy moment does not always land on the same variant.
+    for (const prespawn of r % 2 === 0 ? [false, true] : [true, false]) {
+      (prespawn ? ahead : plain).push(await lanes(sdk, 8, 2, prespawn));
+      progress();
+    }
+  }
+  return [sdk, 8, 2, sec(median(plain)), sec(median(ahead)), ratio(median(ahead) / median(plain))];
+}
+
+const mode = process.argv[2];
+try {
+  if (mode !== 'prespawn') {
+    const rows = [...(await viaVitest('node')), ...(await viaVitest('python'))];
+    process.stderr.write('\n');
+    table(
+      'Suite scaling through Vitest: wall time of `vitest run` (files x workers, each file one agent, 3 turns)',
+      ['agent', 'files', '1 worker', '2 workers', '4 workers'],
+      rows,
+      `Median of ${REPS} run(s) each; includes Vitest's start (about a second). The machine has 2 cores.`,
+    );
+  }
+  if (mode !== 'vitest') {
+    const rows = [await inProcess('node'), await inProcess('python')];
+    process.stderr.write('\n');
+    table(
+      'Pre-spawning, in process: 8 files over 2 lanes, each lane starting its next agent early or not',
+      ['agent', 'files', 'lanes', 'sequential', 'next agent pre-spawned', 'ratio'],
+      rows,
+      'Each file: start the agent, three turns, close. Medians of at least 2 runs, variants alternated.',
+    );
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
