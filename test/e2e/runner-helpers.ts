@@ -1,9 +1,10 @@
 /** Runs Vitest on the fixture project in test/fixtures/runner/reports, in a child process, as CI would. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { afterAll } from 'vitest';
 import type { AgentSessionReport } from '../../src/reporter/index.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,7 +39,16 @@ export async function runFixtureVitest(args: string[], reportDir: string): Promi
   return { exitCode: result.exitCode, output: result.all ?? '' };
 }
 
-export const tempDir = () => mkdtempSync(path.join(tmpdir(), 'agent-session-runner-'));
+const made: string[] = [];
+/** A scratch directory for one child run's reports, removed after the test file. */
+export function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'agent-session-runner-'));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 export const readReport = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as AgentSessionReport;
 
