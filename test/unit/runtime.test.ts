@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -33,7 +33,7 @@ beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), 'ast-runtime-'));
 });
 afterEach(() => {
-  root = '';
+  rmSync(root, { recursive: true, force: true });
 });
 
 describe('Python agents', () => {
