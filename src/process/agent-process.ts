@@ -45,6 +45,15 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export class AgentProcess {
   readonly argv: readonly string[];
   readonly #child: ResultPromise;
@@ -80,7 +89,10 @@ export class AgentProcess {
     };
     drain('stdout');
     drain('stderr');
-    this.exited = this.#child.then((result) => {
+    // The process's own exit, not execa's result: that also waits for the output pipes to close,
+    // which a grandchild that kept them (a daemonised helper) may never do.
+    const processExit = new Promise<ExitStatus>((resolve) => this.#child.once('exit', (code, signal) => resolve({ exitCode: code, signal })));
+    const result = this.#child.then((result) => {
       const status: ExitStatus = {
         exitCode: result.exitCode ?? null,
         signal: result.signal ?? null,
@@ -89,6 +101,9 @@ export class AgentProcess {
       if (result.failed && result.exitCode === undefined && result.signal === undefined && cause instanceof Error) {
         status.spawnError = cause;
       }
+      return status;
+    });
+    this.exited = Promise.race([processExit, result]).then((status) => {
       this.#status = status;
       return status;
     });
@@ -146,7 +161,13 @@ export class AgentProcess {
       await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
       clearTimeout(timer);
     }
-    signalGroup(pid, 'SIGKILL');
+    // Still running after the grace period: the group is certainly ours.
+    if (this.#status === undefined) signalGroup(pid, 'SIGKILL');
+    await this.exited;
+    // Our leader is reaped now, so a live process with its pid is a newcomer that reused the
+    // number (the kernel does not hand out an id still in use as a group), and the group it
+    // leads is not ours. Only when no such process exists can stragglers of ours remain.
+    if (!processExists(pid)) signalGroup(pid, 'SIGKILL');
     return this.exited;
   }
 }

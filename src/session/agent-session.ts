@@ -136,10 +136,14 @@ async function raceStartup(
     if (first !== null && typeof first === 'object' && 'remoteAddress' in first) return first;
     const details = { agentFile: launch.file, command: launch.argv, pid: agent.pid };
     if (first === 'timeout') {
+      const refused = listener.refusals.filter((reason) => reason.includes('not the spawned agent'));
       throw new AgentSessionError('AGENT_STARTUP_TIMEOUT', `The agent did not connect within the startup timeout (${startupTimeout} ms).`, {
         ...details,
         output: agent.output(),
-        hint: 'It may be stuck before AgentSession.start() (e.g. waiting on a network call) or just slow: raise { startupTimeout } if it is slow to import, and check that its entrypoint starts an AgentSession.',
+        hint:
+          refused.length > 0
+            ? `${refused.length} connection(s) to the session port were refused because they did not come from a process in the agent's process group; a launcher that runs the agent elsewhere (a container, a daemon, a process that calls setsid) cannot drive the session.`
+            : 'It may be stuck before AgentSession.start() (e.g. waiting on a network call) or just slow: raise { startupTimeout } if it is slow to import, and check that its entrypoint starts an AgentSession.',
       });
     }
     if (first === 'aborted') {

@@ -14,6 +14,8 @@ export interface AgentListener {
   readonly connection: Promise<net.Socket>;
   /** Connections refused so far (extra connections, or ones that failed the check). */
   readonly refused: number;
+  /** Why each connection was refused, in order. */
+  readonly refusals: readonly string[];
   close(): void;
 }
 
@@ -28,6 +30,7 @@ export async function listenForAgent(options: ListenOptions = {}): Promise<Agent
   const host = '127.0.0.1';
   const server = net.createServer();
   let refused = 0;
+  const refusals: string[] = [];
   let accepted: net.Socket | undefined;
   let resolveConnection!: (socket: net.Socket) => void;
   let rejectConnection!: (error: Error) => void;
@@ -40,6 +43,7 @@ export async function listenForAgent(options: ListenOptions = {}): Promise<Agent
 
   const refuse = (socket: net.Socket, reason: string) => {
     refused += 1;
+    refusals.push(reason);
     socket.destroy();
     options.onRefused?.(reason);
   };
@@ -80,6 +84,7 @@ export async function listenForAgent(options: ListenOptions = {}): Promise<Agent
     get refused() {
       return refused;
     },
+    refusals,
     close() {
       if (server.listening) server.close();
       if (accepted === undefined) rejectConnection(new Error('listener closed before the agent connected'));

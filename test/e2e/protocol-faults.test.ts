@@ -54,7 +54,7 @@ describe('protocol violations end the session with a PROTOCOL_ERROR, promptly, a
 describe('an agent that stops answering', () => {
   test('never answering ping ends in the startup timeout', async () => {
     const { error, ms } = await failure(() => startFake('silent', 'ping', 5000));
-    expect(error.code).toBe('AGENT_STARTUP_TIMEOUT');
+    expect(error.code, error.message).toBe('AGENT_STARTUP_TIMEOUT');
     expect(error.message).toMatch(/connected but did not answer a ping within the startup timeout \(5000 ms\)/);
     expect(ms).toBeGreaterThanOrEqual(4900);
     expect(ms).toBeLessThan(10_000);

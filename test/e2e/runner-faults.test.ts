@@ -1,5 +1,5 @@
 /**
- * Runs a small Vitest project (test/fixtures/runner) in a child process and ends it the ways
+ * Runs a small Vitest project (test/fixtures/runner-faults) in a child process and ends it the ways
  * runs end badly: a test timeout, a thrown error, --bail, Ctrl-C, and SIGKILL of the runner or
  * of a worker. Each time, no agent of that run may be left once the runner is gone.
  */
@@ -14,7 +14,7 @@ import { findTaggedProcesses, RUN_TAG_ENV } from '../../src/process/run-tag.js';
 import { pythonEnv } from './helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const config = 'test/fixtures/runner/vitest.config.ts';
+const config = 'test/fixtures/runner-faults/vitest.config.ts';
 const vitestBin = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
 const isAgent = (command: string) => command.includes('--connect-addr');
 
@@ -48,7 +48,7 @@ function runVitest(files: string[], args: string[] = [], env: Record<string, str
   dirs.push(dir);
   const reportFile = path.join(dir, 'report.jsonl');
   const runId = `runner-faults-${randomUUID()}`;
-  const child = spawn(process.execPath, [vitestBin, 'run', '--config', config, ...files.map((f) => `test/fixtures/runner/${f}`), ...args], {
+  const child = spawn(process.execPath, [vitestBin, 'run', '--config', config, ...files.map((f) => `test/fixtures/runner-faults/${f}`), ...args], {
     cwd: root,
     // Its own process group, like a run started from a terminal: Ctrl-C goes to the whole group.
     detached: true,

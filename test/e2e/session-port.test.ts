@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { scriptedLlm } from '../../src/llm/index.js';
 import { startAgentSession, type AgentSession } from '../../src/session/agent-session.js';
-import { pythonAgent, pythonEnv } from './helpers.js';
+import { findTaggedProcesses, RUN_TAG_ENV } from '../../src/process/run-tag.js';
+import { failure, pythonAgent, pythonEnv } from './helpers.js';
 
 const fakeAgent = fileURLToPath(new URL('../fixtures/fake-agent/fake-agent.ts', import.meta.url));
 const sessions: AgentSession[] = [];
@@ -50,6 +51,24 @@ describe('only the spawned agent may drive the session', () => {
     // Dropped without a byte: the rogue never saw a request meant for the agent.
     expect(await rogue).toEqual({ outcome: 'dropped', received: 0 });
     expect((await session.framework()).sdk).toBe('fake');
+  });
+
+  test.runIf(process.platform === 'linux')('an agent that leaves its process group is refused, and the timeout says why', async () => {
+    // setsid runs the (fake) agent in a new session and process group, as a daemonising launcher would.
+    const { error } = await failure(() =>
+      startAgentSession(fakeAgent, {
+        command: ['setsid', '--wait', process.execPath, '--import', 'tsx', '{file}', '--connect-addr', '{connectAddr}'],
+        startupTimeout: 6000,
+      }),
+    );
+    expect(error.code).toBe('AGENT_STARTUP_TIMEOUT');
+    expect(error.hint).toMatch(/1 connection\(s\) to the session port were refused because they did not come from a process in the agent's process group/);
+    expect(error.output).toMatch(/fake-agent: connected/);
+    // The agent that left the group is beyond the group kill: end it by its tag and its port.
+    const addr = error.command![error.command!.indexOf('--connect-addr') + 1]!;
+    const escaped = findTaggedProcesses(process.env[RUN_TAG_ENV]!).filter((p) => p.command.includes('fake-agent.ts') && p.command.includes(addr));
+    expect(escaped).toHaveLength(1);
+    for (const { pid } of escaped) process.kill(pid, 'SIGKILL');
   });
 
   test('once a real agent is connected, the port refuses anyone else', async () => {
