@@ -18,6 +18,11 @@ export interface SpawnOptions {
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
   /** Applied to the output before anyone sees it (secrets from the environment). */
   redact?: (text: string) => string;
+  /**
+   * For agents that speak their protocol over stdio (stream-json CLIs): stdin becomes writable,
+   * stdout goes to `onStdout` instead of the tail, and only stderr is kept for error messages.
+   */
+  stdio?: { onStdout: (text: string) => void; onStdoutEnd: () => void };
 }
 
 export interface ExitStatus {
@@ -32,6 +37,11 @@ export interface TerminateOptions {
   signal?: NodeJS.Signals;
   /** How long to wait after it before SIGKILL. */
   graceMs?: number;
+  /**
+   * With the stdio protocol: close stdin first and give the agent this long to finish and exit
+   * on its own (CLIs end on EOF) before any signal.
+   */
+  inputGraceMs?: number;
 }
 
 const DEFAULT_GRACE_MS = 3000;
@@ -73,7 +83,7 @@ export class AgentProcess {
       env: options.env,
       extendEnv: false,
       detached: true,
-      stdin: 'ignore',
+      stdin: options.stdio ? 'pipe' : 'ignore',
       buffer: false,
       reject: false,
       // We own teardown (group kill with escalation); execa's cleanup only signals the leader.
@@ -87,7 +97,15 @@ export class AgentProcess {
         options.onOutput?.(this.#redact(text), stream);
       });
     };
-    drain('stdout');
+    if (options.stdio) {
+      // An agent that exits while we write gets EPIPE; its exit is reported, not the write.
+      this.#child.stdin?.on('error', () => {});
+      this.#child.stdout?.setEncoding('utf8');
+      this.#child.stdout?.on('data', options.stdio.onStdout);
+      this.#child.stdout?.on('end', options.stdio.onStdoutEnd);
+    } else {
+      drain('stdout');
+    }
     drain('stderr');
     // The process's own exit, not execa's result: that also waits for the output pipes to close,
     // which a grandchild that kept them (a daemonised helper) may never do.
@@ -110,7 +128,11 @@ export class AgentProcess {
   }
 
   /** Starts the agent. Resolves once the OS has created the process (or reports why it could not). */
-  static async spawn(options: SpawnOptions, agentFile?: string): Promise<AgentProcess> {
+  static async spawn(
+    options: SpawnOptions,
+    agentFile?: string,
+    hint = 'Check that the interpreter in the command exists and is executable.',
+  ): Promise<AgentProcess> {
     const agent = new AgentProcess(options);
     const started = await Promise.race([
       new Promise<true>((resolve) => agent.#child.once('spawn', () => resolve(true))),
@@ -120,7 +142,7 @@ export class AgentProcess {
       throw new AgentSessionError('AGENT_SPAWN_FAILED', `Could not start the agent: ${started.spawnError.message}`, {
         agentFile,
         command: options.argv,
-        hint: 'Check that the interpreter in the command exists and is executable.',
+        hint,
         cause: started.spawnError,
       });
     }
@@ -142,6 +164,14 @@ export class AgentProcess {
     return this.#redact(this.#tail.text());
   }
 
+  /** With the stdio protocol: writes to the agent's stdin; false when it is already closed. */
+  write(text: string): boolean {
+    const stdin = this.#child.stdin;
+    if (!stdin || stdin.destroyed || stdin.writableEnded) return false;
+    stdin.write(text);
+    return true;
+  }
+
   /**
    * Ends the agent and everything in its process group. Idempotent; resolves when the leader
    * has been reaped. The group gets SIGKILL at the end even if the leader left on its own,
@@ -152,14 +182,16 @@ export class AgentProcess {
     return this.#terminating;
   }
 
-  async #terminate({ signal = 'SIGINT', graceMs = DEFAULT_GRACE_MS }: TerminateOptions): Promise<ExitStatus> {
+  async #terminate({ signal = 'SIGINT', graceMs = DEFAULT_GRACE_MS, inputGraceMs = 0 }: TerminateOptions): Promise<ExitStatus> {
     const pid = this.#child.pid;
     if (pid === undefined) return this.exited;
+    if (this.#child.stdin) {
+      this.#child.stdin.end();
+      if (this.#status === undefined) await this.#waitExit(inputGraceMs);
+    }
     if (this.#status === undefined) {
       signalGroup(pid, signal);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-      clearTimeout(timer);
+      await this.#waitExit(graceMs);
     }
     // Still running after the grace period: the group is certainly ours.
     if (this.#status === undefined) signalGroup(pid, 'SIGKILL');
@@ -169,5 +201,12 @@ export class AgentProcess {
     // leads is not ours. Only when no such process exists can stragglers of ours remain.
     if (!processExists(pid)) signalGroup(pid, 'SIGKILL');
     return this.exited;
+  }
+
+  async #waitExit(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
   }
 }

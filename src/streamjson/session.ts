@@ -14,7 +14,8 @@ import { isKnownType, type ControlRequest, type InitMessage, type ResultMessage,
 import { encodeLine, excerpt, NdjsonReader, type NdjsonError } from './ndjson.js';
 import { STREAM_JSON_DEFAULTS, type StreamJsonSessionOptions } from './options.js';
 import { decide, type PermissionAnswer } from './policy.js';
-import { CliProcess } from './process.js';
+import { AgentProcess } from '../process/agent-process.js';
+import { trackAgent, untrackAgent } from '../process/registry.js';
 import { TurnAssembler, type OutputSources, type StreamJsonTurnRecord } from './record.js';
 import { runExternalTool } from './tools.js';
 
@@ -86,7 +87,7 @@ export class StreamJsonSession {
   readonly #llm: { close(): Promise<void> } | undefined;
   readonly #turns: StreamJsonTurnRecord[] = [];
   readonly #pending = new Map<string, PendingRequest>();
-  #cli: CliProcess | undefined;
+  #cli: AgentProcess | undefined;
   #reader: NdjsonReader | undefined;
   #init: InitMessage | undefined;
   #current: CurrentTurn | undefined;
@@ -119,19 +120,31 @@ export class StreamJsonSession {
     });
     let endStdout!: () => void;
     this.#stdoutEnded = new Promise((resolve) => (endStdout = resolve));
-    this.#cli = await CliProcess.spawn({
-      argv: this.command,
-      cwd,
-      env,
-      ...(this.#options.outputLimit !== undefined && { outputLimit: this.#options.outputLimit }),
-      onStdout: (text) => this.#reader?.push(text),
-      onStdoutEnd: () => {
-        this.#reader?.end();
-        endStdout();
+    const onOutput = this.#options.onOutput;
+    this.#cli = await AgentProcess.spawn(
+      {
+        argv: this.command,
+        cwd,
+        env,
+        ...(this.#options.outputLimit !== undefined && { outputLimit: this.#options.outputLimit }),
+        ...(onOutput && { onOutput: (text: string) => onOutput(text) }),
+        stdio: {
+          onStdout: (text) => this.#reader?.push(text),
+          onStdoutEnd: () => {
+            this.#reader?.end();
+            endStdout();
+          },
+        },
       },
-      ...(this.#options.onOutput && { onStderr: this.#options.onOutput }),
+      undefined,
+      'Check that the command exists and is executable (for the bundled peers, run `npm run setup:stream-json`).',
+    );
+    const pid = this.#cli.pid;
+    if (pid !== undefined) trackAgent(pid);
+    void this.#cli.exited.then((status) => {
+      if (pid !== undefined) untrackAgent(pid);
+      this.#onExit(status);
     });
-    void this.#cli.exited.then((status) => this.#onExit(status));
     const signal = this.#options.signal;
     if (this.#options.initialize !== false) {
       await this.#startupRequest({ subtype: 'initialize' }, deadline, startupTimeout, signal);
@@ -264,13 +277,18 @@ export class StreamJsonSession {
     });
   }
 
+  /** Closes stdin (both CLIs finish and exit on EOF), then SIGTERM and finally SIGKILL the group. */
+  #terminate(graceMs: number) {
+    return this.#cli?.terminate({ inputGraceMs: graceMs, signal: 'SIGTERM', graceMs: Math.max(200, graceMs) });
+  }
+
   /**
    * Ends the session: closes stdin (the CLI finishes and exits), then signals its process group
    * after the grace period; stops the scripted LLM and removes the work dir. Idempotent.
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      await this.#cli?.terminate(this.#options.shutdownGrace ?? STREAM_JSON_DEFAULTS.shutdownGrace);
+      await this.#terminate(this.#options.shutdownGrace ?? STREAM_JSON_DEFAULTS.shutdownGrace);
       await this.#llm?.close();
       await rm(this.#workDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
     })();
@@ -393,7 +411,7 @@ export class StreamJsonSession {
     const current = this.#current;
     if (current) current.reject(this.#withTurn(error, this.#partial(current.assembler)));
     for (const pending of this.#pending.values()) pending.reject(error);
-    if (stop) void this.#cli?.terminate(0);
+    if (stop) void this.#terminate(0);
   }
 
   #assertOpen(what: string): void {
