@@ -8,9 +8,9 @@ export type JestGlobalTeardownOptions = SweepOptions;
 
 /** A teardown with options, for a teardown module of your own: `export default createGlobalTeardown({ failOnLeftovers: true })`. */
 export function createGlobalTeardown(options: JestGlobalTeardownOptions = {}) {
-  return function globalTeardown(): void {
+  return async function globalTeardown(): Promise<void> {
     const runId = process.env[RUN_TAG_ENV];
-    if (runId) sweepLeftovers(runId, options);
+    if (runId) await sweepLeftovers(runId, options);
   };
 }
 

@@ -65,31 +65,47 @@ export function findTaggedProcesses(runId: string): TaggedProcess[] {
 }
 
 /** SIGKILLs each tagged process and its process group; returns what it found. */
-export function killTaggedProcesses(runId: string): TaggedProcess[] {
-  const found = findTaggedProcesses(runId);
-  for (const { pid } of found) {
-    for (const target of [-pid, pid]) {
-      try {
-        process.kill(target, 'SIGKILL');
-      } catch {
-        // not a group leader, or already gone
-      }
+function signalTree({ pid }: TaggedProcess, signal: NodeJS.Signals): void {
+  // Agents lead their own process group; take the group, then the process.
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, signal);
+    } catch {
+      // not a group leader, or already gone
     }
   }
+}
+
+/** How long leftovers get to exit after SIGINT before SIGKILL. */
+const SWEEP_GRACE_MS = 1000;
+
+/**
+ * Ends each agent of the run still alive: SIGINT to its process group, up to `graceMs` to go,
+ * then SIGKILL for what is left. Returns what it found.
+ */
+export async function killTaggedProcesses(runId: string, graceMs = SWEEP_GRACE_MS): Promise<TaggedProcess[]> {
+  const found = findTaggedProcesses(runId);
+  if (found.length === 0) return found;
+  for (const agent of found) signalTree(agent, 'SIGINT');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && findTaggedProcesses(runId).length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (const agent of findTaggedProcesses(runId)) signalTree(agent, 'SIGKILL');
   return found;
 }
 
 export interface SweepOptions {
   /** Fail the run (exit code 1) when agents were left behind. Default false: kill them and warn. */
   failOnLeftovers?: boolean;
+  /** How long leftovers get after SIGINT before SIGKILL. Default 1 s. */
+  graceMs?: number;
 }
 
-/** Kills the run's leftover agents and says so; for the runners' global teardowns. */
-export function sweepLeftovers(runId: string, options: SweepOptions = {}): TaggedProcess[] {
-  const leftovers = killTaggedProcesses(runId);
+/** Ends the run's leftover agents and says so; for the runners' global teardowns. */
+export async function sweepLeftovers(runId: string, options: SweepOptions = {}): Promise<TaggedProcess[]> {
+  const leftovers = await killTaggedProcesses(runId, options.graceMs);
   if (leftovers.length === 0) return leftovers;
   const list = leftovers.map((p) => `  ${p.pid} ${p.command}`).join('\n');
-  const message = `agent-session-test: ${leftovers.length} agent process(es) of this run were still running at teardown and were killed:\n${list}`;
+  const message = `agent-session-test: ${leftovers.length} agent process(es) of this run were still running at teardown and were stopped:\n${list}`;
   if (options.failOnLeftovers) {
     // Runners report an error thrown from teardown but may still exit 0; make the run fail.
     console.error(message);

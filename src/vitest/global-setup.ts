@@ -9,14 +9,14 @@ import { RUN_TAG_ENV, sweepLeftovers, type SweepOptions } from '../process/run-t
 export type GlobalSetupOptions = SweepOptions;
 
 export function createGlobalSetup(options: GlobalSetupOptions = {}) {
-  return function setup(): () => void {
+  return function setup(): () => Promise<void> {
     // Always a fresh id, never an inherited one: a run started from inside another run's test
     // must not sweep the outer run's agents.
     const runId = randomUUID();
     // Workers are started after global setup and inherit this environment.
     process.env[RUN_TAG_ENV] = runId;
-    return function teardown(): void {
-      sweepLeftovers(runId, options);
+    return async function teardown(): Promise<void> {
+      await sweepLeftovers(runId, options);
     };
   };
 }

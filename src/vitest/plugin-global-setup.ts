@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { createGlobalSetup } from './global-setup.js';
 import { PROVIDE_KEY } from './provided.js';
 
-export default function setup(project: TestProject): () => void {
+export default function setup(project: TestProject): () => Promise<void> {
   const failOnLeftovers = project.getProvidedContext()[PROVIDE_KEY]?.failOnLeftovers ?? false;
   return createGlobalSetup({ failOnLeftovers })();
 }

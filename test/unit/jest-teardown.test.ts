@@ -47,7 +47,7 @@ test('teardown kills a leftover of this run and warns; another run is left alone
   const worker = leftover(runId, RUN_TAG_ENV);
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
   try {
-    createGlobalTeardown()();
+    await createGlobalTeardown()();
     await mine.exited;
     expect(alive(mine.pid)).toBe(false);
     expect(alive(other.pid)).toBe(true);
@@ -66,7 +66,7 @@ test('with failOnLeftovers the run fails', async () => {
   process.env[RUN_TAG_ENV] = runId;
   const mine = leftover(runId);
   const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  createGlobalTeardown({ failOnLeftovers: true })();
+  await createGlobalTeardown({ failOnLeftovers: true })();
   await mine.exited;
   expect(error).toHaveBeenCalledWith(expect.stringMatching(/1 agent process\(es\) of this run/));
   expect(process.exitCode).toBe(1);
