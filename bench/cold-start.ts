@@ -18,13 +18,16 @@ async function measure(sdk: Sdk) {
   const pong: number[] = [];
   const ready: number[] = [];
   const peerCheck: number[] = [];
+  const close: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     for (const who of i % 2 === 0 ? ['harness', 'raw'] : ['raw', 'harness']) {
       if (who === 'harness') {
         const started = performance.now();
         const session = await startAgentSession(agents[sdk], { llm: weatherLlm() });
         harness.push(performance.now() - started);
+        const closing = performance.now();
         await session.close();
+        close.push(performance.now() - closing);
       } else {
         // The raw driver starts its model server inside the timing too, as startAgentSession does.
         const started = performance.now();
@@ -43,7 +46,7 @@ async function measure(sdk: Sdk) {
     }
   }
   const h = median(harness);
-  return [sdk, RUNS, ms(median(connect)), ms(median(pong)), ms(median(ready)), ms(h), ratio(h / median(ready)), ms(h - median(ready)), ms(median(peerCheck))];
+  return [sdk, RUNS, ms(median(connect)), ms(median(pong)), ms(median(ready)), ms(h), ratio(h / median(ready)), ms(h - median(ready)), ms(median(peerCheck)), ms(median(close))];
 }
 
 const rows = [];
@@ -51,8 +54,9 @@ for (const sdk of ['node', 'python'] as const) rows.push(await measure(sdk));
 process.stderr.write('\n');
 table(
   'Cold start: startAgentSession to ready vs the bare agent (medians, alternating starts)',
-  ['agent', 'runs', 'raw connect', 'raw pong', 'raw ready', 'harness ready', 'ratio', 'extra', 'peer check'],
+  ['agent', 'runs', 'raw connect', 'raw pong', 'raw ready', 'harness ready', 'ratio', 'extra', 'peer check', 'close'],
   rows,
   'Target: ratio <= 1.05. "ready" = first pong answered and text mode acknowledged; "peer check" = the\n' +
-    "listener's /proc scan that admits only the agent's process group (included in the harness figure).",
+    "listener's /proc scan that admits only the agent's process group (included in the harness figure);\n" +
+    '"close" = session.close(): SIGTERM to the group, the agent\'s own shutdown, reaped (paid by every test file).',
 );

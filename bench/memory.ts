@@ -48,6 +48,8 @@ function groupRss(pgid: number): number {
 }
 
 async function measure(sdk: Sdk) {
+  // One session started and closed first, so lazily loaded code and first-use caches are not counted per session.
+  await (await startAgentSession(agents[sdk], { llm: weatherLlm() })).close();
   const before = rss();
   const heldBefore = held();
   const sessions: AgentSession[] = [];
