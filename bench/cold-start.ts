@@ -58,5 +58,5 @@ table(
   rows,
   'Target: ratio <= 1.05. "ready" = first pong answered and text mode acknowledged; "peer check" = the\n' +
     "listener's /proc scan that admits only the agent's process group (included in the harness figure);\n" +
-    '"close" = session.close(): SIGTERM to the group, the agent\'s own shutdown, reaped (paid by every test file).',
+    '"close" = session.close(): SIGINT to the group, the agent\'s own shutdown, reaped (paid by every test file).',
 );
