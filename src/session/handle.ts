@@ -5,6 +5,7 @@
  */
 import type { AgentInfo, SessionState, SessionUsage, TurnItem, TurnRecord, ToolMap } from '../turn/types.js';
 import { startAgentSession, type AgentSession, type RequestCallOptions, type SayOptions } from './agent-session.js';
+import { lazySession } from './lazy.js';
 import type { AgentSessionOptions } from './options.js';
 
 export interface AgentSessionHandle<Tools extends ToolMap = ToolMap> {
@@ -39,20 +40,8 @@ export function createAgentSessionHandle<Tools extends ToolMap = ToolMap>(
   options: HandleOptions = {},
 ): AgentSessionHandle<Tools> {
   const { currentSignal, ...sessionOptions } = options;
-  let starting: Promise<AgentSession> | undefined;
-  let session: AgentSession | undefined;
-  let closed = false;
-
-  const start = (): Promise<AgentSession> => {
-    if (closed) return Promise.reject(new Error(`The session for ${agentFile} was closed; it cannot be started again.`));
-    starting ??= startAgentSession(agentFile, sessionOptions).then((s) => (session = s));
-    return starting;
-  };
-  const withSignal = <O extends { signal?: AbortSignal }>(opts: O | undefined): O => {
-    const signal = opts?.signal ?? currentSignal?.();
-    return (signal ? { ...opts, signal } : { ...opts }) as O;
-  };
-
+  const lazy = lazySession(agentFile, () => startAgentSession(agentFile, sessionOptions), currentSignal);
+  const { start, withSignal } = lazy;
   return {
     say: async (text, opts) => (await start()).say(text, withSignal(opts)) as unknown as Promise<TurnRecord<Tools>>,
     history: async (opts) => (await start()).history(withSignal(opts)),
@@ -60,14 +49,10 @@ export function createAgentSessionHandle<Tools extends ToolMap = ToolMap>(
     state: async (opts) => (await start()).state(withSignal(opts)),
     usage: async (opts) => (await start()).usage(withSignal(opts)),
     get turns() {
-      return (session?.turns ?? []) as unknown as readonly TurnRecord<Tools>[];
+      return (lazy.current()?.turns ?? []) as unknown as readonly TurnRecord<Tools>[];
     },
     start,
-    async close() {
-      closed = true;
-      const s = await starting?.catch(() => undefined);
-      await s?.close();
-    },
-    output: () => session?.output() ?? '',
+    close: () => lazy.close(),
+    output: () => lazy.current()?.output() ?? '',
   };
 }

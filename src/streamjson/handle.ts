@@ -2,6 +2,7 @@
  * A lazily started stream-json session behind a stable handle, like `AgentSessionHandle`: test
  * files create it at module level, the CLI starts on first use, every method waits for it.
  */
+import { lazySession } from '../session/lazy.js';
 import type { ToolMap } from '../turn/types.js';
 import type { InitMessage } from './messages.js';
 import type { StreamJsonSessionOptions } from './options.js';
@@ -32,33 +33,19 @@ export interface StreamJsonHandleOptions extends StreamJsonSessionOptions {
 
 export function createStreamJsonSessionHandle<Tools extends ToolMap = ToolMap>(options: StreamJsonHandleOptions): StreamJsonSessionHandle<Tools> {
   const { currentSignal, ...sessionOptions } = options;
-  let starting: Promise<StreamJsonSession> | undefined;
-  let session: StreamJsonSession | undefined;
-  let closed = false;
-  const start = (): Promise<StreamJsonSession> => {
-    if (closed) return Promise.reject(new Error(`The session for ${options.command[0]} was closed; it cannot be started again.`));
-    starting ??= startStreamJsonSession(sessionOptions).then((s) => (session = s));
-    return starting;
-  };
-  const withSignal = (opts: StreamJsonSayOptions | undefined): StreamJsonSayOptions => {
-    const signal = opts?.signal ?? currentSignal?.();
-    return signal ? { ...opts, signal } : { ...opts };
-  };
+  const lazy = lazySession(options.command[0] ?? 'the stream-json CLI', () => startStreamJsonSession(sessionOptions), currentSignal);
+  const { start, withSignal } = lazy;
   return {
     say: async (text, opts) => (await start()).say<Tools>(text, withSignal(opts)),
     interrupt: async (opts) => (await start()).interrupt(withSignal(opts)),
     get turns() {
-      return (session?.turns ?? []) as unknown as readonly StreamJsonTurnRecord<Tools>[];
+      return (lazy.current()?.turns ?? []) as unknown as readonly StreamJsonTurnRecord<Tools>[];
     },
     get init() {
-      return session?.init;
+      return lazy.current()?.init;
     },
     start,
-    async close() {
-      closed = true;
-      const s = await starting?.catch(() => undefined);
-      await s?.close();
-    },
-    output: () => session?.output() ?? '',
+    close: () => lazy.close(),
+    output: () => lazy.current()?.output() ?? '',
   };
 }
