@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { CassetteEvent, CassetteResponse } from './cassette-format.js';
 import { formatEvent, SseCollector } from './cassette-sse.js';
 import { errorBody, modelList } from './openai-format.js';
-import { MAX_BODY_BYTES, readBody, sendJson, sleep } from './http.js';
+import { MAX_BODY_BYTES, promptCloser, readBody, sendJson, sleep } from './http.js';
 
 /** One model call as received. */
 export interface Exchange {
@@ -205,17 +205,9 @@ export async function startCassetteServer(backend: CassetteBackend): Promise<Lis
     });
   });
   const address = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
   return {
     port: address.port,
     origin: `http://127.0.0.1:${address.port}`,
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-        for (const abort of inFlight) abort.abort();
-      });
-      return closing;
-    },
+    close: promptCloser(server, inFlight),
   };
 }

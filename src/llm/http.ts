@@ -1,5 +1,5 @@
 /** HTTP plumbing shared by the scripted and the cassette servers. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 /** Request bodies above this are refused: a chat request this large is a client bug, not a prompt. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -41,4 +41,20 @@ export async function readBody(req: IncomingMessage): Promise<string | undefined
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Closes `server` at once: `close` alone waits for keep-alive sockets to time out, so they are
+ * dropped, and answers still being written are aborted. Idempotent through the returned closer.
+ */
+export function promptCloser(server: Server, inFlight: Iterable<AbortController>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => {
+    closing ??= new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+      for (const abort of inFlight) abort.abort();
+    });
+    return closing;
+  };
 }

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 
 import { errorBody, modelList, modelObject, streamChunks, completionObject } from './openai-format.js';
 import type { CompletionHeader, ResolvedReply } from './openai-format.js';
-import { MAX_BODY_BYTES, readBody, sendJson, sleep } from './http.js';
+import { MAX_BODY_BYTES, promptCloser, readBody, sendJson, sleep } from './http.js';
 
 /** What the backend decided to answer to one chat request. */
 export type ChatOutcome =
@@ -159,19 +159,9 @@ export async function startServer(backend: ChatBackend, host: string, port: numb
 
   const address = server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  let closing: Promise<void> | undefined;
-
   return {
     port: address.port,
     origin: `http://${hostPart}:${address.port}`,
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // `close` alone waits for keep-alive sockets to time out; drop them now.
-        server.closeAllConnections();
-        for (const abort of inFlight) abort.abort();
-      });
-      return closing;
-    },
+    close: promptCloser(server, inFlight),
   };
 }
