@@ -2,10 +2,11 @@
  * Ties each turn to the test that took it: the turn records go into the test's metadata
  * (`task.meta.agentTurns`, which reporters, the JSON report and `--merge-reports` carry), and
  * when the test fails, an annotation holds the rendered transcript of its turns, so the
- * default, html and junit reporters show the conversation next to the error.
+ * default, html, junit and github-actions reporters show the conversation next to the error.
  */
 import path from 'node:path';
 import { TestRunner, type RunnerTestCase } from 'vitest';
+import { failureFrames, withExtraFrames } from './annotation-location.js';
 import { renderSession } from '../render/index.js';
 import type { TurnRecord } from '../turn/types.js';
 
@@ -27,6 +28,8 @@ declare module 'vitest' {
 export const TRANSCRIPT_ANNOTATION = 'agent transcript';
 
 const armed = new WeakSet<RunnerTestCase>();
+/** Where each test last called `say`, kept unformatted (cheap) until a failure needs it. */
+const lastCalls = new WeakMap<RunnerTestCase, Error>();
 
 function currentTest(): RunnerTestCase | undefined {
   try {
@@ -51,15 +54,18 @@ export function renderTestTranscript(entries: readonly AgentTurnEntry[]): string
 /**
  * Annotates a test that has already failed. Vitest refuses `annotate` once a test's state is
  * no longer "run", which it is by the time `onTestFailed` handlers run; the state is lifted
- * back for the synchronous check only, and the annotation then travels the normal way.
+ * back for the synchronous check only, and the annotation then travels the normal way. It is
+ * placed where the test failed (see annotation-location.ts), which the github-actions
+ * reporter needs to show it.
  */
 function annotateFailed(test: RunnerTestCase, message: string): Promise<unknown> | undefined {
   const result = test.result;
   if (!result) return undefined;
+  const frames = failureFrames(test, lastCalls.get(test));
   const state = result.state;
   result.state = 'run';
   try {
-    return test.context.annotate(message, TRANSCRIPT_ANNOTATION);
+    return withExtraFrames(frames, () => test.context.annotate(message, TRANSCRIPT_ANNOTATION));
   } finally {
     result.state = state;
   }
@@ -86,7 +92,11 @@ export function recordTurnsOnTests<Handle extends TurnTaker>(handle: Handle, age
   wrapped.say = async (text: string, options?: never) => {
     const test = currentTest();
     // Armed before the turn, so a test failing in or after this turn shows the earlier ones.
-    if (test) armFailureTranscript(test);
+    if (test) {
+      armFailureTranscript(test);
+      // Made here, where the caller (the test) is still on the stack.
+      lastCalls.set(test, new Error('say'));
+    }
     const turn = await handle.say(text, options);
     if (test) (test.meta.agentTurns ??= []).push({ agent, turn: turn as unknown as TurnRecord });
     return turn;
