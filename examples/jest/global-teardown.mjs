@@ -1,5 +1,8 @@
-// This repository's own Jest runs fail if an agent outlives them (see global-setup.mjs for why tsx).
+// This repository's own Jest runs fail if an agent outlives them (see global-setup.mjs for why
+// tsx, and why no top-level await).
 import { tsImport } from 'tsx/esm/api';
 
-const { createGlobalTeardown } = await tsImport('../../src/jest/global-teardown.ts', import.meta.url);
-export default createGlobalTeardown({ failOnLeftovers: true });
+export default async function globalTeardown() {
+  const { createGlobalTeardown } = await tsImport('../../src/jest/global-teardown.ts', import.meta.url);
+  return createGlobalTeardown({ failOnLeftovers: true })();
+}

@@ -1,4 +1,4 @@
-// Jest 30 running the example suites against the real agents: TypeScript test files as native
+// Jest (29 or 30) running the example suites against the real agents: TypeScript test files as native
 // ES modules (run with NODE_OPTIONS=--experimental-vm-modules, see `npm run test:jest`).
 /** @type {import('jest').Config} */
 export default {
