@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { version } from 'vitest/node';
 import { agentSession } from './src/vitest/plugin.js';
 
 // The examples import the package by its public name, as a user would; inside this repository
@@ -10,6 +11,12 @@ const alias = [
   // A subpath is a module (vitest/matchers) or a folder's index (llm).
   { find: /^agent-session-test\/(.*)$/, replacement: src('$1') },
 ];
+
+// Each Vitest major type-checks the matcher declarations written for it (see test/types/vitest5).
+const typecheck =
+  Number(version.split('.')[0]) >= 5
+    ? { enabled: true, include: ['test/types/vitest5/*.test-d.ts'], tsconfig: 'test/types/vitest5/tsconfig.json' }
+    : { enabled: true, include: ['test/types/*.test-d.ts'] };
 
 export default defineConfig({
   resolve: { alias },
@@ -26,7 +33,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
-          typecheck: { enabled: true, include: ['test/types/*.test-d.ts'] },
+          typecheck,
           sequence: { groupOrder: 0 },
         },
       },

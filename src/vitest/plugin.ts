@@ -10,6 +10,8 @@
  * export default defineConfig({ plugins: [agentSession()] });
  */
 import { fileURLToPath } from 'node:url';
+// Vite's `Plugin` gets its `configureVitest` hook from this module's declarations.
+import type {} from 'vitest/config';
 import type { Vite, VitestPluginContext } from 'vitest/node';
 import type { AgentReporterOptions } from '../reporter/options.js';
 import { PROVIDE_KEY, type AgentSessionDefaults } from './provided.js';
