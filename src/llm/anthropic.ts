@@ -9,15 +9,18 @@ import type { AddressInfo } from 'node:net';
 
 /** The part of a scripted LLM this front needs (a `ScriptedLlm` has it). */
 export interface OpenAiBackendLike {
-  listen(): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
+  listen(options?: { port?: number }): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
   readonly unmatched?: readonly { response?: { error?: string } }[];
   readonly requests?: readonly unknown[];
 }
 
 /** A scripted LLM that also speaks the Anthropic Messages API; pass it as a session's `llm`. */
 export interface AnthropicFront {
-  /** Starts both servers; `env` carries `ANTHROPIC_BASE_URL` and a placeholder `ANTHROPIC_API_KEY` besides the OpenAI ones. */
-  listen(): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
+  /**
+   * Starts both servers; `env` carries `ANTHROPIC_BASE_URL` and a placeholder `ANTHROPIC_API_KEY`
+   * besides the OpenAI ones. `port` is the OpenAI server's.
+   */
+  listen(options?: { port?: number }): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
   readonly unmatched: readonly { response?: { error?: string } }[];
   /** The requests the rules saw, in OpenAI form. */
   readonly requests: readonly unknown[];
@@ -35,8 +38,8 @@ export function anthropicMessages(llm: OpenAiBackendLike): AnthropicFront {
     get requests() {
       return llm.requests ?? [];
     },
-    async listen() {
-      const backend = await llm.listen();
+    async listen(options?: { port?: number }) {
+      const backend = await llm.listen(options);
       const openAiUrl = backend.env['OPENAI_BASE_URL'];
       if (!openAiUrl) throw new Error('anthropicMessages() needs an LLM whose env has OPENAI_BASE_URL');
       let counter = 0;

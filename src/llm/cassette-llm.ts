@@ -225,16 +225,19 @@ export class CassetteLlm {
     return [...this.#misses];
   }
 
-  /** Starts a server for the agent. Each call starts a separate one; closing it saves the cassette. */
-  async listen(): Promise<CassetteLlmServer> {
+  /** Starts a server for the agent on `port` (default: a free one). Each call starts a separate one; closing it saves the cassette. */
+  async listen(options: { port?: number } = {}): Promise<CassetteLlmServer> {
     // Read now, so an unreadable cassette fails the session start rather than every request.
     if (this.mode === 'replay' || this.mode === 'auto') await this.#load();
     let upstreamServer: Promise<{ url?: string; env: Record<string, string>; close(): Promise<void> }> | undefined;
-    const listening = await startCassetteServer({
-      exchange: (exchange) => this.#exchange(exchange, () => (upstreamServer ??= (this.#upstream as ListenableUpstream).listen())),
-      models: () => this.#models(),
-      timing: this.#options.timing === true,
-    });
+    const listening = await startCassetteServer(
+      {
+        exchange: (exchange) => this.#exchange(exchange, () => (upstreamServer ??= (this.#upstream as ListenableUpstream).listen())),
+        models: () => this.#models(),
+        timing: this.#options.timing === true,
+      },
+      options.port,
+    );
     const url = `${listening.origin}/v1`;
     const real = this.mode !== 'replay';
     let closing: Promise<void> | undefined;

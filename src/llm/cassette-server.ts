@@ -145,8 +145,8 @@ export interface ListeningCassetteServer {
   close(): Promise<void>;
 }
 
-/** Starts the server on a free loopback port. */
-export async function startCassetteServer(backend: CassetteBackend): Promise<ListeningCassetteServer> {
+/** Starts the server on a loopback port: `port`, or a free one. */
+export async function startCassetteServer(backend: CassetteBackend, port = 0): Promise<ListeningCassetteServer> {
   const inFlight = new Set<AbortController>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -199,7 +199,7 @@ export async function startCassetteServer(backend: CassetteBackend): Promise<Lis
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

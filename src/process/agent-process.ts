@@ -46,6 +46,24 @@ export interface TerminateOptions {
 
 const DEFAULT_GRACE_MS = 3000;
 
+/**
+ * What a session needs of its agent's process: an {@link AgentProcess} it spawned, or an agent
+ * started earlier and handed over by the pre-spawn broker.
+ */
+export interface AgentProcessLike {
+  readonly pid: number | undefined;
+  /** Resolves with the exit status once the process has exited. */
+  readonly exited: Promise<ExitStatus>;
+  /** The exit status once the process has exited. */
+  readonly status: ExitStatus | undefined;
+  /** True when the agent was started ahead of time and handed over. */
+  readonly prespawned?: boolean;
+  /** The retained tail of what the agent printed. */
+  output(): string;
+  /** Ends the agent and its process group; idempotent. */
+  terminate(options?: TerminateOptions): Promise<ExitStatus>;
+}
+
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
@@ -64,12 +82,14 @@ function processExists(pid: number): boolean {
   }
 }
 
-export class AgentProcess {
+export class AgentProcess implements AgentProcessLike {
   readonly argv: readonly string[];
   readonly #child: ResultPromise;
   readonly #tail: OutputTail;
   readonly #redact: (text: string) => string;
   readonly exited: Promise<ExitStatus>;
+  /** Settles once the output pipes have closed (after `exited`, unless a grandchild holds them). */
+  readonly outputClosed: Promise<void>;
   #status: ExitStatus | undefined;
   #terminating: Promise<ExitStatus> | undefined;
 
@@ -121,6 +141,7 @@ export class AgentProcess {
       }
       return status;
     });
+    this.outputClosed = result.then(() => {});
     this.exited = Promise.race([processExit, result]).then((status) => {
       this.#status = status;
       return status;

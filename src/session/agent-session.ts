@@ -1,9 +1,10 @@
 /**
  * An agent under test: the subprocess, its connection, and the turn-by-turn conversation with it.
  */
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { AgentSessionError, type AgentErrorCode } from '../errors.js';
-import { AgentProcess, type ExitStatus } from '../process/agent-process.js';
+import { AgentProcess, type AgentProcessLike, type ExitStatus } from '../process/agent-process.js';
 import { CRASH_MARKERS, diagnose } from '../process/diagnose.js';
 import { trackAgent, untrackAgent } from '../process/registry.js';
 import { createRedactor, findSecrets, redactInPlace } from '../process/redact.js';
@@ -14,8 +15,10 @@ import type { RequestKind, WireResponse } from '../protocol/wire.js';
 import { TurnBuilder } from '../turn/builder.js';
 import type { AgentInfo, SessionState, SessionUsage, TurnEvent, TurnItem, TurnRecord } from '../turn/types.js';
 import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from './connection.js';
-import { listenForAgent, peerInProcessGroup, type AgentListener } from './listener.js';
-import { DEFAULTS, type AgentSessionOptions } from './options.js';
+import { BrokeredAgent, currentBroker, learnSpec, requestSpare } from '../prespawn/client.js';
+import { CONNECT_PLACEHOLDER, llmServerPort, spawnSpec } from '../prespawn/spec.js';
+import { listenForAgent, peerInProcessGroup } from './listener.js';
+import { DEFAULTS, type AgentSessionOptions, type LlmServerLike } from './options.js';
 
 export interface SayOptions {
   /** Overrides the session's turn timeout for this turn, in ms. */
@@ -37,26 +40,18 @@ const CRASH_OUTPUT_SETTLE_MS = 300;
 
 /**
  * Starts the agent in `file` (resolved against the current directory) and waits until it is ready
- * to take turns in text mode.
+ * to take turns in text mode. Where the Vitest plugin pre-spawns agents, the agent may be a spare
+ * started ahead of time with exactly the same launch; otherwise it is started here.
  */
 export async function startAgentSession(file: string, options: AgentSessionOptions = {}): Promise<AgentSession> {
   const agentFile = path.resolve(file);
   const startupTimeout = options.startupTimeout ?? DEFAULTS.startupTimeout;
   const deadline = Date.now() + startupTimeout;
-  // Only the agent we spawn may drive the session: a connection from any other process is refused.
-  let agentSpawned!: (pid: number | undefined) => void;
-  const agentPid = new Promise<number | undefined>((resolve) => (agentSpawned = resolve));
-  const listener = await listenForAgent({
-    isAgent: async (socket) => {
-      const pid = await agentPid;
-      return pid !== undefined && (peerInProcessGroup(socket, pid) ?? true);
-    },
-  });
-  let llm: { env: Record<string, string>; close(): Promise<void> } | undefined;
-  let agent: AgentProcess | undefined;
-  let launch: Launch | undefined;
+  const broker = currentBroker();
+  const offer = broker && !options.signal?.aborted ? await requestSpare(broker, agentFile) : undefined;
+  let llm: Awaited<ReturnType<LlmServerLike['listen']>> | undefined;
   try {
-    llm = options.llm ? await options.llm.listen() : undefined;
+    llm = options.llm ? await listenLlm(options.llm, offer?.llmPort) : undefined;
     const env: Record<string, string | undefined> = {
       ...process.env,
       // Unbuffered output, so the tail in an error message is what the agent printed last.
@@ -66,57 +61,157 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
       ...llm?.env,
       ...options.env,
     };
-    launch = resolveLaunch(agentFile, `${listener.host}:${listener.port}`, { ...options, env });
+    // The launch with a placeholder for the session address, which is only known once listening.
+    const template = resolveLaunch(agentFile, CONNECT_PLACEHOLDER, { ...options, env });
     const redact = createRedactor(findSecrets(env, options.secretEnv));
-    let crashSeen: (() => void) | undefined;
-    const crashed = new Promise<'crashed'>((resolve) => (crashSeen = () => setTimeout(() => resolve('crashed'), CRASH_OUTPUT_SETTLE_MS)));
-    let ready = false;
-    agent = await AgentProcess.spawn(
-      {
-        argv: launch.argv,
-        cwd: launch.cwd,
-        env,
-        ...(options.outputLimit !== undefined && { outputLimit: options.outputLimit }),
-        redact,
-        onOutput: (text, stream) => {
-          if (!ready && crashSeen && CRASH_MARKERS.test(text)) {
-            crashSeen();
-            crashSeen = undefined;
-          }
-          options.onOutput?.(text, stream);
-        },
-      },
-      agentFile,
-    );
-    agentSpawned(agent.pid);
-    // From here on the launch is only shown (errors, session.launch): without secrets on its command line.
-    launch = { ...launch, argv: launch.argv.map(redact) };
-    if (agent.pid !== undefined) trackAgent(agent.pid);
-    const socket = await raceStartup(listener, agent, crashed, launch, deadline, startupTimeout, options.signal);
-    const session = new AgentSession(agentFile, launch, agent, listener, socket, llm, options, redact);
-    await session.ready(deadline, options.signal).catch(async (error: unknown) => {
-      // A failed start needs no grace period: report it as soon as the agent is gone.
-      await agent!.terminate({ graceMs: 0 });
-      await session.close();
-      throw error;
-    });
-    ready = true;
+    const startup: Startup = { agentFile, options, deadline, startupTimeout, redact, env, llm };
+    const port = llm && llmServerPort(llm);
+    const spec = broker && spawnSpec(agentFile, template.argv, template.cwd, env, llm && { env: llm.env, port });
+    if (offer && spec) {
+      const watch = crashWatch(options.onOutput);
+      // A model server that could not take the spare's port makes the spare useless here.
+      const claimed =
+        port === offer.llmPort
+          ? await offer.claim(spec, { ...(options.outputLimit !== undefined && { outputLimit: options.outputLimit }), redact, onOutput: watch.onOutput })
+          : undefined;
+      if (claimed === undefined) offer.release();
+      if (claimed instanceof BrokeredAgent) {
+        const launch = { ...template, argv: fillConnect(template.argv, offer.connectAddr).map(redact) };
+        return await startWith(startup, launch, claimed, claimed.connection, NO_LISTENER, watch);
+      }
+    }
+    const session = await coldStart(startup, template);
+    if (broker && spec) learnSpec(broker, spec, startupTimeout);
     return session;
   } catch (error) {
-    agentSpawned(undefined);
-    listener.close();
-    if (agent) {
-      await agent.terminate({ graceMs: 0 });
-      if (agent.pid !== undefined) untrackAgent(agent.pid);
-    }
     await llm?.close();
     throw error;
   }
 }
 
+interface Startup {
+  agentFile: string;
+  options: AgentSessionOptions;
+  deadline: number;
+  startupTimeout: number;
+  redact: (text: string) => string;
+  env: Record<string, string | undefined>;
+  llm: { close(): Promise<void> } | undefined;
+}
+
+interface CrashWatch {
+  /** The user's onOutput, behind a look for crash markers while starting. */
+  onOutput: (text: string, stream: 'stdout' | 'stderr') => void;
+  crashed: Promise<'crashed'>;
+  /** Stops looking: the agent is ready. */
+  ready(): void;
+}
+
+/** A brokered agent connects to the broker, not to a listener of ours. */
+const NO_LISTENER = { refusals: [] as readonly string[], close() {} };
+
+const fillConnect = (argv: readonly string[], connectAddr: string) => argv.map((arg) => arg.replaceAll(CONNECT_PLACEHOLDER, connectAddr));
+
+/** Starts the model server, on the spare's port when there is one (any port if that is taken). */
+async function listenLlm(llm: LlmServerLike, port: number | undefined) {
+  if (port === undefined) return llm.listen();
+  try {
+    return await llm.listen({ port });
+  } catch {
+    return llm.listen();
+  }
+}
+
+/** A job that failed while starting leaves the process running: its output tells. */
+function crashWatch(onOutput: AgentSessionOptions['onOutput']): CrashWatch {
+  let crashSeen: (() => void) | undefined;
+  const crashed = new Promise<'crashed'>((resolve) => (crashSeen = () => setTimeout(() => resolve('crashed'), CRASH_OUTPUT_SETTLE_MS)));
+  let ready = false;
+  return {
+    crashed,
+    ready: () => (ready = true),
+    onOutput: (text, stream) => {
+      if (!ready && crashSeen && CRASH_MARKERS.test(text)) {
+        crashSeen();
+        crashSeen = undefined;
+      }
+      onOutput?.(text, stream);
+    },
+  };
+}
+
+/** Spawns the agent here, with a listener of its own for it to connect to. */
+async function coldStart(startup: Startup, template: Launch): Promise<AgentSession> {
+  const { agentFile, options, redact } = startup;
+  // Only the agent we spawn may drive the session: a connection from any other process is refused.
+  let agentSpawned!: (pid: number | undefined) => void;
+  const agentPid = new Promise<number | undefined>((resolve) => (agentSpawned = resolve));
+  const listener = await listenForAgent({
+    isAgent: async (socket) => {
+      const pid = await agentPid;
+      return pid !== undefined && (peerInProcessGroup(socket, pid) ?? true);
+    },
+  });
+  const argv = fillConnect(template.argv, `${listener.host}:${listener.port}`);
+  const watch = crashWatch(options.onOutput);
+  let agent: AgentProcess;
+  try {
+    agent = await AgentProcess.spawn(
+      {
+        argv,
+        cwd: template.cwd,
+        env: startup.env,
+        ...(options.outputLimit !== undefined && { outputLimit: options.outputLimit }),
+        redact,
+        onOutput: watch.onOutput,
+      },
+      agentFile,
+    );
+  } catch (error) {
+    agentSpawned(undefined);
+    listener.close();
+    throw error;
+  }
+  agentSpawned(agent.pid);
+  if (agent.pid !== undefined) trackAgent(agent.pid);
+  // From here on the launch is only shown (errors, session.launch): without secrets on its command line.
+  const launch = { ...template, argv: argv.map(redact) };
+  return startWith(startup, launch, agent, listener.connection, listener, watch);
+}
+
+/** Waits for the agent's connection, then pings it and switches it to text mode. */
+async function startWith(
+  startup: Startup,
+  launch: Launch,
+  agent: AgentProcessLike,
+  connection: Promise<Socket>,
+  listener: { readonly refusals: readonly string[]; close(): void },
+  watch: CrashWatch,
+): Promise<AgentSession> {
+  const { options, deadline } = startup;
+  try {
+    const socket = await raceStartup(connection, listener.refusals, agent, watch.crashed, launch, deadline, startup.startupTimeout, options.signal);
+    const session = new AgentSession(startup.agentFile, launch, agent, listener, socket, startup.llm, options, startup.redact);
+    await session.ready(deadline, options.signal).catch(async (error: unknown) => {
+      // A failed start needs no grace period: report it as soon as the agent is gone.
+      await agent.terminate({ graceMs: 0 });
+      await session.close();
+      throw error;
+    });
+    watch.ready();
+    return session;
+  } catch (error) {
+    listener.close();
+    await agent.terminate({ graceMs: 0 });
+    if (agent.pid !== undefined) untrackAgent(agent.pid);
+    throw error;
+  }
+}
+
 async function raceStartup(
-  listener: AgentListener,
-  agent: AgentProcess,
+  connection: Promise<Socket>,
+  refusals: readonly string[],
+  agent: AgentProcessLike,
   crashed: Promise<'crashed'>,
   launch: Launch,
   deadline: number,
@@ -132,11 +227,11 @@ async function raceStartup(
     else signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    const first = await Promise.race([listener.connection, agent.exited, crashed, timedOut, aborted]);
+    const first = await Promise.race([connection, agent.exited, crashed, timedOut, aborted]);
     if (first !== null && typeof first === 'object' && 'remoteAddress' in first) return first;
     const details = { agentFile: launch.file, command: launch.argv, pid: agent.pid };
     if (first === 'timeout') {
-      const refused = listener.refusals.filter((reason) => reason.includes('not the spawned agent'));
+      const refused = refusals.filter((reason) => reason.includes('not the spawned agent'));
       throw new AgentSessionError('AGENT_STARTUP_TIMEOUT', `The agent did not connect within the startup timeout (${startupTimeout} ms).`, {
         ...details,
         output: agent.output(),
@@ -178,8 +273,8 @@ export class AgentSession {
   readonly launch: Launch;
   /** Session events that arrived before the first turn (e.g. an on_enter greeting). */
   readonly preamble: TurnEvent[] = [];
-  readonly #agent: AgentProcess;
-  readonly #listener: AgentListener;
+  readonly #agent: AgentProcessLike;
+  readonly #listener: { close(): void };
   readonly #connection: AgentConnection;
   readonly #llm: { close(): Promise<void> } | undefined;
   readonly #options: AgentSessionOptions;
@@ -199,9 +294,9 @@ export class AgentSession {
   constructor(
     agentFile: string,
     launch: Launch,
-    agent: AgentProcess,
-    listener: AgentListener,
-    socket: import('node:net').Socket,
+    agent: AgentProcessLike,
+    listener: { close(): void },
+    socket: Socket,
     llm: { close(): Promise<void> } | undefined,
     options: AgentSessionOptions,
     redact: (text: string) => string = (text) => text,
@@ -239,6 +334,11 @@ export class AgentSession {
   /** Every turn so far, in order. */
   get turns(): readonly TurnRecord[] {
     return this.#turns;
+  }
+
+  /** True when the agent was started ahead of time by the plugin's `prespawn` broker and handed to this session. */
+  get prespawned(): boolean {
+    return this.#agent.prespawned === true;
   }
 
   /** The agent's process id (its process group id too). */

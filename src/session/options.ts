@@ -3,7 +3,12 @@ import type { LaunchOptions } from '../process/runtime.js';
 
 /** A scripted LLM (or anything with the same shape) the harness starts and points the agent at. */
 export interface LlmServerLike {
-  listen(): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
+  /**
+   * Starts serving; `port`, when given, is the port to listen on (the pre-spawn broker chose it
+   * for an agent started ahead of time). A server that ignores it still works: the session then
+   * starts its own agent.
+   */
+  listen(options?: { port?: number }): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
   /** Requests that matched no rule; new entries during a turn become turn errors. */
   readonly unmatched?: readonly { response?: { error?: string } }[];
 }
