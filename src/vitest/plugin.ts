@@ -12,7 +12,9 @@
 import { fileURLToPath } from 'node:url';
 // Vite's `Plugin` gets its `configureVitest` hook from this module's declarations.
 import type {} from 'vitest/config';
-import type { Vite, VitestPluginContext } from 'vitest/node';
+import type { Reporter, TestProject, Vite, VitestPluginContext } from 'vitest/node';
+import { SpareBroker } from '../prespawn/broker.js';
+import { registerBroker, unregisterBroker } from '../prespawn/registry.js';
 import type { AgentReporterOptions } from '../reporter/options.js';
 import { PROVIDE_KEY, type AgentSessionDefaults } from './provided.js';
 
@@ -31,6 +33,33 @@ export interface AgentSessionPluginOptions {
    * default one) keep running.
    */
   report?: boolean | AgentReporterOptions;
+  /**
+   * Start agents before test files need them. Once a file of the project has started an agent,
+   * the runner's main process keeps up to `spares` more of that exact launch running while files
+   * are still queued, and a later file's session takes one of them (through a loopback relay)
+   * instead of starting its own. A session whose launch differs in any way starts its own as
+   * usual. `true` keeps {@link DEFAULT_SPARES} spares. Default false.
+   */
+  prespawn?: boolean | { spares?: number };
+}
+
+/** Spares kept by `prespawn: true`. */
+export const DEFAULT_SPARES = 1;
+
+/** Feeds the broker the run's test files of `project`, and stops its spares when the run ends. */
+function demandReporter(broker: SpareBroker, project: TestProject): Reporter {
+  const ours = (candidate: TestProject) => candidate.name === project.name;
+  return {
+    onTestRunStart(specifications) {
+      broker.expect(specifications.filter((spec) => ours(spec.project)).map((spec) => spec.moduleId));
+    },
+    onTestModuleQueued(module) {
+      if (ours(module.project)) broker.queued(module.moduleId);
+    },
+    async onTestRunEnd() {
+      await broker.stopSpares();
+    },
+  };
 }
 
 // The sibling modules, in whichever form this module has (sources under test, or the build).
@@ -44,11 +73,31 @@ const toArray = (value: string | string[] | undefined): string[] => (value === u
 export function agentSession(options: AgentSessionPluginOptions = {}): Vite.Plugin {
   return {
     name: 'agent-session-test',
-    configureVitest({ project, vitest }: VitestPluginContext) {
+    async configureVitest({ project, vitest }: VitestPluginContext) {
       const config = project.config;
       config.globalSetup = [...toArray(config.globalSetup), sibling('plugin-global-setup')];
       if (options.matchers !== false) config.setupFiles = [...config.setupFiles, sibling('matchers')];
-      project.provide(PROVIDE_KEY, { defaults: options.defaults ?? {}, failOnLeftovers: options.failOnLeftovers ?? false });
+      let broker: SpareBroker | undefined;
+      if (options.prespawn) {
+        const spares = (typeof options.prespawn === 'object' ? options.prespawn.spares : undefined) ?? DEFAULT_SPARES;
+        if (!(Number.isInteger(spares) && spares >= 0)) {
+          throw new TypeError(`agentSession({ prespawn: { spares } }) takes a whole number >= 0, got ${String(spares)}`);
+        }
+        broker = await SpareBroker.start({ spares });
+        registerBroker(broker);
+        const started = broker;
+        vitest.config.reporters.push(demandReporter(started, project));
+        vitest.onClose(async () => {
+          unregisterBroker(started);
+          await started.close();
+        });
+        config.setupFiles = [...config.setupFiles, sibling('plugin-worker-setup')];
+      }
+      project.provide(PROVIDE_KEY, {
+        defaults: options.defaults ?? {},
+        failOnLeftovers: options.failOnLeftovers ?? false,
+        ...(broker && { broker: broker.address }),
+      });
       if (options.report) {
         const reporterOptions = options.report === true ? {} : options.report;
         const reporters = vitest.config.reporters;

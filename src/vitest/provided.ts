@@ -3,6 +3,7 @@
  * defaults `useAgentSession` takes from it.
  */
 import { inject } from 'vitest';
+import type { BrokerAddress } from '../prespawn/messages.js';
 import type { AgentSessionOptions } from '../session/options.js';
 
 /** Session options that can be set once for a whole project: plain data only, as they cross to the workers. */
@@ -15,6 +16,8 @@ export type AgentSessionDefaults = Pick<
 export interface ProvidedAgentSessionConfig {
   defaults: AgentSessionDefaults;
   failOnLeftovers: boolean;
+  /** Where the pre-spawn broker of the runner's main process listens, when `prespawn` is on. */
+  broker?: BrokerAddress;
 }
 
 /** The key under which the plugin provides its settings. */

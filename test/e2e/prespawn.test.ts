@@ -1,0 +1,157 @@
+/**
+ * The plugin's `prespawn` with real agents: a child Vitest run of test/fixtures/prespawn, whose
+ * files share an agent. Later files must get a spare, take turns and tool calls through the
+ * relay, fail the same way when the agent crashes, and leave no agent behind, also when the
+ * runner or a worker is SIGKILLed.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, test } from 'vitest';
+import { findTaggedProcesses, RUN_TAG_ENV } from '../../src/process/run-tag.js';
+import { pythonEnv } from './helpers.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const config = 'test/fixtures/prespawn/vitest.config.ts';
+const vitestBin = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
+
+type Entry = Record<string, unknown> & { event: string; file: string; runId: string; pid: number };
+
+interface Run {
+  pid: number;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  output: () => string;
+  reports: () => Entry[];
+}
+
+const dirs: string[] = [];
+const runIds = new Set<string>();
+afterEach(() => {
+  // Whatever happened, leave nothing of a child run behind.
+  for (const runId of runIds) {
+    for (const { pid } of findTaggedProcesses(runId)) {
+      for (const target of [-pid, pid]) {
+        try {
+          process.kill(target, 'SIGKILL');
+        } catch {}
+      }
+    }
+  }
+  runIds.clear();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function runVitest(files: string[], env: Record<string, string> = {}): Run {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ast-prespawn-'));
+  dirs.push(dir);
+  const reportFile = path.join(dir, 'report.jsonl');
+  const childEnv: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    // None of this run's Vitest state, and not our run id: the child's plugin makes its own.
+    if (value !== undefined && !key.startsWith('VITEST') && key !== RUN_TAG_ENV) childEnv[key] = value;
+  }
+  const child = spawn(process.execPath, [vitestBin, 'run', '--config', config, ...files.map((f) => `test/fixtures/prespawn/${f}`)], {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...childEnv, ...pythonEnv, CASE_REPORT: reportFile, CI: '', FORCE_COLOR: '0', ...env },
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    pid: child.pid!,
+    exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
+    output: () => output,
+    reports: () => {
+      let entries: Entry[] = [];
+      try {
+        entries = readFileSync(reportFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Entry);
+      } catch {
+        // nothing reported yet
+      }
+      for (const entry of entries) runIds.add(entry.runId);
+      return entries;
+    },
+  };
+}
+
+async function until(predicate: () => boolean, timeout: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function finished(run: Run): Promise<{ code: number | null; signal: string | null }> {
+  const exit = await Promise.race([run.exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 150_000))]);
+  if (exit === 'hung') throw new Error(`the child run did not finish:\n${run.output()}`);
+  return exit;
+}
+
+/** No process of the run that is an agent (spares included) is left, within a few seconds. */
+async function expectNoAgents(run: Run, runId: string): Promise<void> {
+  const agents = () => findTaggedProcesses(runId).filter((p) => p.command.includes('--connect-addr'));
+  await until(() => agents().length === 0, 10_000, 'the run\'s agents to go').catch((error: Error) => {
+    throw new Error(`${error.message}: ${agents().map((p) => p.command).join('\n')}\nrunner output:\n${run.output()}`);
+  });
+}
+
+describe('prespawn', () => {
+  test('files after the first get a spare of the Node agent; turns and tool calls work; no agent is left', { timeout: 240_000 }, async () => {
+    const run = runVitest(['weather-1.case.ts', 'weather-2.case.ts', 'weather-3.case.ts', 'weather-4.case.ts']);
+    const exit = await finished(run);
+    expect(exit.code, run.output()).toBe(0);
+    const done = run.reports().filter((e) => e.event === 'done');
+    expect(done).toHaveLength(4);
+    // One worker: the first file starts its own agent and teaches the broker; the rest find one waiting.
+    expect(done.map((e) => e.prespawned)).toEqual([false, true, true, true]);
+    expect(new Set(done.map((e) => e.agentPid)).size).toBe(4);
+    expect(run.output()).not.toMatch(/still running at teardown/);
+    await expectNoAgents(run, done[0]!.runId);
+  });
+
+  test('the Python agent too, with two workers and two spares', { timeout: 240_000 }, async () => {
+    const run = runVitest(['weather-1.case.ts', 'weather-2.case.ts', 'weather-3.case.ts', 'weather-4.case.ts'], {
+      CASE_SDK: 'python',
+      CASE_WORKERS: '2',
+      PRESPAWN_SPARES: '2',
+    });
+    const exit = await finished(run);
+    expect(exit.code, run.output()).toBe(0);
+    const done = run.reports().filter((e) => e.event === 'done');
+    expect(done).toHaveLength(4);
+    expect(done[0]!.prespawned).toBe(false);
+    expect(done.filter((e) => e.prespawned).length).toBeGreaterThanOrEqual(2);
+    await expectNoAgents(run, done[0]!.runId);
+  });
+
+  test('an agent that crashes mid-turn through the relay fails as a cold-started one does', { timeout: 240_000 }, async () => {
+    const run = runVitest(['crash-1.case.ts', 'crash-2.case.ts']);
+    const exit = await finished(run);
+    expect(exit.code, run.output()).toBe(0);
+    const crashed = run.reports().filter((e) => e.event === 'crashed');
+    expect(crashed.map((e) => e.prespawned)).toEqual([false, true]);
+    for (const entry of crashed) {
+      expect(entry).toMatchObject({ code: 'AGENT_EXITED', exitCode: 3 });
+      expect(entry['output']).toContain('self_destruct: exiting with code 3');
+    }
+    await expectNoAgents(run, crashed[0]!.runId);
+  });
+
+  for (const victim of ['runner', 'worker'] as const) {
+    test(`SIGKILL of the ${victim} while a brokered agent is mid-turn leaves no agent`, { timeout: 240_000 }, async () => {
+      const run = runVitest(['hang-1.case.ts', 'hang-2.case.ts']);
+      await until(() => run.reports().some((e) => e.event === 'turn-started'), 120_000, 'the brokered turn to start').catch((error: Error) => {
+        throw new Error(`${error.message}\n${run.output()}`);
+      });
+      const started = run.reports().find((e) => e.event === 'turn-started')!;
+      process.kill(victim === 'runner' ? run.pid : started.pid, 'SIGKILL');
+      await finished(run).catch(() => process.kill(-run.pid, 'SIGKILL'));
+      await expectNoAgents(run, started.runId);
+    });
+  }
+});
