@@ -235,8 +235,12 @@ export class SpareBroker {
   }
 
   #claim(spare: Spare, spec: SpawnSpec): void {
-    if (spare.state !== 'offered') return;
     const owner = spare.owner!;
+    if (spare.state !== 'offered') {
+      // Ended meanwhile (the run is over, or it failed to start).
+      send(owner, { t: 'mismatch', reason: 'the spare is gone' });
+      return;
+    }
     const difference = specDifference(spare.launch.spec, spec);
     if (difference !== undefined) {
       this.#stats.mismatched += 1;

@@ -71,7 +71,7 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
       const watch = crashWatch(options.onOutput);
       // A model server that could not take the spare's port makes the spare useless here.
       const claimed =
-        port === offer.llmPort
+        llm === undefined || port === offer.llmPort
           ? await offer.claim(spec, { ...(options.outputLimit !== undefined && { outputLimit: options.outputLimit }), redact, onOutput: watch.onOutput })
           : undefined;
       if (claimed === undefined) offer.release();
