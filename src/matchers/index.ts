@@ -40,3 +40,6 @@ export type { TrajectoryComparison } from './to-match-trajectory.js';
 export { matchesPattern, matchesOutput, defaultEquals, isAsymmetricMatcher, isTurnRecord, formatValue } from './utils.js';
 export type { MatcherContext, MatcherResult, Equals } from './utils.js';
 export type * from './types.js';
+// The turn record types the matchers take, for code that imports only this entry (a Jest setup, a
+// runner of its own, a type program that must not load a runner's matcher declarations).
+export type * from '../turn/types.js';

@@ -1,13 +1,12 @@
 import { describe, expect, expectTypeOf, test } from 'vitest';
 import '../../src/vitest/matchers.js';
-import { expectTurn, type AsymmetricMatcherLike, type ToolNameOf, type ToolsOf, type TrajectoryStep } from '../../src/matchers/index.js';
-import type { AgentSessionHandle } from '../../src/session/handle.js';
-import type { FunctionCallItem, ToolCall, ToolMap, TurnItem, TurnRecord } from '../../src/turn/types.js';
+import type { ToolNameOf, ToolsOf } from '../../src/matchers/index.js';
+import type { ToolCall, ToolMap, TurnRecord } from '../../src/turn/types.js';
 import type { WeatherTools } from '../fixtures/turns/load.js';
+import { asymmetricPatternCases, cursorCases, replyHandoffErrorCases, trajectoryCases, typedToolCases, untypedToolCases } from './shared/matcher-cases.js';
 
 declare const typed: TurnRecord<WeatherTools>;
 declare const untyped: TurnRecord;
-declare const agent: AgentSessionHandle<WeatherTools>;
 
 describe('the tool map of a received value', () => {
   test('comes from a typed turn, a list of them, or a possibly missing one', () => {
@@ -45,109 +44,13 @@ describe('Vitest augmentation', () => {
     expectTypeOf(expect.toHaveReplied).toBeFunction();
   });
 
-  test('typed turns check tool names and arguments', async () => {
-    const turn = await agent.say('What is the weather in Paris?');
-    expectTypeOf(turn).toEqualTypeOf<TurnRecord<WeatherTools>>();
-    expect(turn).toHaveCalledTool('lookup_weather', { city: 'Paris' });
-    expect(turn).toHaveCalledTool('lookup_weather', { forecast: { days: 3 } }, { times: 1 });
-    expect(turn).toHaveCalledTool('transfer_to_booking', { party_size: expect.any(Number) });
-    expect(turn).toHaveCalledTool('lookup_weather', { city: /^Par/ });
-    expect(turn).toHaveCalledTool();
-    expect(agent.turns).toHaveCalledTool('lookup_weather', { city: 'Paris' }, { turn: -1 });
-    expect(agent.turns[0]).toHaveCalledTool('lookup_weather');
-    // @ts-expect-error: not a tool of this agent
-    expect(turn).toHaveCalledTool('get_time');
-    // @ts-expect-error: city is a string
-    expect(turn).toHaveCalledTool('lookup_weather', { city: 42 });
-    // @ts-expect-error: no such argument
-    expect(turn).toHaveCalledTool('lookup_weather', { town: 'Paris' });
-    // @ts-expect-error: an argument of the other tool
-    expect(turn).toHaveCalledTool('lookup_weather', { party_size: 2 });
-    // @ts-expect-error: units is 'metric' | 'imperial'
-    expect(turn).toHaveCalledTool('lookup_weather', { forecast: { units: 'kelvin' } });
-    // @ts-expect-error: times is a number
-    expect(turn).toHaveCalledTool('lookup_weather', undefined, { times: '1' });
-    expect(turn).toHaveToolOutput('lookup_weather', 'sunny', { isError: false });
-    // @ts-expect-error: not a tool of this agent
-    expect(turn).toHaveToolOutput('get_time');
-    expect(turn).toHaveToolError('lookup_weather', /unknown/);
-    // @ts-expect-error: not a tool of this agent
-    expect(turn).toHaveToolError('get_time');
-  });
-
-  test('untyped turns take any name and arguments', () => {
-    expect(untyped).toHaveCalledTool('anything', { deeply: { nested: [1, expect.any(Number)] } });
-    expect(untyped).toHaveToolOutput('anything', { decoded: true });
-    expect(untyped as any).toHaveCalledTool('anything', { at: 'all' });
-    // @ts-expect-error: the name is still a string
-    expect(untyped).toHaveCalledTool(42);
-  });
-
-  test('replies, handoffs, errors', () => {
-    expect(typed).toHaveReplied('sunny');
-    expect(typed).toHaveReplied(/sunny/);
-    expect(typed).toHaveReplied(expect.stringContaining('sunny'));
-    expect(typed).toHaveReplied();
-    // @ts-expect-error: a reply is text
-    expect(typed).toHaveReplied(42);
-    expect(typed).toHaveHandedOffTo('booking_agent', { from: 'weather_agent' });
-    // @ts-expect-error: the agent id is required
-    expect(typed).toHaveHandedOffTo();
-    expect(typed).toHaveHandedOff({ turn: 0 });
-    expect(typed).toHaveNoErrors({ allowToolErrors: true });
-    // @ts-expect-error: allowToolErrors is a boolean
-    expect(typed).toHaveNoErrors({ allowToolErrors: 'yes' });
-  });
-
-  test('trajectories are checked against the item types and the tool map', () => {
-    expect(typed).toMatchTrajectory(
-      [
-        'function_call',
-        { type: 'function_call', name: 'lookup_weather', args: { city: 'Paris' } },
-        { type: 'function_call_output', output: 'sunny', isError: false },
-        { type: 'agent_handoff', to: 'booking_agent' },
-        { type: 'message', role: 'assistant', text: /sunny/ },
-      ],
-      { mode: 'ordered' },
-    );
-    // @ts-expect-error: not a tool of this agent
-    expect(typed).toMatchTrajectory([{ type: 'function_call', name: 'get_time' }]);
-    // @ts-expect-error: not an item type
-    expect(typed).toMatchTrajectory(['tool_call']);
-    // @ts-expect-error: messages have no name
-    expect(typed).toMatchTrajectory([{ type: 'message', name: 'x' }]);
-    // @ts-expect-error: not a mode
-    expect(typed).toMatchTrajectory([], { mode: 'loose' });
-    expectTypeOf<TrajectoryStep>().toMatchTypeOf<string | object>();
-  });
+  test('typed turns check tool names and arguments', typedToolCases);
+  test('untyped turns take any name and arguments', untypedToolCases);
+  test('replies, handoffs, errors', replyHandoffErrorCases);
+  test('trajectories are checked against the item types and the tool map', trajectoryCases);
 });
 
 describe('cursor', () => {
-  test('patterns are typed by the tool map and checks narrow the item', () => {
-    const cursor = expectTurn(typed)
-      .next('function_call', { name: 'lookup_weather', args: { city: 'Paris' } })
-      .seek('message', { text: /sunny/ })
-      .skipIf({ type: 'function_call_output', isError: false })
-      .skip(1);
-    cursor.noMore();
-    expectTypeOf(cursor.current).toEqualTypeOf<TurnItem | undefined>();
-    expectTypeOf(cursor.at(0).is('function_call').item).toEqualTypeOf<FunctionCallItem>();
-    expectTypeOf(cursor.at(0).item.type).toEqualTypeOf<'message' | 'function_call' | 'function_call_output' | 'agent_handoff' | 'agent_config_update'>();
-    cursor.range(0, 2).contains('agent_handoff', { to: expect.stringMatching(/booking/) });
-    // @ts-expect-error: not a tool of this agent
-    expectTurn(typed).next('function_call', { name: 'get_time' });
-    // @ts-expect-error: a message pattern has no args
-    expectTurn(typed).next('message', { args: {} });
-    // @ts-expect-error: not an item type
-    expectTurn(typed).next('tool_call');
-    // @ts-expect-error: not a turn
-    expectTurn('hello');
-    expectTurn(untyped).next('function_call', { name: 'anything', args: { any: 'thing' } });
-  });
-
-  test("Jest's asymmetric matchers fit every pattern position", () => {
-    const matcher = {} as AsymmetricMatcherLike;
-    expect(typed).toHaveCalledTool('lookup_weather', { city: matcher, forecast: matcher });
-    expectTurn(typed).next('function_call', { name: matcher, args: matcher }).next('message', { role: matcher, text: matcher });
-  });
+  test('patterns are typed by the tool map and checks narrow the item', cursorCases);
+  test("Jest's asymmetric matchers fit every pattern position", asymmetricPatternCases);
 });
