@@ -3,7 +3,7 @@ import '../../src/vitest/matchers.js';
 import type { ToolNameOf, ToolsOf } from '../../src/matchers/index.js';
 import type { ToolCall, ToolMap, TurnRecord } from '../../src/turn/types.js';
 import type { WeatherTools } from '../fixtures/turns/load.js';
-import { asymmetricPatternCases, cursorCases, replyHandoffErrorCases, trajectoryCases, typedToolCases, untypedToolCases } from './shared/matcher-cases.js';
+import { asymmetricPatternCases, cursorCases, everyMatcherCases, replyHandoffErrorCases, trajectoryCases, typedToolCases, untypedToolCases } from './shared/matcher-cases.js';
 
 declare const typed: TurnRecord<WeatherTools>;
 declare const untyped: TurnRecord;
@@ -31,17 +31,7 @@ describe('the tool map of a received value', () => {
 
 describe('Vitest augmentation', () => {
   test('every matcher is on expect(turn) and on .not, returning void', () => {
-    expectTypeOf(expect(typed).toHaveCalledTool('lookup_weather')).toBeVoid();
-    expectTypeOf(expect(typed).not.toHaveCalledTool('lookup_weather')).toBeVoid();
-    expectTypeOf(expect(typed).toHaveToolOutput).toBeFunction();
-    expectTypeOf(expect(typed).toHaveToolError).toBeFunction();
-    expectTypeOf(expect(typed).toHaveReplied).toBeFunction();
-    expectTypeOf(expect(typed).toHaveHandedOffTo).toBeFunction();
-    expectTypeOf(expect(typed).toHaveHandedOff).toBeFunction();
-    expectTypeOf(expect(typed).toHaveNoErrors).toBeFunction();
-    expectTypeOf(expect(typed).toMatchTrajectory).toBeFunction();
-    // expect.extend makes each one usable as an asymmetric matcher too.
-    expectTypeOf(expect.toHaveReplied).toBeFunction();
+    everyMatcherCases();
   });
 
   test('typed turns check tool names and arguments', typedToolCases);

@@ -12,6 +12,20 @@ declare const untyped: TurnRecord;
 /** What the cases need of a session handle: its turns, typed by the tool map. */
 declare const agent: { say(text: string): Promise<TurnRecord<WeatherTools>>; readonly turns: readonly TurnRecord<WeatherTools>[] };
 
+export function everyMatcherCases(): void {
+  expectTypeOf(expect(typed).toHaveCalledTool('lookup_weather')).toBeVoid();
+  expectTypeOf(expect(typed).not.toHaveCalledTool('lookup_weather')).toBeVoid();
+  expectTypeOf(expect(typed).toHaveToolOutput).toBeFunction();
+  expectTypeOf(expect(typed).toHaveToolError).toBeFunction();
+  expectTypeOf(expect(typed).toHaveReplied).toBeFunction();
+  expectTypeOf(expect(typed).toHaveHandedOffTo).toBeFunction();
+  expectTypeOf(expect(typed).toHaveHandedOff).toBeFunction();
+  expectTypeOf(expect(typed).toHaveNoErrors).toBeFunction();
+  expectTypeOf(expect(typed).toMatchTrajectory).toBeFunction();
+  // expect.extend makes each one usable as an asymmetric matcher too.
+  expectTypeOf(expect.toHaveReplied).toBeFunction();
+}
+
 export async function typedToolCases(): Promise<void> {
   const turn = await agent.say('What is the weather in Paris?');
   expectTypeOf(turn).toEqualTypeOf<TurnRecord<WeatherTools>>();

@@ -13,7 +13,7 @@ import {
   type TurnRecord,
 } from 'agent-session-test/vitest5';
 import type { ToolNameOf, ToolsOf } from 'agent-session-test/matchers';
-import { asymmetricPatternCases, cursorCases, replyHandoffErrorCases, trajectoryCases, typedToolCases, untypedToolCases } from '../shared/matcher-cases.js';
+import { asymmetricPatternCases, cursorCases, everyMatcherCases, replyHandoffErrorCases, trajectoryCases, typedToolCases, untypedToolCases } from '../shared/matcher-cases.js';
 
 type WeatherTools = {
   lookup_weather: { city: string; forecast?: { days: number; units: 'metric' | 'imperial' } };
@@ -46,18 +46,8 @@ describe('the Vitest 5 entry', () => {
 
 describe('Vitest 5 augmentation', () => {
   test('every matcher is on expect(turn) and on .not, returning void', () => {
-    expectTypeOf(expect(typed).toHaveCalledTool('lookup_weather')).toBeVoid();
-    expectTypeOf(expect(typed).not.toHaveCalledTool('lookup_weather')).toBeVoid();
+    everyMatcherCases();
     expectTypeOf(expect.soft(typed).toHaveReplied('sunny')).toBeVoid();
-    expectTypeOf(expect(typed).toHaveToolOutput).toBeFunction();
-    expectTypeOf(expect(typed).toHaveToolError).toBeFunction();
-    expectTypeOf(expect(typed).toHaveReplied).toBeFunction();
-    expectTypeOf(expect(typed).toHaveHandedOffTo).toBeFunction();
-    expectTypeOf(expect(typed).toHaveHandedOff).toBeFunction();
-    expectTypeOf(expect(typed).toHaveNoErrors).toBeFunction();
-    expectTypeOf(expect(typed).toMatchTrajectory).toBeFunction();
-    // expect.extend makes each one usable as an asymmetric matcher too.
-    expectTypeOf(expect.toHaveReplied).toBeFunction();
     expectTypeOf(expect.not.toHaveReplied).toBeFunction();
   });
 
