@@ -8,9 +8,14 @@
  * 2. In process, to decide on pre-spawning: 8 "files" (start, three turns, close) over 2 lanes,
  *    sequential per lane, against the same lanes where each lane starts its next file's agent
  *    while the current file runs its turns (what a pre-spawning global setup could do at best).
+ * 3. `prespawn` mode: the plugin's `prespawn` through Vitest, off against on (1 spare, and one
+ *    spare per worker), interleaved in one run with the order alternating per round, for 1 and 2
+ *    workers and 4 and 8 files; each generated file records whether it got a spare.
+ *
+ * `tsx bench/scaling.ts [vitest|inprocess|prespawn]` runs one part; no argument runs the first two.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { weatherLlm } from '../examples/weather-llm.js';
 import { startAgentSession, type AgentSession } from '../src/session/agent-session.js';
@@ -21,6 +26,9 @@ const TURNS = ['What is the weather in Paris?', 'hello', 'compare London and Tok
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 const root = repoPath(`node_modules/.cache/agent-session-bench/scaling-${process.pid}`);
+
+/** `prespawn` of the generated config: the plugin option as source text, read from PRESPAWN_SPARES at run time. */
+const PRESPAWN_OPTION = `process.env.PRESPAWN_SPARES ? { spares: Number(process.env.PRESPAWN_SPARES) } : false`;
 
 function writeSuite(dir: string, sdk: Sdk, files: number): void {
   rmSync(dir, { recursive: true, force: true });
@@ -36,7 +44,7 @@ const alias = [
 ];
 export default defineConfig({
   resolve: { alias },
-  plugins: [agentSession({ failOnLeftovers: true })],
+  plugins: [agentSession({ failOnLeftovers: true, prespawn: ${PRESPAWN_OPTION} })],
   test: { include: ['*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000 },
 });
 `,
@@ -44,26 +52,68 @@ export default defineConfig({
   for (let i = 0; i < files; i++) {
     writeFileSync(
       `${dir}/agent-${i}.test.ts`,
-      `import { expect, test } from 'vitest';
+      `import { appendFileSync } from 'node:fs';
+import { expect, test } from 'vitest';
 import { useAgentSession } from 'agent-session-test';
 import { weatherLlm } from ${JSON.stringify(repoPath('examples/weather-llm.ts'))};
 const agent = useAgentSession(${JSON.stringify(agents[sdk])}, { llm: weatherLlm() });
 test('three turns', async () => {
   for (const text of ${JSON.stringify(TURNS)}) expect(await agent.say(text)).toHaveNoErrors();
+  appendFileSync(${JSON.stringify(`${dir}/used.log`)}, (await agent.start()).prespawned ? 'spare\\n' : 'cold\\n');
 });
 `,
     );
   }
 }
 
-async function vitestRun(dir: string, workers: number): Promise<number> {
+async function vitestRun(dir: string, workers: number, spares?: number): Promise<number> {
   const started = performance.now();
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: '' };
+  if (spares !== undefined) env['PRESPAWN_SPARES'] = String(spares);
   await promisify(execFile)(
     process.execPath,
     [repoPath('node_modules/vitest/vitest.mjs'), 'run', '--root', dir, '--config', `${dir}/vitest.config.ts`, `--maxWorkers=${workers}`, '--reporter=dot'],
-    { cwd: dir, env: { ...process.env, CI: '' }, maxBuffer: 1 << 26 },
+    { cwd: dir, env, maxBuffer: 1 << 26 },
   );
   return performance.now() - started;
+}
+
+/** How many files of the last run got a spare. */
+function sparesUsed(dir: string): number {
+  try {
+    return readFileSync(`${dir}/used.log`, 'utf8').split('\n').filter((line) => line === 'spare').length;
+  } catch {
+    return 0;
+  } finally {
+    rmSync(`${dir}/used.log`, { force: true });
+  }
+}
+
+/** Off, one spare, one spare per worker: interleaved, the order turned round every round. */
+async function prespawnSuite(sdk: Sdk): Promise<(string | number)[][]> {
+  const rows: (string | number)[][] = [];
+  const rounds = Math.max(REPS, 2);
+  for (const workers of [1, 2]) {
+    for (const files of [4, 8]) {
+      const dir = `${root}/prespawn-${sdk}-${files}`;
+      writeSuite(dir, sdk, files);
+      const variants = [undefined, 1, ...(workers > 1 ? [workers] : [])];
+      const times = new Map<number | undefined, number[]>(variants.map((v) => [v, []]));
+      const used = new Map<number | undefined, number[]>(variants.map((v) => [v, []]));
+      for (let r = 0; r < rounds; r++) {
+        for (const spares of r % 2 === 0 ? variants : [...variants].reverse()) {
+          times.get(spares)!.push(await vitestRun(dir, workers, spares));
+          used.get(spares)!.push(sparesUsed(dir));
+          progress();
+        }
+      }
+      const off = median(times.get(undefined)!);
+      const cell = (spares: number | undefined) =>
+        times.has(spares) ? `${sec(median(times.get(spares)!))} (${ratio(median(times.get(spares)!) / off)}, ${median(used.get(spares)!)} spare)` : '-';
+      rows.push([sdk, workers, files, sec(off), cell(1), cell(workers > 1 ? workers : -1)]);
+    }
+  }
+  return rows;
 }
 
 async function viaVitest(sdk: Sdk): Promise<(string | number)[][]> {
@@ -138,7 +188,17 @@ async function inProcess(sdk: Sdk): Promise<(string | number)[]> {
 
 const mode = process.argv[2];
 try {
-  if (mode !== 'prespawn') {
+  if (mode === 'prespawn') {
+    const rows = [...(await prespawnSuite('node')), ...(await prespawnSuite('python'))];
+    process.stderr.write('\n');
+    table(
+      'Pre-spawning through Vitest: wall time of `vitest run`, plugin `prespawn` off vs on',
+      ['agent', 'workers', 'files', 'off', 'spares: 1', 'spares: 2'],
+      rows,
+      `Medians of ${Math.max(REPS, 2)} runs, variants interleaved (order reversed each round); (ratio to off, files that got a spare).`,
+    );
+  }
+  if (mode === undefined || mode === 'vitest') {
     const rows = [...(await viaVitest('node')), ...(await viaVitest('python'))];
     process.stderr.write('\n');
     table(
@@ -148,7 +208,7 @@ try {
       `Median of ${REPS} run(s) each; includes Vitest's start (about a second). The machine has 2 cores.`,
     );
   }
-  if (mode !== 'vitest') {
+  if (mode === undefined || mode === 'inprocess') {
     const rows = [await inProcess('node'), await inProcess('python')];
     process.stderr.write('\n');
     table(
