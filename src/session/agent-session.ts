@@ -84,6 +84,8 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
     if (broker && spec) learnSpec(broker, spec, startupTimeout);
     return session;
   } catch (error) {
+    // An offer still open would keep the spare from other files until this worker exits.
+    offer?.release();
     await llm?.close();
     throw error;
   }

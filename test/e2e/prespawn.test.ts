@@ -129,6 +129,18 @@ describe('prespawn', () => {
     await expectNoAgents(run, done[0]!.runId);
   });
 
+  test('a spare no file takes is ended before the leftover sweep', { timeout: 240_000 }, async () => {
+    // The first file teaches its launch and a spare starts for the file still queued, which runs another agent.
+    const run = runVitest(['weather-1.case.ts', 'crash-1.case.ts']);
+    const exit = await finished(run);
+    // failOnLeftovers is on: a spare found by the sweep would fail the run.
+    expect(exit.code, run.output()).toBe(0);
+    expect(run.output()).not.toMatch(/still running at teardown/);
+    const reports = run.reports();
+    expect(reports.map((e) => e.prespawned)).toEqual([false, false]);
+    await expectNoAgents(run, reports[0]!.runId);
+  });
+
   test('an agent that crashes mid-turn through the relay fails as a cold-started one does', { timeout: 240_000 }, async () => {
     const run = runVitest(['crash-1.case.ts', 'crash-2.case.ts']);
     const exit = await finished(run);
