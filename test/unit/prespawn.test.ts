@@ -4,8 +4,9 @@
  * carry frames. Real agents through the plugin are in test/e2e/prespawn.test.ts.
  */
 import { once } from 'node:events';
-import type net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
+import net from 'node:net';
+import { anthropicMessages, cassetteLlm, scriptedLlm } from '../../src/llm/index.js';
 import { SpareBroker } from '../../src/prespawn/broker.js';
 import { BrokeredAgent, requestSpare, learnSpec } from '../../src/prespawn/client.js';
 import { CONNECT_PLACEHOLDER, fillSpec, llmServerPort, spawnSpec, specDifference, type SpawnSpec } from '../../src/prespawn/spec.js';
@@ -50,6 +51,30 @@ describe('spawn specs', () => {
     expect(llmServerPort({ env: {}, port: 12 })).toBe(12);
     expect(llmServerPort({ env: { OPENAI_BASE_URL: 'http://127.0.0.1:3456/v1' } })).toBe(3456);
     expect(llmServerPort({ env: { OPENAI_BASE_URL: 'not a url' } })).toBeUndefined();
+  });
+});
+
+describe('model servers listen on the port a spare was given', () => {
+  async function freePort(): Promise<number> {
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  }
+
+  test.each([
+    ['scriptedLlm', () => scriptedLlm()],
+    ['cassetteLlm', () => cassetteLlm({ mode: 'off', upstream: { baseUrl: 'http://127.0.0.1:9/v1' } })],
+    ['anthropicMessages', () => anthropicMessages(scriptedLlm())],
+  ] as const)('%s', async (_name, make) => {
+    const port = await freePort();
+    const server = await make().listen({ port });
+    try {
+      expect(llmServerPort(server as { env: Record<string, string> })).toBe(port);
+    } finally {
+      await server.close();
+    }
   });
 });
 
