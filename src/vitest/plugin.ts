@@ -16,6 +16,7 @@ import type { Reporter, TestProject, Vite, VitestPluginContext } from 'vitest/no
 import { SpareBroker } from '../prespawn/broker.js';
 import { registerBroker, unregisterBroker } from '../prespawn/registry.js';
 import type { AgentReporterOptions } from '../reporter/options.js';
+import { autoPrespawn, projectWorkers } from './prespawn-default.js';
 import { PROVIDE_KEY, type AgentSessionDefaults } from './provided.js';
 
 export type { AgentSessionDefaults } from './provided.js';
@@ -38,9 +39,11 @@ export interface AgentSessionPluginOptions {
    * the runner's main process keeps up to `spares` more of that exact launch running while files
    * are still queued, and a later file's session takes one of them (through a loopback relay)
    * instead of starting its own. A session whose launch differs in any way starts its own as
-   * usual. `true` keeps {@link DEFAULT_SPARES} spares. Default false.
+   * usual. `true` keeps {@link DEFAULT_SPARES} spares; `false` turns it off. Default `'auto'`: on
+   * (with one spare) when the project's workers leave a CPU core free, e.g. Vitest's default of
+   * one worker on a 2-core machine, where it measured fastest; off when every core runs a worker.
    */
-  prespawn?: boolean | { spares?: number };
+  prespawn?: boolean | 'auto' | { spares?: number };
 }
 
 /** Spares kept by `prespawn: true`. */
@@ -78,8 +81,15 @@ export function agentSession(options: AgentSessionPluginOptions = {}): Vite.Plug
       config.globalSetup = [...toArray(config.globalSetup), sibling('plugin-global-setup')];
       if (options.matchers !== false) config.setupFiles = [...config.setupFiles, sibling('matchers')];
       let broker: SpareBroker | undefined;
-      if (options.prespawn) {
-        const spares = (typeof options.prespawn === 'object' ? options.prespawn.spares : undefined) ?? DEFAULT_SPARES;
+      const prespawn = options.prespawn ?? 'auto';
+      const workers = () =>
+        projectWorkers({
+          project: config.maxWorkers,
+          root: vitest.config.maxWorkers,
+          watch: vitest.config.watch,
+        });
+      if (prespawn === 'auto' ? autoPrespawn(workers()) : prespawn) {
+        const spares = (typeof prespawn === 'object' ? prespawn.spares : undefined) ?? DEFAULT_SPARES;
         if (!(Number.isInteger(spares) && spares >= 0)) {
           throw new TypeError(`agentSession({ prespawn: { spares } }) takes a whole number >= 0, got ${String(spares)}`);
         }

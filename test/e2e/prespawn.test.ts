@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { findTaggedProcesses, RUN_TAG_ENV } from '../../src/process/run-tag.js';
+import { availableCores } from '../../src/vitest/prespawn-default.js';
 import { pythonEnv } from './helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -127,6 +128,24 @@ describe('prespawn', () => {
     expect(done[0]!.prespawned).toBe(false);
     expect(done.filter((e) => e.prespawned).length).toBeGreaterThanOrEqual(2);
     await expectNoAgents(run, done[0]!.runId);
+  });
+
+  test("the default ('auto') keeps spares when a core is free, and none when every core runs a worker", { timeout: 300_000 }, async () => {
+    const cores = availableCores();
+    const spareUse = async (workers: number, files: string[]) => {
+      const run = runVitest(files, { PRESPAWN_SPARES: 'auto', CASE_WORKERS: String(workers) });
+      const exit = await finished(run);
+      expect(exit.code, run.output()).toBe(0);
+      const done = run.reports().filter((e) => e.event === 'done');
+      expect(done).toHaveLength(files.length);
+      await expectNoAgents(run, done[0]!.runId);
+      return done.map((e) => e.prespawned);
+    };
+    // One worker: the second file finds a spare, unless the machine has a single core.
+    expect(await spareUse(1, ['weather-1.case.ts', 'weather-2.case.ts'])).toEqual([false, cores > 1]);
+    // As many workers as cores: the third file starts after one of the first two has taught the
+    // launch, so with spares on it would take one; with the default it must not.
+    expect((await spareUse(cores, ['weather-1.case.ts', 'weather-2.case.ts', 'weather-3.case.ts'])).filter(Boolean)).toEqual([]);
   });
 
   test('a spare no file takes is ended before the leftover sweep', { timeout: 240_000 }, async () => {
