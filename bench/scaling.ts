@@ -1,18 +1,19 @@
 /**
- * Suite scaling, two ways.
+ * Suite scaling, three ways.
  *
  * 1. Through Vitest, as a user runs it: throwaway test files (each `useAgentSession` on the
  *    example agent, three turns) are generated under node_modules/.cache, and `vitest run` runs
  *    them in a child process with the plugin, for 1, 2, 4, 8 files and 1, 2, 4 workers. Wall time
  *    includes Vitest's own start.
- * 2. In process, to decide on pre-spawning: 8 "files" (start, three turns, close) over 2 lanes,
+ * 2. In process, the estimate that decided to build pre-spawning: 8 "files" (start, three turns, close) over 2 lanes,
  *    sequential per lane, against the same lanes where each lane starts its next file's agent
  *    while the current file runs its turns (what a pre-spawning global setup could do at best).
  * 3. `prespawn` mode: the plugin's `prespawn` through Vitest, off against on (1 spare, and one
  *    spare per worker), interleaved in one run with the order alternating per round, for 1 and 2
  *    workers and 4 and 8 files; each generated file records whether it got a spare.
  *
- * `tsx bench/scaling.ts [vitest|inprocess|prespawn]` runs one part; no argument runs the first two.
+ * `tsx bench/scaling.ts [vitest|inprocess|prespawn]` runs one part; no argument runs 1 and 3 (what
+ * `npm run bench` prints).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -188,7 +189,7 @@ async function inProcess(sdk: Sdk): Promise<(string | number)[]> {
 
 const mode = process.argv[2];
 try {
-  if (mode === 'prespawn') {
+  if (mode === undefined || mode === 'prespawn') {
     const rows = [...(await prespawnSuite('node')), ...(await prespawnSuite('python'))];
     process.stderr.write('\n');
     table(
@@ -208,7 +209,7 @@ try {
       `Median of ${REPS} run(s) each; includes Vitest's start (about a second). The machine has 2 cores.`,
     );
   }
-  if (mode === undefined || mode === 'inprocess') {
+  if (mode === 'inprocess') {
     const rows = [await inProcess('node'), await inProcess('python')];
     process.stderr.write('\n');
     table(
