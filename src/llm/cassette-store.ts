@@ -10,6 +10,7 @@ import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/pr
 import path from 'node:path';
 
 import { parseCassette, serialiseCassette, type CassetteEntry } from './cassette-format.js';
+import { processExists } from '../process/exists.js';
 
 /** How long a save waits for another writer's lock before giving up. */
 const LOCK_TIMEOUT_MS = 30_000;
@@ -75,15 +76,6 @@ export function mergeCassette(current: readonly CassetteEntry[], changes: Casset
   return out;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Takes `<file>.lock`, breaking it if its owner is dead or it is stale. Returns the release. */
@@ -107,7 +99,7 @@ async function lock(file: string): Promise<() => Promise<void>> {
     const owner = await readFile(lockFile, 'utf8').catch(() => '');
     const pid = Number(owner.split(' ')[0]);
     const age = await stat(lockFile).then((s) => Date.now() - s.mtimeMs, () => 0);
-    if ((owner !== '' && Number.isInteger(pid) && pid > 0 && !isAlive(pid)) || age > LOCK_STALE_MS) {
+    if ((owner !== '' && Number.isInteger(pid) && pid > 0 && !processExists(pid)) || age > LOCK_STALE_MS) {
       await unlink(lockFile).catch(() => undefined);
       continue;
     }
@@ -126,7 +118,7 @@ async function removeDeadTemps(file: string): Promise<void> {
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const pid = Number(name.slice(prefix.length).split('.')[0]);
-    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) await unlink(path.join(dir, name)).catch(() => undefined);
+    if (Number.isInteger(pid) && pid > 0 && !processExists(pid)) await unlink(path.join(dir, name)).catch(() => undefined);
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { execa, type ResultPromise } from 'execa';
 import { AgentSessionError } from '../errors.js';
+import { processExists } from './exists.js';
 import { OutputTail } from './output-tail.js';
 
 export interface SpawnOptions {
@@ -70,15 +71,6 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   } catch (error) {
     // ESRCH: the group is already gone, which is what we want.
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -5,6 +5,7 @@ import { afterEach, expect, test, vi } from 'vitest';
 import { createGlobalTeardown } from '../../src/jest/global-teardown.js';
 import globalSetup from '../../src/jest/global-setup.js';
 import { AGENT_TAG_ENV, RUN_TAG_ENV } from '../../src/process/run-tag.js';
+import { alive } from '../e2e/helpers.js';
 
 const saved = process.env[RUN_TAG_ENV];
 afterEach(() => {
@@ -13,14 +14,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** A stand-in for a leftover agent: a process marked as an agent of the run, in its own group. */
 function leftover(runId: string, tag = AGENT_TAG_ENV) {

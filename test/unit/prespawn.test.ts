@@ -11,6 +11,7 @@ import { SpareBroker } from '../../src/prespawn/broker.js';
 import { BrokeredAgent, requestSpare, learnSpec } from '../../src/prespawn/client.js';
 import { CONNECT_PLACEHOLDER, fillSpec, llmServerPort, spawnSpec, specDifference, type SpawnSpec } from '../../src/prespawn/spec.js';
 import { AGENT_TAG_ENV } from '../../src/process/run-tag.js';
+import { alive } from '../e2e/helpers.js';
 
 describe('spawn specs', () => {
   const llm = { env: { OPENAI_BASE_URL: 'http://127.0.0.1:41234/v1', OPENAI_API_KEY: 'k' }, port: 41234 };
@@ -96,14 +97,6 @@ const BROKEN_AGENT = `console.error('ImportError: nothing here'); process.exit(1
 const fakeSpec = (program = FAKE_AGENT, env: Record<string, string> = {}): SpawnSpec =>
   spawnSpec('/fake/agent.js', [process.execPath, '-e', program, CONNECT_PLACEHOLDER], process.cwd(), { PATH: process.env['PATH'], GREETING: 'hello', ...env });
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function until(predicate: () => boolean, what: string, timeout = 15_000): Promise<void> {
   const deadline = Date.now() + timeout;
