@@ -38,6 +38,16 @@ export function findSecrets(env: Readonly<Record<string, string | undefined>>, e
 }
 
 /**
+ * Every secret the harness knows of for a process it starts with `env`: the test process's own
+ * environment (before a model server's variables replaced its real keys with the session
+ * credential), `env`'s, and `extra` (e.g. a model server's upstream keys). Variables named in
+ * `secretEnv` count too.
+ */
+export function knownSecrets(env: Readonly<Record<string, string | undefined>>, secretEnv: readonly (string | RegExp)[] = [], extra: readonly Secret[] = []): Secret[] {
+  return [...findSecrets(process.env, secretEnv), ...findSecrets(env, secretEnv), ...extra];
+}
+
+/**
  * A function replacing every secret in a string with its marker. Literal values go longest
  * first, so a secret that contains another is replaced whole; patterns after them. Identity
  * when there are none.

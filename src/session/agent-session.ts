@@ -7,7 +7,7 @@ import { AgentSessionError, type AgentErrorCode } from '../errors.js';
 import { AgentProcess, type AgentProcessLike, type ExitStatus } from '../process/agent-process.js';
 import { CRASH_MARKERS, diagnose } from '../process/diagnose.js';
 import { trackAgent, untrackAgent } from '../process/registry.js';
-import { createRedactor, findSecrets, redactInPlace } from '../process/redact.js';
+import { createRedactor, knownSecrets, redactInPlace } from '../process/redact.js';
 import { agentTag } from '../process/run-tag.js';
 import { resolveLaunch, type Launch } from '../process/runtime.js';
 import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userState } from '../protocol/convert.js';
@@ -63,7 +63,7 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
     };
     // The launch with a placeholder for the session address, which is only known once listening.
     const template = resolveLaunch(agentFile, CONNECT_PLACEHOLDER, { ...options, env });
-    const redact = sessionRedactor(env, options.secretEnv, llm);
+    const redact = createRedactor(knownSecrets(env, options.secretEnv, llm?.secrets));
     const startup: Startup = { agentFile, options, deadline, startupTimeout, redact, env, llm };
     const port = llm && llmServerPort(llm);
     const spec = broker && spawnSpec(agentFile, template.argv, template.cwd, env, llm && { env: llm.env, port, credential: llm.credential });
@@ -122,15 +122,6 @@ async function listenLlm(llm: LlmServerLike, offer: { llmPort: number; llmCreden
   } catch {
     return llm.listen();
   }
-}
-
-/**
- * Redacts every secret the harness knows of: the test process's own environment (before the
- * model server's variables replaced its real keys with the session credential), the agent's,
- * and what the model server adds (upstream keys). Named by variable where there is one.
- */
-function sessionRedactor(env: Record<string, string | undefined>, secretEnv: AgentSessionOptions['secretEnv'], llm: LlmListening | undefined) {
-  return createRedactor([...findSecrets(process.env, secretEnv), ...findSecrets(env, secretEnv), ...(llm?.secrets ?? [])]);
 }
 
 /** A job that failed while starting leaves the process running: its output tells. */
