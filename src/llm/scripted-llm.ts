@@ -3,6 +3,7 @@
  * reply and keeps the records tests assert on. The HTTP side lives in `server.ts`.
  */
 
+import { createCredential, credentialEnv } from './auth.js';
 import { explainUnmatched, type RuleUsage } from './explain.js';
 import { estimateTokens, type ResolvedReply } from './openai-format.js';
 import { buildRequestView, InvalidChatRequestError, messageText } from './request-view.js';
@@ -30,20 +31,19 @@ export interface ScriptedLlmListenOptions {
   host?: string;
   /** Defaults to 0: a free port chosen by the system. */
   port?: number;
+  /** The credential requests must carry. Defaults to a new random one; the pre-spawn broker passes the one its agent was started with. */
+  credential?: string;
 }
 
 /**
  * Environment variables that point OpenAI-compatible clients and LiveKit inference at the
- * server, with placeholder credentials (nothing checks them). A type alias rather than an
- * interface so it can be spread into `process.env`-like records.
+ * server, with the server's per-session credential as their keys (the server answers nothing
+ * else). A type alias rather than an interface so it can be spread into `process.env`-like records.
  */
 export type ScriptedLlmEnv = {
   OPENAI_BASE_URL: string;
-  OPENAI_API_KEY: string;
   LIVEKIT_INFERENCE_URL: string;
-  LIVEKIT_API_KEY: string;
-  LIVEKIT_API_SECRET: string;
-};
+} & ReturnType<typeof credentialEnv>;
 
 /** A running scripted LLM server. */
 export interface ScriptedLlmServer {
@@ -52,6 +52,8 @@ export interface ScriptedLlmServer {
   readonly port: number;
   /** Variables to pass to the agent process. */
   readonly env: ScriptedLlmEnv;
+  /** The credential every request must carry (also in `env` as the agent's keys). */
+  readonly credential: string;
   /** Stops the server, dropping open connections at once. Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -155,19 +157,14 @@ export class ScriptedLlm {
 
   /** Starts an HTTP server answering from these rules. Each call starts a separate server. */
   async listen(options: ScriptedLlmListenOptions = {}): Promise<ScriptedLlmServer> {
-    const listening: ListeningServer = await startServer(this.#backend, options.host ?? '127.0.0.1', options.port ?? 0);
+    const credential = options.credential ?? createCredential();
+    const listening: ListeningServer = await startServer(this.#backend, options.host ?? '127.0.0.1', options.port ?? 0, credential);
     const url = `${listening.origin}/v1`;
     const server: ScriptedLlmServer = {
       url,
       port: listening.port,
-      env: {
-        OPENAI_BASE_URL: url,
-        OPENAI_API_KEY: 'dummy-openai-api-key',
-        LIVEKIT_INFERENCE_URL: url,
-        LIVEKIT_API_KEY: 'dummy-livekit-api-key',
-        // Long enough that JWT libraries signing the inference token do not warn about weak keys.
-        LIVEKIT_API_SECRET: 'dummy-livekit-api-secret-for-local-tests-only',
-      },
+      credential,
+      env: { OPENAI_BASE_URL: url, LIVEKIT_INFERENCE_URL: url, ...credentialEnv(credential) },
       close: async () => {
         this.#servers.delete(server);
         await listening.close();

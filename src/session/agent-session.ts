@@ -7,7 +7,7 @@ import { AgentSessionError, type AgentErrorCode } from '../errors.js';
 import { AgentProcess, type AgentProcessLike, type ExitStatus } from '../process/agent-process.js';
 import { CRASH_MARKERS, diagnose } from '../process/diagnose.js';
 import { trackAgent, untrackAgent } from '../process/registry.js';
-import { createRedactor, findSecrets, redactInPlace } from '../process/redact.js';
+import { createRedactor, knownSecrets, redactInPlace } from '../process/redact.js';
 import { agentTag } from '../process/run-tag.js';
 import { resolveLaunch, type Launch } from '../process/runtime.js';
 import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userState } from '../protocol/convert.js';
@@ -18,7 +18,7 @@ import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from './c
 import { BrokeredAgent, currentBroker, learnSpec, requestSpare } from '../prespawn/client.js';
 import { CONNECT_PLACEHOLDER, llmServerPort, spawnSpec } from '../prespawn/spec.js';
 import { listenForAgent, peerInProcessGroup } from './listener.js';
-import { DEFAULTS, type AgentSessionOptions, type LlmServerLike } from './options.js';
+import { DEFAULTS, type AgentSessionOptions, type LlmListening, type LlmServerLike } from './options.js';
 
 export interface SayOptions {
   /** Overrides the session's turn timeout for this turn, in ms. */
@@ -49,9 +49,9 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
   const deadline = Date.now() + startupTimeout;
   const broker = currentBroker();
   const offer = broker && !options.signal?.aborted ? await requestSpare(broker, agentFile) : undefined;
-  let llm: Awaited<ReturnType<LlmServerLike['listen']>> | undefined;
+  let llm: LlmListening | undefined;
   try {
-    llm = options.llm ? await listenLlm(options.llm, offer?.llmPort) : undefined;
+    llm = options.llm ? await listenLlm(options.llm, offer) : undefined;
     const env: Record<string, string | undefined> = {
       ...process.env,
       // Unbuffered output, so the tail in an error message is what the agent printed last.
@@ -63,15 +63,15 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
     };
     // The launch with a placeholder for the session address, which is only known once listening.
     const template = resolveLaunch(agentFile, CONNECT_PLACEHOLDER, { ...options, env });
-    const redact = createRedactor(findSecrets(env, options.secretEnv));
+    const redact = createRedactor(knownSecrets(env, options.secretEnv, llm?.secrets));
     const startup: Startup = { agentFile, options, deadline, startupTimeout, redact, env, llm };
     const port = llm && llmServerPort(llm);
-    const spec = broker && spawnSpec(agentFile, template.argv, template.cwd, env, llm && { env: llm.env, port });
+    const spec = broker && spawnSpec(agentFile, template.argv, template.cwd, env, llm && { env: llm.env, port, credential: llm.credential });
     if (offer && spec) {
       const watch = crashWatch(options.onOutput);
-      // A model server that could not take the spare's port makes the spare useless here.
+      // A model server that could not take the spare's port or credential makes the spare useless here.
       const claimed =
-        llm === undefined || port === offer.llmPort
+        llm === undefined || (port === offer.llmPort && (llm.credential === undefined || llm.credential === offer.llmCredential))
           ? await offer.claim(spec, { ...(options.outputLimit !== undefined && { outputLimit: options.outputLimit }), redact, onOutput: watch.onOutput })
           : undefined;
       if (claimed === undefined) offer.release();
@@ -114,11 +114,11 @@ const NO_LISTENER = { refusals: [] as readonly string[], close() {} };
 
 const fillConnect = (argv: readonly string[], connectAddr: string) => argv.map((arg) => arg.replaceAll(CONNECT_PLACEHOLDER, connectAddr));
 
-/** Starts the model server, on the spare's port when there is one (any port if that is taken). */
-async function listenLlm(llm: LlmServerLike, port: number | undefined) {
-  if (port === undefined) return llm.listen();
+/** Starts the model server, on the spare's port and with its credential when there is one (any port if that is taken). */
+async function listenLlm(llm: LlmServerLike, offer: { llmPort: number; llmCredential: string } | undefined): Promise<LlmListening> {
+  if (offer === undefined) return llm.listen();
   try {
-    return await llm.listen({ port });
+    return await llm.listen({ port: offer.llmPort, credential: offer.llmCredential });
   } catch {
     return llm.listen();
   }

@@ -1,16 +1,28 @@
 /** Options of an agent session, with their defaults in one place. */
+import type { Secret } from '../process/redact.js';
 import type { LaunchOptions } from '../process/runtime.js';
 
 /** A scripted LLM (or anything with the same shape) the harness starts and points the agent at. */
 export interface LlmServerLike {
   /**
-   * Starts serving; `port`, when given, is the port to listen on (the pre-spawn broker chose it
-   * for an agent started ahead of time). A server that ignores it still works: the session then
-   * starts its own agent.
+   * Starts serving; `port` and `credential`, when given, are the port to listen on and the
+   * credential to require (the pre-spawn broker chose them for an agent started ahead of time).
+   * A server that ignores them still works: the session then starts its own agent.
    */
-  listen(options?: { port?: number }): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
+  listen(options?: { port?: number; credential?: string }): Promise<LlmListening>;
   /** Requests that matched no rule; new entries during a turn become turn errors. */
   readonly unmatched?: readonly { response?: { error?: string } }[];
+}
+
+/** A model server the session started. */
+export interface LlmListening {
+  /** Given to the agent over the test process's own environment. */
+  env: Record<string, string>;
+  /** The credential the server requires, which `env` gives the agent as its keys. */
+  credential?: string;
+  /** More values to redact everywhere (e.g. an upstream key that is in no environment variable). */
+  secrets?: readonly Secret[];
+  close(): Promise<void>;
 }
 
 export interface AgentSessionOptions extends Omit<LaunchOptions, 'env'> {

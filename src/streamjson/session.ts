@@ -8,7 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { AgentSessionError, type AgentErrorCode } from '../errors.js';
 import type { ExitStatus } from '../process/agent-process.js';
+import { createRedactor, knownSecrets, redactInPlace } from '../process/redact.js';
 import { agentTag } from '../process/run-tag.js';
+import type { LlmListening } from '../session/options.js';
 import type { ToolMap, TurnRecord } from '../turn/types.js';
 import { isKnownType, type ControlRequest, type InitMessage, type ResultMessage, type StreamJsonMessage } from './messages.js';
 import { encodeLine, excerpt, NdjsonReader, type NdjsonError } from './ndjson.js';
@@ -50,7 +52,7 @@ export async function startStreamJsonSession(options: StreamJsonSessionOptions):
     throw new TypeError(`Unknown protocol ${JSON.stringify(options.protocol)}: only 'stream-json' is supported here.`);
   }
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'agent-session-test-sj-'));
-  let llm: { env: Record<string, string>; close(): Promise<void> } | undefined;
+  let llm: LlmListening | undefined;
   let session: StreamJsonSession | undefined;
   try {
     llm = options.llm ? await options.llm.listen() : undefined;
@@ -64,7 +66,7 @@ export async function startStreamJsonSession(options: StreamJsonSessionOptions):
       ...prepared,
       ...options.env,
     };
-    session = new StreamJsonSession(options, workDir, llm);
+    session = new StreamJsonSession(options, workDir, llm, createRedactor(knownSecrets(env, [], llm?.secrets)));
     await session.spawn(cwd, env);
     return session;
   } catch (error) {
@@ -101,9 +103,13 @@ export class StreamJsonSession {
   /** Settles once stdout has ended, so an exit is handled after the last line. */
   #stdoutEnded!: Promise<void>;
 
+  /** Keeps every secret the harness knows of out of records, errors and output. */
+  readonly #redact: (text: string) => string;
+
   /** @internal use startStreamJsonSession */
-  constructor(options: StreamJsonSessionOptions, workDir: string, llm: { close(): Promise<void> } | undefined) {
+  constructor(options: StreamJsonSessionOptions, workDir: string, llm: { close(): Promise<void> } | undefined, redact: (text: string) => string = (text) => text) {
     this.#options = options;
+    this.#redact = redact;
     this.command = [...options.command];
     this.#workDir = workDir;
     this.#llm = llm;
@@ -127,6 +133,7 @@ export class StreamJsonSession {
         cwd,
         env,
         ...(this.#options.outputLimit !== undefined && { outputLimit: this.#options.outputLimit }),
+        redact: this.#redact,
         ...(onOutput && { onOutput: (text: string) => onOutput(text) }),
         stdio: {
           onStdout: (text) => this.#reader?.push(text),
@@ -226,6 +233,7 @@ export class StreamJsonSession {
       const record = await done;
       const misses = new Set((this.#options.llm?.unmatched?.slice(missesBefore) ?? []).map((miss) => miss.response?.error ?? 'the scripted LLM had no rule for a request'));
       for (const message of misses) record.errors.push({ source: 'llm', message });
+      redactInPlace(record, this.#redact);
       this.#turns.push(record);
       return record;
     } finally {
@@ -431,7 +439,7 @@ export class StreamJsonSession {
   }
 
   #partial(assembler: TurnAssembler): TurnRecord {
-    return assembler.partial(this.#sources(assembler));
+    return redactInPlace(assembler.partial(this.#sources(assembler)), this.#redact);
   }
 
   #details() {
@@ -445,11 +453,11 @@ export class StreamJsonSession {
   }
 
   #error(code: AgentErrorCode, message: string, hint: string, cause?: unknown, turn?: TurnRecord): AgentSessionError {
-    return new AgentSessionError(code, message, { ...this.#details(), hint, ...(cause !== undefined && { cause }), ...(turn && { turn }) });
+    return new AgentSessionError(code, this.#redact(message), { ...this.#details(), hint, ...(cause !== undefined && { cause }), ...(turn && { turn }) });
   }
 
   #withTurn(error: AgentSessionError, turn: TurnRecord): AgentSessionError {
-    return new AgentSessionError(error.code, error.shortMessage, { ...this.#details(), ...(error.hint !== undefined && { hint: error.hint }), turn });
+    return new AgentSessionError(error.code, this.#redact(error.shortMessage), { ...this.#details(), ...(error.hint !== undefined && { hint: error.hint }), turn });
   }
 }
 
