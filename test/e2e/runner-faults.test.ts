@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { findTaggedProcesses, RUN_TAG_ENV } from '../../src/process/run-tag.js';
-import { pythonEnv } from './helpers.js';
+import { pythonEnv, running } from './helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const config = 'test/fixtures/runner-faults/vitest.config.ts';
@@ -144,4 +144,23 @@ describe('no agent outlives a run that ends badly', () => {
     process.kill(worker, 'SIGKILL');
     await expectNothingLeft(run);
   });
+});
+
+describe('nothing an agent started in a new session outlives the run either', () => {
+  const endings: [string, (run: Run) => void][] = [
+    ['Ctrl-C', (run) => process.kill(-run.pid, 'SIGINT')],
+    ['SIGKILL of the runner', (run) => process.kill(run.pid, 'SIGKILL')],
+  ];
+  for (const agent of ['python', 'node']) {
+    test.each(endings)(`${agent} agent, %s`, async (_, end) => {
+      const run = runVitest(['escape.case.ts'], [], { CASE_AGENT: agent });
+      await until(() => reported(run, 'helper-started'), 90_000, 'the helper to start');
+      const helper = run.reports().find((r) => r['event'] === 'helper-started')!['helper'] as number;
+      expect(running(helper), run.output()).toBe(true);
+      end(run);
+      // expectNothingLeft waits for every process carrying the run's tag, the helper included.
+      await expectNothingLeft(run);
+      expect(running(helper)).toBe(false);
+    });
+  }
 });
