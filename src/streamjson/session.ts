@@ -225,7 +225,12 @@ export class StreamJsonSession {
     try {
       const record = await done;
       const misses = new Set((this.#options.llm?.unmatched?.slice(missesBefore) ?? []).map((miss) => miss.response?.error ?? 'the scripted LLM had no rule for a request'));
-      for (const message of misses) record.errors.push({ source: 'llm', message });
+      for (const message of misses) {
+        // A CLI that reports the model's error body (Letta: `400 <explanation>`) already put the
+        // explanation in the turn; a second copy would only double a long text.
+        const text = squeeze(message);
+        if (!record.errors.some((error) => squeeze(error.message).includes(text))) record.errors.push({ source: 'llm', message });
+      }
       this.#turns.push(record);
       return record;
     } finally {
@@ -475,6 +480,11 @@ function modelToolOutputs(llm: unknown): Map<string, string> | undefined {
     }
   }
   return outputs;
+}
+
+/** Text without whitespace or escaped newlines, to find one message inside another however it was re-encoded. */
+function squeeze(text: string): string {
+  return text.replace(/\\n|\s+/g, '');
 }
 
 function contentText(content: unknown): string {
