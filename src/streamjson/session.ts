@@ -137,7 +137,7 @@ export class StreamJsonSession {
         },
       },
       undefined,
-      'Check that the command exists and is executable (for the bundled peers, run `npm run setup:stream-json`).',
+      spawnHint(this.command[0]!, cwd, this.#options.cwd === undefined),
     );
     const pid = this.#cli.pid;
     if (pid !== undefined) trackAgent(pid);
@@ -480,6 +480,14 @@ function modelToolOutputs(llm: unknown): Map<string, string> | undefined {
     }
   }
   return outputs;
+}
+
+/** What to check when the CLI could not be started; a relative path is the usual surprise. */
+function spawnHint(bin: string, cwd: string, defaultCwd: boolean): string {
+  const check = 'Check that the command exists and is executable (for the bundled peers, run `npm run setup:stream-json`).';
+  if (path.isAbsolute(bin) || !/[\\/]/.test(bin)) return check;
+  const where = defaultCwd ? `${cwd}, the session's fresh empty directory, since no cwd was given` : cwd;
+  return `${check} ${JSON.stringify(bin)} is a relative path, so it resolves against the CLI's working directory (${where}), not the test's: give an absolute path, e.g. path.resolve(${JSON.stringify(bin)}).`;
 }
 
 /** Text without whitespace or escaped newlines, to find one message inside another however it was re-encoded. */

@@ -89,6 +89,13 @@ describe('stream-json faults', () => {
     expect(error.hint).toContain('setup:stream-json');
   });
 
+  test('a relative command: the hint says it resolves against the CLI\'s working directory', async () => {
+    const error = await failure(startStreamJsonSession({ command: ['node_modules/.bin/letta'] }));
+    expect(error.code).toBe('AGENT_SPAWN_FAILED');
+    expect(error.hint).toMatch(/"node_modules\/\.bin\/letta" is a relative path, so it resolves against the CLI's working directory \(.*fresh empty directory/);
+    expect(error.hint).toContain('path.resolve(');
+  });
+
   test('a CLI that does not speak stream-json exits while starting', async () => {
     const error = await failure(startStreamJsonSession({ command: [process.execPath, '-e', 'console.error("usage: no such flag"); process.exit(2)'] }));
     expect(error.code).toBe('AGENT_EXITED');
