@@ -38,6 +38,9 @@ interface CurrentTurn {
   reject: (error: Error) => void;
 }
 
+/** How long after the CLI's first line the answer to `initialize` may take. */
+const INITIALIZE_AFTER_OUTPUT_MS = 15_000;
+
 type Obj = Record<string, unknown>;
 const isObj = (value: unknown): value is Obj => value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -100,6 +103,9 @@ export class StreamJsonSession {
   #requestCount = 0;
   /** Settles once stdout has ended, so an exit is handled after the last line. */
   #stdoutEnded!: Promise<void>;
+  #awaitingInitialize = false;
+  /** Armed by the CLI's first line while `initialize` is unanswered. */
+  #initializeTimer: NodeJS.Timeout | undefined;
 
   /** @internal use startStreamJsonSession */
   constructor(options: StreamJsonSessionOptions, workDir: string, llm: { close(): Promise<void> } | undefined) {
@@ -147,7 +153,13 @@ export class StreamJsonSession {
     });
     const signal = this.#options.signal;
     if (this.#options.initialize !== false) {
-      await this.#startupRequest({ subtype: 'initialize' }, deadline, startupTimeout, signal);
+      this.#awaitingInitialize = true;
+      try {
+        await this.#startupRequest({ subtype: 'initialize' }, deadline, startupTimeout, signal);
+      } finally {
+        this.#awaitingInitialize = false;
+        clearTimeout(this.#initializeTimer);
+      }
     }
     const tools = this.#options.tools ?? [];
     if (tools.length > 0) {
@@ -302,6 +314,7 @@ export class StreamJsonSession {
 
   #onMessage(message: StreamJsonMessage): void {
     if (this.#fatal) return;
+    if (this.#awaitingInitialize && this.#initializeTimer === undefined) this.#expectInitializeAnswer(message);
     this.#options.onMessage?.(message);
     const at = Date.now();
     if (!isKnownType(message.type)) {
@@ -323,6 +336,24 @@ export class StreamJsonSession {
       default:
         return this.#addLine(message, at);
     }
+  }
+
+  /**
+   * A CLI that writes stream-json but ignores control requests would otherwise stall start-up for
+   * the whole startup timeout. Letta answers `initialize` right after its first line, Claude Code
+   * with its first line, so silence for long after the first line means the request was dropped.
+   */
+  #expectInitializeAnswer(first: StreamJsonMessage): void {
+    this.#initializeTimer = setTimeout(() => {
+      if (!this.#awaitingInitialize || this.#fatal) return;
+      this.#fail(
+        this.#error(
+          'AGENT_STARTUP_TIMEOUT',
+          `The CLI writes stream-json (its first line: ${excerpt(JSON.stringify(first))}) but did not answer the initialize control request within ${INITIALIZE_AFTER_OUTPUT_MS / 1000} s of it.`,
+          'The CLI probably ignores control requests: pass { initialize: false } to start without the handshake (permissions and external tools need a CLI that answers control requests).',
+        ),
+      );
+    }, INITIALIZE_AFTER_OUTPUT_MS);
   }
 
   #addLine(message: StreamJsonMessage, at: number): void {
