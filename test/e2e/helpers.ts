@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { AgentSessionError } from '../../src/errors.js';
 
 export const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -29,6 +29,22 @@ export function running(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Pids to SIGKILL after each test of the file, whatever happened: processes a test expects to be
+ * gone, so a failure does not leave them running.
+ */
+export function killedAfterEach(): number[] {
+  const pids: number[] = [];
+  afterEach(() => {
+    for (const pid of pids.splice(0)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
+  });
+  return pids;
 }
 
 /** Runs `fn`, expects an AgentSessionError, and returns it with how long it took. */

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { scriptedLlm } from '../../src/llm/index.js';
 import { startAgentSession } from '../../src/session/agent-session.js';
-import { alive, fixture, pythonEnv, running } from './helpers.js';
+import { alive, fixture, killedAfterEach, pythonEnv, running } from './helpers.js';
 
 const startAgent = fileURLToPath(new URL('../fixtures/runner-death/start-agent.ts', import.meta.url));
 
@@ -17,15 +17,8 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-/** Helpers the agents under test started; killed after each test whatever happened. */
-const helpers: number[] = [];
-afterEach(() => {
-  for (const pid of helpers.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {}
-  }
-});
+/** Helpers the agents under test started. */
+const helpers = killedAfterEach();
 
 /** The pid the escaping fixtures' `start_helper` tool reports. */
 const helperPid = (output: string | undefined) => Number(/started as (\d+)/.exec(output ?? '')?.[1]);

@@ -4,11 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { lettaCode, startStreamJsonSession } from 'agent-session-test';
 import { scriptedLlm } from 'agent-session-test/llm';
 import { lettaBin } from '../fixtures/streamjson/peers.js';
-import { failure } from './helpers.js';
+import { failure, killedAfterEach } from './helpers.js';
 
 /** Pids of live processes whose command line contains `text` (zombies have none). */
 function processesRunning(text: string): number[] {
@@ -22,14 +22,7 @@ function processesRunning(text: string): number[] {
   return found;
 }
 
-const leftovers: number[] = [];
-afterEach(() => {
-  for (const pid of leftovers.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {}
-  }
-});
+const leftovers = killedAfterEach();
 
 test.runIf(process.platform === 'linux')('close() ends a Bash command of a timed-out turn, which Letta runs in its own process group', async () => {
   const marker = `ast-marker-${randomUUID()}`;
