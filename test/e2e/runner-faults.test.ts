@@ -1,7 +1,8 @@
 /**
  * Runs a small Vitest project (test/fixtures/runner-faults) in a child process and ends it the ways
  * runs end badly: a test timeout, a thrown error, --bail, Ctrl-C, and SIGKILL of the runner or
- * of a worker. Each time, no agent of that run may be left once the runner is gone.
+ * of a worker. Each time, no agent of that run may be left once the runner is gone, nor anything an
+ * agent (or Letta Code's Bash tool) started in a session of its own.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -146,11 +147,13 @@ describe('no agent outlives a run that ends badly', () => {
   });
 });
 
+/** The two ways a runner ends without its teardown, as a user causes them. */
+const endings: [string, (run: Run) => void][] = [
+  ['Ctrl-C', (run) => process.kill(-run.pid, 'SIGINT')],
+  ['SIGKILL of the runner', (run) => process.kill(run.pid, 'SIGKILL')],
+];
+
 describe('nothing an agent started in a new session outlives the run either', () => {
-  const endings: [string, (run: Run) => void][] = [
-    ['Ctrl-C', (run) => process.kill(-run.pid, 'SIGINT')],
-    ['SIGKILL of the runner', (run) => process.kill(run.pid, 'SIGKILL')],
-  ];
   for (const agent of ['python', 'node']) {
     test.each(endings)(`${agent} agent, %s`, async (_, end) => {
       const run = runVitest(['escape.case.ts'], [], { CASE_AGENT: agent });
@@ -163,4 +166,16 @@ describe('nothing an agent started in a new session outlives the run either', ()
       expect(running(helper)).toBe(false);
     });
   }
+});
+
+describe("nor a Letta Code Bash command, which runs in a session of its own", () => {
+  test.each(endings)('%s mid-command', async (_, end) => {
+    const run = runVitest(['letta-bash.case.ts']);
+    const command = () => findTaggedProcesses(run.runId).find((p) => p.command.startsWith('sleep 987'));
+    await until(() => command() !== undefined, 90_000, 'the Bash command to start');
+    const sleeper = command()!.pid;
+    end(run);
+    await expectNothingLeft(run);
+    expect(running(sleeper)).toBe(false);
+  });
 });
