@@ -301,7 +301,8 @@ export class StreamJsonSession {
 
   /**
    * Ends the session: closes stdin (the CLI finishes and exits), then signals its process group
-   * after the grace period; stops the scripted LLM and removes the work dir. Idempotent.
+   * after the grace period and ends what the CLI started outside it (Letta's Bash commands), found
+   * by the session's tag; stops the scripted LLM and removes the work dir. Idempotent.
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
