@@ -10,6 +10,7 @@ import { trackAgent, untrackAgent } from '../process/registry.js';
 import { createRedactor, findSecrets, redactInPlace } from '../process/redact.js';
 import { agentTag } from '../process/run-tag.js';
 import { resolveLaunch, type Launch } from '../process/runtime.js';
+import type { ProtocolError } from '../protocol/errors.js';
 import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userState } from '../protocol/convert.js';
 import type { RequestKind, WireResponse } from '../protocol/wire.js';
 import { TurnBuilder } from '../turn/builder.js';
@@ -316,7 +317,7 @@ export class AgentSession {
         this.#disconnect = error ?? new Error('the agent closed the connection');
         if (this.#closing === undefined) this.#afterDisconnect = this.#reapAfterDisconnect();
       },
-    });
+    }, options.maxFrameBytes ?? DEFAULTS.maxFrameBytes);
   }
 
   /**
@@ -552,7 +553,10 @@ export class AgentSession {
       if (cause?.name === 'ProtocolError') {
         code = 'PROTOCOL_ERROR';
         message = `Protocol violation during ${what}: ${cause.message}.`;
-        hint = 'The peer on the session port is not speaking the agent session protocol correctly; the connection was dropped and the agent stopped.';
+        hint =
+          (cause as ProtocolError).fault === 'oversized-frame'
+            ? 'If the agent really sends messages this large (a huge tool output or chat history), raise { maxFrameBytes }; otherwise the peer on the session port is not speaking the agent session protocol. The connection was dropped and the agent stopped.'
+            : 'The peer on the session port is not speaking the agent session protocol correctly; the connection was dropped and the agent stopped.';
       } else if (this.#agent.status && !this.#disconnectedAlive) {
         code = 'AGENT_EXITED';
         message = `The agent exited during ${what}.`;
@@ -568,7 +572,12 @@ export class AgentSession {
       message = `Waiting for ${what} was aborted (${error instanceof Error ? error.message : String(error)}).`;
       hint = 'The test was cancelled or timed out.';
     } else {
-      return new AgentSessionError('REQUEST_FAILED', `Sending ${what} failed: ${String(error)}`, { ...this.#details(), cause: error });
+      const tooLarge = (error as Partial<ProtocolError>).fault === 'oversized-frame';
+      return new AgentSessionError('REQUEST_FAILED', `Sending ${what} failed: ${String(error)}`, {
+        ...this.#details(),
+        ...(tooLarge && { hint: 'The agents accept at most 1 MiB per message: send less. Nothing was sent; the session goes on.' }),
+        cause: error,
+      });
     }
     return new AgentSessionError(code, message, { ...this.#details(), hint, cause: error, ...(turn && { turn }) });
   }

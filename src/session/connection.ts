@@ -50,15 +50,17 @@ const FLUSH_ACK = encodeFrame(encodeEnvelope({ audioPlaybackFinished: {} }));
 export class AgentConnection {
   readonly #socket: net.Socket;
   readonly #handlers: ConnectionHandlers;
-  readonly #decoder = new FrameDecoder();
+  readonly #decoder: FrameDecoder;
   readonly #pending = new Map<string, Pending>();
   readonly #expired: string[] = [];
   #nextId = 1;
   #closed: Error | null | undefined;
 
-  constructor(socket: net.Socket, handlers: ConnectionHandlers) {
+  /** `maxFrameBytes` caps frames from the agent (default 64 MiB); ours keep to the 1 MiB it accepts. */
+  constructor(socket: net.Socket, handlers: ConnectionHandlers, maxFrameBytes?: number) {
     this.#socket = socket;
     this.#handlers = handlers;
+    this.#decoder = new FrameDecoder(maxFrameBytes);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (error) => this.#finish(error));
     socket.on('close', () => {
@@ -81,6 +83,13 @@ export class AgentConnection {
       return Promise.reject(new ConnectionClosedError('the agent connection is closed', { cause: this.#closed ?? undefined }));
     }
     const requestId = `ast-${this.#nextId++}`;
+    let frame: Buffer;
+    try {
+      // Encoded first: a request too large for the agent fails alone, the connection stays up.
+      frame = encodeFrame(encodeEnvelope({ request: { requestId, [kind]: body } }));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return new Promise<WireResponse>((resolve, reject) => {
       const { signal } = options;
       const onAbort = () => {
@@ -100,21 +109,13 @@ export class AgentConnection {
         timer,
         cleanup: () => signal?.removeEventListener('abort', onAbort),
       });
-      this.#write(encodeEnvelope({ request: { requestId, [kind]: body } }));
+      this.#socket.write(frame);
     });
   }
 
   close(): void {
     this.#socket.destroy();
     this.#finish(undefined);
-  }
-
-  #write(payload: Uint8Array): void {
-    try {
-      this.#socket.write(encodeFrame(payload));
-    } catch (error) {
-      this.#fail(error as Error);
-    }
   }
 
   #expire(requestId: string): void {

@@ -1,5 +1,6 @@
 /** Options of an agent session, with their defaults in one place. */
 import type { LaunchOptions } from '../process/runtime.js';
+import { DEFAULT_MAX_RECEIVED_FRAME_BYTES } from '../protocol/framing.js';
 
 /** A scripted LLM (or anything with the same shape) the harness starts and points the agent at. */
 export interface LlmServerLike {
@@ -29,6 +30,12 @@ export interface AgentSessionOptions extends Omit<LaunchOptions, 'env'> {
   requestTimeout?: number;
   /** How long the agent gets to exit after SIGINT before SIGKILL. Default 1 s (Node agents never exit on SIGINT; Python ones take about half a second). */
   shutdownGrace?: number;
+  /**
+   * The largest protocol frame accepted from the agent, in bytes. Default 64 MiB. The agents send
+   * frames above the 1 MiB they accept themselves (a large tool output, a long chat history);
+   * a larger length than this is taken for garbage on the connection.
+   */
+  maxFrameBytes?: number;
   /** Bytes of agent output kept for error messages. Default 64 KiB. */
   outputLimit?: number;
   /** Receives everything the agent prints (e.g. `(text) => process.stderr.write(text)` while debugging). */
@@ -49,4 +56,5 @@ export const DEFAULTS = {
   requestTimeout: 10_000,
   shutdownGrace: 1_000,
   pingInterval: 500,
+  maxFrameBytes: DEFAULT_MAX_RECEIVED_FRAME_BYTES,
 } as const;
