@@ -6,12 +6,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LlmRecordedRequest } from './types.js';
 
 /** The part of a scripted LLM this front needs (a `ScriptedLlm` has it). */
 export interface OpenAiBackendLike {
   listen(options?: { port?: number }): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
   readonly unmatched?: readonly { response?: { error?: string } }[];
-  readonly requests?: readonly unknown[];
+  readonly requests?: readonly LlmRecordedRequest[];
 }
 
 /** A scripted LLM that also speaks the Anthropic Messages API; pass it as a session's `llm`. */
@@ -23,7 +24,7 @@ export interface AnthropicFront {
   listen(options?: { port?: number }): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
   readonly unmatched: readonly { response?: { error?: string } }[];
   /** The requests the rules saw, in OpenAI form. */
-  readonly requests: readonly unknown[];
+  readonly requests: readonly LlmRecordedRequest[];
 }
 
 type Obj = Record<string, unknown>;

@@ -19,6 +19,7 @@ import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from './c
 import { BrokeredAgent, currentBroker, learnSpec, requestSpare } from '../prespawn/client.js';
 import { CONNECT_PLACEHOLDER, llmServerPort, spawnSpec } from '../prespawn/spec.js';
 import { listenForAgent, peerInProcessGroup } from './listener.js';
+import { explainModelErrors, modelFailuresSince, modelMark } from './model-calls.js';
 import { DEFAULTS, type AgentSessionOptions, type LlmServerLike } from './options.js';
 
 export interface SayOptions {
@@ -394,7 +395,7 @@ export class AgentSession {
     if (typeof text !== 'string') throw new TypeError(`say() takes the user's text as a string, got ${typeof text}`);
     this.#assertOpen('say');
     const timeout = options.timeout ?? this.#options.turnTimeout ?? DEFAULTS.turnTimeout;
-    const llmMissesBefore = this.#options.llm?.unmatched?.length ?? 0;
+    const llmMark = modelMark(this.#options.llm);
     const builder = new TurnBuilder(text, this.#turns.length);
     this.#current = builder;
     let response: WireResponse;
@@ -406,9 +407,8 @@ export class AgentSession {
       throw await this.#requestError('runInput', error, timeout, partial, options.signal);
     }
     this.#current = undefined;
-    // The agents retry a failed LLM call, so one missing rule can show up several times.
-    const misses = new Set((this.#options.llm?.unmatched?.slice(llmMissesBefore) ?? []).map((miss) => miss.response?.error ?? 'the scripted LLM had no rule for a request'));
-    for (const message of misses) builder.addError({ source: 'llm', message });
+    explainModelErrors(builder.events, this.#options.llm, llmMark);
+    for (const message of modelFailuresSince(this.#options.llm, llmMark)) builder.addError({ source: 'llm', message });
     const record = redactInPlace(builder.finish(chatItems(response.runInput?.items ?? []), response.error ?? undefined), this.#redact);
     this.#turns.push(record);
     return record;

@@ -10,8 +10,18 @@ export interface LlmServerLike {
    * starts its own agent.
    */
   listen(options?: { port?: number }): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
-  /** Requests that matched no rule; new entries during a turn become turn errors. */
+  /** Requests the server could not answer from its script (no rule matched, a rule failed); new entries during a turn become turn errors. */
   readonly unmatched?: readonly { response?: { error?: string } }[];
+  /** Every request served and how it was answered: the error sent, or the tool calls asked for. */
+  readonly requests?: readonly { response?: { error?: string; toolCalls?: readonly ModelToolCall[] } }[];
+}
+
+/** A tool call as the model server sent it. */
+export interface ModelToolCall {
+  id: string;
+  name: string;
+  /** The arguments as sent, usually a JSON string. */
+  arguments: string;
 }
 
 export interface AgentSessionOptions extends Omit<LaunchOptions, 'env'> {
