@@ -227,8 +227,9 @@ export class CassetteLlm {
 
   /** Starts a server for the agent on `port` (default: a free one). Each call starts a separate one; closing it saves the cassette. */
   async listen(options: { port?: number } = {}): Promise<CassetteLlmServer> {
-    // Read now, so an unreadable cassette fails the session start rather than every request.
-    if (this.mode === 'replay' || this.mode === 'auto') await this.#load();
+    // Read now, so an unreadable cassette fails the session start rather than every request, or
+    // (recording, which merges into the file) the save after every test has spent upstream calls.
+    if (this.mode !== 'off') await this.#load();
     let upstreamServer: Promise<{ url?: string; env: Record<string, string>; close(): Promise<void> }> | undefined;
     const listening = await startCassetteServer(
       {
