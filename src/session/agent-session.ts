@@ -19,7 +19,8 @@ import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from './c
 import { BrokeredAgent, currentBroker, learnSpec, requestSpare } from '../prespawn/client.js';
 import { CONNECT_PLACEHOLDER, llmServerPort, spawnSpec } from '../prespawn/spec.js';
 import { listenForAgent, peerInProcessGroup } from './listener.js';
-import { explainModelErrors, modelFailuresSince, modelMark } from './model-calls.js';
+import { explainModelErrors, modelFailuresSince, modelMark, runningToolCalls } from './model-calls.js';
+import { sendTurn } from './send-turn.js';
 import { DEFAULTS, type AgentSessionOptions, type LlmServerLike } from './options.js';
 
 export interface SayOptions {
@@ -400,10 +401,11 @@ export class AgentSession {
     this.#current = builder;
     let response: WireResponse;
     try {
-      response = await this.#connection.request('runInput', { text }, { timeoutMs: timeout, signal: options.signal });
+      response = await sendTurn(this.#connection, text, timeout, options.signal);
     } catch (error) {
       this.#current = undefined;
-      const partial = redactInPlace(builder.finish([], undefined), this.#redact);
+      // What it was stuck on: Node agents report no tool call until it ends.
+      const partial = redactInPlace(builder.finish(runningToolCalls(builder.events, this.#options.llm, llmMark), undefined), this.#redact);
       throw await this.#requestError('runInput', error, timeout, partial, options.signal);
     }
     this.#current = undefined;
@@ -541,10 +543,11 @@ export class AgentSession {
     let hint: string;
     if (error instanceof RequestTimeoutError) {
       code = kind === 'runInput' ? 'TURN_TIMEOUT' : 'REQUEST_TIMEOUT';
-      message = `The agent did not finish ${what} within ${timeout} ms.`;
+      const running = turn?.items.flatMap((item) => (item.type === 'function_call' ? [`${item.name}(${item.arguments})`] : [])) ?? [];
+      message = `The agent did not finish ${what} within ${timeout} ms${running.length > 0 ? `; it was still running ${running.join(', ')}` : ''}.`;
       hint =
         kind === 'runInput'
-          ? 'A tool may be hanging, or the LLM may not be answering; raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow.'
+          ? 'A tool may be hanging, or the LLM may not be answering; raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow. The next say() interrupts this turn first, which takes up to about 5 s.'
           : 'The agent may be too old to know this request (agents send no reply to unknown requests), or it is blocked.';
     } else if (error instanceof ConnectionClosedError) {
       const cause = error.cause instanceof Error ? error.cause : undefined;

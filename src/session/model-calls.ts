@@ -3,7 +3,7 @@
  * matched, a rule threw, a cassette miss), whose reason the agent's own report may lack, and the
  * tool calls it sent last, which a Node agent does not report while they run.
  */
-import type { TurnEvent } from '../turn/types.js';
+import type { FunctionCallItem, TurnEvent } from '../turn/types.js';
 import type { LlmServerLike, ModelToolCall } from './options.js';
 
 /** Where the server's records stand when a turn starts. */
@@ -38,7 +38,23 @@ export function explainModelErrors(events: readonly TurnEvent[], llm: LlmServerL
   for (const event of labelOnly) event.message = `${event.message}: ${reason}`;
 }
 
-/** The tool calls of the last model answer since `mark` that asked for any: what a stuck turn is running. */
-export function lastToolCallsSince(llm: LlmServerLike | undefined, mark: ModelMark): readonly ModelToolCall[] {
-  return llm?.requests?.slice(mark.requests).findLast((request) => (request.response?.toolCalls?.length ?? 0) > 0)?.response?.toolCalls ?? [];
+/**
+ * The tool calls a turn was still running when we stopped waiting: those the agent said it
+ * started and did not say it finished (Python), else those the model's last answer asked for
+ * when nothing came back to the model after it (Node reports no tool call while it runs).
+ */
+export function runningToolCalls(events: readonly TurnEvent[], llm: LlmServerLike | undefined, mark: ModelMark): FunctionCallItem[] {
+  const started = new Map<string, FunctionCallItem>();
+  const finished = new Set<string>();
+  for (const event of events) {
+    if (event.type === 'tool_execution_updated' && event.update.kind === 'started') started.set(event.update.call.callId, event.update.call);
+    else if (event.type === 'tool_execution_updated' && event.update.kind === 'ended') finished.add(event.update.callId);
+    else if (event.type === 'function_tools_started') for (const call of event.calls) started.set(call.callId, call);
+    else if (event.type === 'function_tools_executed') for (const call of event.calls) finished.add(call.callId);
+  }
+  if (started.size > 0) return [...started.values()].filter((call) => !finished.has(call.callId));
+  const last = llm?.requests?.slice(mark.requests).at(-1)?.response?.toolCalls ?? [];
+  return last
+    .filter((call) => !finished.has(call.id))
+    .map((call) => ({ type: 'function_call', id: call.id, createdAt: 0, name: call.name, callId: call.id, arguments: call.arguments }));
 }

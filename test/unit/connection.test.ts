@@ -77,6 +77,23 @@ describe('AgentConnection', () => {
     await expect(next).resolves.toMatchObject({ response: 'pong' });
   });
 
+  test('tells when a turn it stopped waiting for has been answered after all', async () => {
+    const { connection, raw, send, waitFor } = await pair();
+    expect(connection.abandoned('runInput')).toBeUndefined();
+    await connection.request('runInput', { text: 'slow' }, { timeoutMs: 20 }).catch(() => {});
+    await waitFor(() => raw.length === 1);
+    const answered = connection.abandoned('runInput');
+    expect(answered).toBeInstanceOf(Promise);
+    expect(connection.abandoned('ping')).toBeUndefined();
+    let settled = false;
+    void answered!.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(settled).toBe(false);
+    send({ response: { requestId: (raw[0]!['request'] as { requestId: string }).requestId, runInput: { items: [] } } });
+    await waitFor(() => settled);
+    expect(connection.abandoned('runInput')).toBeUndefined();
+  });
+
   test('answers audio_playback_flush with audio_playback_finished', async () => {
     const { received, send, waitFor } = await pair();
     send({ audioPlaybackFlush: {} });
