@@ -15,8 +15,8 @@ const llm = () =>
   ]);
 
 describe.each([
-  ['Python', 'python/large_output.py'],
-  ['Node', 'node/large_output.ts'],
+  ['Python', 'python/hanging_tool.py'],
+  ['Node', 'node/hanging_tool.ts'],
 ])('%s agent sending frames above 1 MiB', (_sdk, file) => {
   let session: AgentSession;
   beforeAll(async () => {
@@ -46,8 +46,8 @@ describe.each([
 });
 
 describe.each([
-  ['Python', 'python/large_output.py'],
-  ['Node', 'node/large_output.ts'],
+  ['Python', 'python/hanging_tool.py'],
+  ['Node', 'node/hanging_tool.ts'],
 ])('%s agent sending a frame above maxFrameBytes', (_sdk, file) => {
   test('fails the turn with a PROTOCOL_ERROR that names the size, the cap and the option', async () => {
     const session = await startAgentSession(fixture(file), { env: pythonEnv, llm: llm(), maxFrameBytes: 512 * 1024 });
@@ -64,7 +64,7 @@ describe.each([
 });
 
 test('a user text above the 1 MiB the agent accepts fails alone; the session goes on', async () => {
-  const session = await startAgentSession(fixture('node/large_output.ts'), { llm: llm() });
+  const session = await startAgentSession(fixture('node/hanging_tool.ts'), { llm: llm() });
   try {
     const { error } = await failure(() => session.say('x'.repeat(1 << 20)));
     expect(error.code).toBe('REQUEST_FAILED');
