@@ -10,7 +10,7 @@ import { trackAgent, untrackAgent } from '../process/registry.js';
 import { createRedactor, findSecrets, redactInPlace } from '../process/redact.js';
 import { agentTag } from '../process/run-tag.js';
 import { resolveLaunch, type Launch } from '../process/runtime.js';
-import type { ProtocolError } from '../protocol/errors.js';
+import { ProtocolError } from '../protocol/errors.js';
 import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userState } from '../protocol/convert.js';
 import type { RequestKind, WireResponse } from '../protocol/wire.js';
 import { TurnBuilder } from '../turn/builder.js';
@@ -543,7 +543,7 @@ export class AgentSession {
     let hint: string;
     if (error instanceof RequestTimeoutError) {
       code = kind === 'runInput' ? 'TURN_TIMEOUT' : 'REQUEST_TIMEOUT';
-      const running = turn?.items.flatMap((item) => (item.type === 'function_call' ? [`${item.name}(${item.arguments})`] : [])) ?? [];
+      const running = turn?.items.flatMap((item) => (item.type === 'function_call' ? [`${item.name}(${truncate(item.arguments, 200)})`] : [])) ?? [];
       message = `The agent did not finish ${what} within ${timeout} ms${running.length > 0 ? `; it was still running ${running.join(', ')}` : ''}.`;
       hint =
         kind === 'runInput'
@@ -557,7 +557,7 @@ export class AgentSession {
         code = 'PROTOCOL_ERROR';
         message = `Protocol violation during ${what}: ${cause.message}.`;
         hint =
-          (cause as ProtocolError).fault === 'oversized-frame'
+          cause instanceof ProtocolError && cause.fault === 'oversized-frame'
             ? 'If the agent really sends messages this large (a huge tool output or chat history), raise { maxFrameBytes }; otherwise the peer on the session port is not speaking the agent session protocol. The connection was dropped and the agent stopped.'
             : 'The peer on the session port is not speaking the agent session protocol correctly; the connection was dropped and the agent stopped.';
       } else if (this.#agent.status && !this.#disconnectedAlive) {
@@ -575,7 +575,7 @@ export class AgentSession {
       message = `Waiting for ${what} was aborted (${error instanceof Error ? error.message : String(error)}).`;
       hint = 'The test was cancelled or timed out.';
     } else {
-      const tooLarge = (error as Partial<ProtocolError>).fault === 'oversized-frame';
+      const tooLarge = error instanceof ProtocolError && error.fault === 'oversized-frame';
       return new AgentSessionError('REQUEST_FAILED', `Sending ${what} failed: ${String(error)}`, {
         ...this.#details(),
         ...(tooLarge && { hint: 'The agents accept at most 1 MiB per message: send less. Nothing was sent; the session goes on.' }),
@@ -585,6 +585,8 @@ export class AgentSession {
     return new AgentSessionError(code, message, { ...this.#details(), hint, cause: error, ...(turn && { turn }) });
   }
 }
+
+const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 function isAbortError(error: Error): boolean {
   return error.name === 'AbortError' || error.name === 'TimeoutError' || error.message === 'aborted';
