@@ -7,13 +7,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCredential, isAuthorized, unauthorizedBody } from './auth.js';
+import type { LlmRecordedRequest } from './types.js';
 
 /** The part of a scripted LLM this front needs (a `ScriptedLlm` has it). */
 export interface OpenAiBackendLike {
   /** Must take requests with `credential` as their Bearer key (a `ScriptedLlm` does). */
   listen(options?: { port?: number; credential?: string }): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
   readonly unmatched?: readonly { response?: { error?: string } }[];
-  readonly requests?: readonly unknown[];
+  readonly requests?: readonly LlmRecordedRequest[];
 }
 
 /** A scripted LLM that also speaks the Anthropic Messages API; pass it as a session's `llm`. */
@@ -26,7 +27,7 @@ export interface AnthropicFront {
   listen(options?: { port?: number; credential?: string }): Promise<{ env: Record<string, string>; credential: string; close(): Promise<void> }>;
   readonly unmatched: readonly { response?: { error?: string } }[];
   /** The requests the rules saw, in OpenAI form. */
-  readonly requests: readonly unknown[];
+  readonly requests: readonly LlmRecordedRequest[];
 }
 
 type Obj = Record<string, unknown>;

@@ -231,8 +231,9 @@ export class CassetteLlm {
    * saves the cassette.
    */
   async listen(options: { port?: number; credential?: string } = {}): Promise<CassetteLlmServer> {
-    // Read now, so an unreadable cassette fails the session start rather than every request.
-    if (this.mode === 'replay' || this.mode === 'auto') await this.#load();
+    // Read now, so an unreadable cassette fails the session start rather than every request, or
+    // (recording, which merges into the file) the save after every test has spent upstream calls.
+    if (this.mode !== 'off') await this.#load();
     let upstreamServer: Promise<{ url?: string; env: Record<string, string>; close(): Promise<void> }> | undefined;
     const credential = options.credential ?? createCredential();
     const listening = await startCassetteServer(

@@ -128,7 +128,10 @@ export class ScriptedLlm {
     return [...this.#requests];
   }
 
-  /** The chat requests no rule matched, which were answered with HTTP 400. A copy. */
+  /**
+   * The chat requests the script could not answer, answered with HTTP 400: no rule matched, or the
+   * matching rule failed (threw, or gave an invalid reply; its `rule` names it). A copy.
+   */
   get unmatched(): readonly LlmRecordedRequest[] {
     return [...this.#unmatched];
   }
@@ -232,7 +235,7 @@ export class ScriptedLlm {
       try {
         match = matchCondition(entry.rule.when, view);
       } catch (error) {
-        return this.#ruleFailure(entry, error);
+        return this.#ruleFailure(entry, error, record);
       }
       if (match) {
         chosen = { entry, match };
@@ -258,17 +261,21 @@ export class ScriptedLlm {
       reply = typeof source === 'function' ? await source({ request: view, match: match.match, matches: match.matches }) : source;
       return this.#resolve(view, reply);
     } catch (error) {
-      return this.#ruleFailure(entry, error);
+      return this.#ruleFailure(entry, error, record);
     }
   }
 
   /**
    * A rule's own code threw or produced an invalid reply. Answered with 400 rather than 500:
-   * clients retry 5xx with backoff, which would only repeat the failure more slowly.
+   * clients retry 5xx with backoff, which would only repeat the failure more slowly. Listed with
+   * the unmatched requests: the turn that made the request reports both alike.
    */
-  #ruleFailure(entry: RuleEntry, error: unknown): ChatOutcome {
+  #ruleFailure(entry: RuleEntry, error: unknown, record: LlmRecordedRequest): ChatOutcome {
     const label = `#${entry.index}${entry.rule.name !== undefined ? ` ${JSON.stringify(entry.rule.name)}` : ''}`;
     const reason = error instanceof Error ? error.message : String(error);
+    record.rule = entry.rule.name ?? entry.index;
+    record.ruleIndex = entry.index;
+    this.#unmatched.push(record);
     return { kind: 'error', status: 400, message: `${PREFIX} scripted LLM rule ${label} failed: ${reason}`, type: 'invalid_request_error', code: 'rule_failed', delayMs: 0 };
   }
 

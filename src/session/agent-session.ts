@@ -10,6 +10,7 @@ import { trackAgent, untrackAgent } from '../process/registry.js';
 import { createRedactor, knownSecrets, redactInPlace } from '../process/redact.js';
 import { agentTag } from '../process/run-tag.js';
 import { resolveLaunch, type Launch } from '../process/runtime.js';
+import { ProtocolError } from '../protocol/errors.js';
 import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userState } from '../protocol/convert.js';
 import type { RequestKind, WireResponse } from '../protocol/wire.js';
 import { TurnBuilder } from '../turn/builder.js';
@@ -18,6 +19,8 @@ import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from './c
 import { BrokeredAgent, currentBroker, learnSpec, requestSpare } from '../prespawn/client.js';
 import { CONNECT_PLACEHOLDER, llmServerPort, spawnSpec } from '../prespawn/spec.js';
 import { listenForAgent, peerInProcessGroup } from './listener.js';
+import { explainModelErrors, modelFailuresSince, modelMark, runningToolCalls } from './model-calls.js';
+import { sendTurn } from './send-turn.js';
 import { DEFAULTS, type AgentSessionOptions, type LlmListening, type LlmServerLike } from './options.js';
 
 export interface SayOptions {
@@ -316,7 +319,7 @@ export class AgentSession {
         this.#disconnect = error ?? new Error('the agent closed the connection');
         if (this.#closing === undefined) this.#afterDisconnect = this.#reapAfterDisconnect();
       },
-    });
+    }, options.maxFrameBytes ?? DEFAULTS.maxFrameBytes);
   }
 
   /**
@@ -393,21 +396,21 @@ export class AgentSession {
     if (typeof text !== 'string') throw new TypeError(`say() takes the user's text as a string, got ${typeof text}`);
     this.#assertOpen('say');
     const timeout = options.timeout ?? this.#options.turnTimeout ?? DEFAULTS.turnTimeout;
-    const llmMissesBefore = this.#options.llm?.unmatched?.length ?? 0;
+    const llmMark = modelMark(this.#options.llm);
     const builder = new TurnBuilder(text, this.#turns.length);
     this.#current = builder;
     let response: WireResponse;
     try {
-      response = await this.#connection.request('runInput', { text }, { timeoutMs: timeout, signal: options.signal });
+      response = await sendTurn(this.#connection, text, timeout, options.signal);
     } catch (error) {
       this.#current = undefined;
-      const partial = redactInPlace(builder.finish([], undefined), this.#redact);
+      // What it was stuck on: Node agents report no tool call until it ends.
+      const partial = redactInPlace(builder.finish(runningToolCalls(builder.events, this.#options.llm, llmMark), undefined), this.#redact);
       throw await this.#requestError('runInput', error, timeout, partial, options.signal);
     }
     this.#current = undefined;
-    // The agents retry a failed LLM call, so one missing rule can show up several times.
-    const misses = new Set((this.#options.llm?.unmatched?.slice(llmMissesBefore) ?? []).map((miss) => miss.response?.error ?? 'the scripted LLM had no rule for a request'));
-    for (const message of misses) builder.addError({ source: 'llm', message });
+    explainModelErrors(builder.events, this.#options.llm, llmMark);
+    for (const message of modelFailuresSince(this.#options.llm, llmMark)) builder.addError({ source: 'llm', message });
     const record = redactInPlace(builder.finish(chatItems(response.runInput?.items ?? []), response.error ?? undefined), this.#redact);
     this.#turns.push(record);
     return record;
@@ -540,10 +543,11 @@ export class AgentSession {
     let hint: string;
     if (error instanceof RequestTimeoutError) {
       code = kind === 'runInput' ? 'TURN_TIMEOUT' : 'REQUEST_TIMEOUT';
-      message = `The agent did not finish ${what} within ${timeout} ms.`;
+      const running = turn?.items.flatMap((item) => (item.type === 'function_call' ? [`${item.name}(${truncate(item.arguments, 200)})`] : [])) ?? [];
+      message = `The agent did not finish ${what} within ${timeout} ms${running.length > 0 ? `; it was still running ${running.join(', ')}` : ''}.`;
       hint =
         kind === 'runInput'
-          ? 'A tool may be hanging, or the LLM may not be answering; raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow.'
+          ? 'A tool may be hanging, or the LLM may not be answering; raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow. The next say() interrupts this turn first, which takes up to about 5 s.'
           : 'The agent may be too old to know this request (agents send no reply to unknown requests), or it is blocked.';
     } else if (error instanceof ConnectionClosedError) {
       const cause = error.cause instanceof Error ? error.cause : undefined;
@@ -552,7 +556,10 @@ export class AgentSession {
       if (cause?.name === 'ProtocolError') {
         code = 'PROTOCOL_ERROR';
         message = `Protocol violation during ${what}: ${cause.message}.`;
-        hint = 'The peer on the session port is not speaking the agent session protocol correctly; the connection was dropped and the agent stopped.';
+        hint =
+          cause instanceof ProtocolError && cause.fault === 'oversized-frame'
+            ? 'If the agent really sends messages this large (a huge tool output or chat history), raise { maxFrameBytes }; otherwise the peer on the session port is not speaking the agent session protocol. The connection was dropped and the agent stopped.'
+            : 'The peer on the session port is not speaking the agent session protocol correctly; the connection was dropped and the agent stopped.';
       } else if (this.#agent.status && !this.#disconnectedAlive) {
         code = 'AGENT_EXITED';
         message = `The agent exited during ${what}.`;
@@ -568,11 +575,18 @@ export class AgentSession {
       message = `Waiting for ${what} was aborted (${error instanceof Error ? error.message : String(error)}).`;
       hint = 'The test was cancelled or timed out.';
     } else {
-      return new AgentSessionError('REQUEST_FAILED', `Sending ${what} failed: ${String(error)}`, { ...this.#details(), cause: error });
+      const tooLarge = error instanceof ProtocolError && error.fault === 'oversized-frame';
+      return new AgentSessionError('REQUEST_FAILED', `Sending ${what} failed: ${String(error)}`, {
+        ...this.#details(),
+        ...(tooLarge && { hint: 'The agents accept at most 1 MiB per message: send less. Nothing was sent; the session goes on.' }),
+        cause: error,
+      });
     }
     return new AgentSessionError(code, message, { ...this.#details(), hint, cause: error, ...(turn && { turn }) });
   }
 }
+
+const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 function isAbortError(error: Error): boolean {
   return error.name === 'AbortError' || error.name === 'TimeoutError' || error.message === 'aborted';

@@ -1,6 +1,7 @@
 /** Options of an agent session, with their defaults in one place. */
 import type { Secret } from '../process/redact.js';
 import type { LaunchOptions } from '../process/runtime.js';
+import { DEFAULT_MAX_RECEIVED_FRAME_BYTES } from '../protocol/framing.js';
 
 /** A scripted LLM (or anything with the same shape) the harness starts and points the agent at. */
 export interface LlmServerLike {
@@ -10,8 +11,18 @@ export interface LlmServerLike {
    * A server that ignores them still works: the session then starts its own agent.
    */
   listen(options?: { port?: number; credential?: string }): Promise<LlmListening>;
-  /** Requests that matched no rule; new entries during a turn become turn errors. */
+  /** Requests the server could not answer from its script (no rule matched, a rule failed); new entries during a turn become turn errors. */
   readonly unmatched?: readonly { response?: { error?: string } }[];
+  /** Every request served and how it was answered: the error sent, or the tool calls asked for. */
+  readonly requests?: readonly { response?: { error?: string; toolCalls?: readonly ModelToolCall[] } }[];
+}
+
+/** A tool call as the model server sent it. */
+export interface ModelToolCall {
+  id: string;
+  name: string;
+  /** The arguments as sent, usually a JSON string. */
+  arguments: string;
 }
 
 /** A model server the session started. */
@@ -41,6 +52,12 @@ export interface AgentSessionOptions extends Omit<LaunchOptions, 'env'> {
   requestTimeout?: number;
   /** How long the agent gets to exit after SIGINT before SIGKILL. Default 1 s (Node agents never exit on SIGINT; Python ones take about half a second). */
   shutdownGrace?: number;
+  /**
+   * The largest protocol frame accepted from the agent, in bytes. Default 64 MiB. The agents send
+   * frames above the 1 MiB they accept themselves (a large tool output, a long chat history);
+   * a larger length than this is taken for garbage on the connection.
+   */
+  maxFrameBytes?: number;
   /** Bytes of agent output kept for error messages. Default 64 KiB. */
   outputLimit?: number;
   /** Receives everything the agent prints (e.g. `(text) => process.stderr.write(text)` while debugging). */
@@ -61,4 +78,5 @@ export const DEFAULTS = {
   requestTimeout: 10_000,
   shutdownGrace: 1_000,
   pingInterval: 500,
+  maxFrameBytes: DEFAULT_MAX_RECEIVED_FRAME_BYTES,
 } as const;

@@ -380,6 +380,20 @@ describe('cassette LLM: record and replay', () => {
     await writeFile(file, '{"hello":1}\n');
     await expect(cassetteLlm({ cassette: file, mode: 'auto' }).listen()).rejects.toThrow(/is not a cassette/);
   });
+
+  test('record mode fails listen() on a corrupt cassette, before any upstream call, and leaves the file alone', async () => {
+    const file = path.join(dir, 'broken-record.jsonl');
+    const text = '{"cassette":"agent-session-test","version":1}\n{"test":\n';
+    await writeFile(file, text);
+    const upstream = scriptedLlm([{ reply: { text: 'recorded' } }]);
+    const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream });
+    await expect(recorder.listen()).rejects.toThrow(
+      new RegExp(`cassette ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line 2 is not valid JSON \\(.*\\); fix the line or delete the file and record again`),
+    );
+    expect(upstream.requests).toEqual([]);
+    await recorder.close();
+    expect(await readFile(file, 'utf8')).toBe(text);
+  });
 });
 
 /** A minimal stand-in for a Responses API endpoint: streamed events with names, or a plain object. */

@@ -321,6 +321,11 @@ describe('scripted LLM server', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as Json).error.message).toContain('toolCalls[0] needs a `name`');
     expect(llm.requests.map((r) => r.response?.status)).toEqual([429, 400, 400]);
+    // A failing rule is listed with the unmatched requests (the turn reports both); an error reply on purpose is not.
+    expect(llm.unmatched.map((r) => [r.rule, r.response?.error])).toEqual([
+      [1, 'agent-session-test: scripted LLM rule #1 failed: kaboom'],
+      [2, expect.stringContaining('toolCalls[0] needs a `name`')],
+    ]);
   });
 
   test('rejects bad requests clearly and keeps serving', async () => {
