@@ -13,6 +13,7 @@ import { resolveLaunch, type Launch } from '../process/runtime.js';
 import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userState } from '../protocol/convert.js';
 import type { RequestKind, WireResponse } from '../protocol/wire.js';
 import { TurnBuilder } from '../turn/builder.js';
+import { noteHandoffInstructions, sentToolArguments } from './turn-extras.js';
 import type { AgentInfo, SessionState, SessionUsage, TurnEvent, TurnItem, TurnRecord } from '../turn/types.js';
 import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from './connection.js';
 import { BrokeredAgent, currentBroker, learnSpec, requestSpare } from '../prespawn/client.js';
@@ -394,6 +395,7 @@ export class AgentSession {
     this.#assertOpen('say');
     const timeout = options.timeout ?? this.#options.turnTimeout ?? DEFAULTS.turnTimeout;
     const llmMissesBefore = this.#options.llm?.unmatched?.length ?? 0;
+    const llmRequestsBefore = this.#options.llm?.requests?.length ?? 0;
     const builder = new TurnBuilder(text, this.#turns.length);
     this.#current = builder;
     let response: WireResponse;
@@ -408,7 +410,10 @@ export class AgentSession {
     // The agents retry a failed LLM call, so one missing rule can show up several times.
     const misses = new Set((this.#options.llm?.unmatched?.slice(llmMissesBefore) ?? []).map((miss) => miss.response?.error ?? 'the scripted LLM had no rule for a request'));
     for (const message of misses) builder.addError({ source: 'llm', message });
-    const record = redactInPlace(builder.finish(chatItems(response.runInput?.items ?? []), response.error ?? undefined), this.#redact);
+    const items = chatItems(response.runInput?.items ?? []);
+    await noteHandoffInstructions(items, () => this.#call('getAgentInfo', {}, options.signal ? { signal: options.signal } : {}));
+    const sentArgs = sentToolArguments(this.#options.llm?.requests?.slice(llmRequestsBefore));
+    const record = redactInPlace(builder.finish(items, response.error ?? undefined, sentArgs), this.#redact);
     this.#turns.push(record);
     return record;
   }
