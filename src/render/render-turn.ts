@@ -105,7 +105,11 @@ function itemLines(c: Context, items: readonly TurnItem[]): string[] {
         if (!shown.has(item)) lines.push(...toolLine(c, undefined, item));
         break;
       case 'agent_handoff':
-        lines.push(...line('handoff', p.magenta, `${item.oldAgentId ?? '(start)'} → ${p.bold(item.newAgentId)}`));
+        {
+          // Agents of one class share an id; their instructions tell them apart.
+          const instructions = item.instructions === undefined ? '' : p.dim(` (instructions: ${truncate(oneLine(item.instructions), Math.min(c.max, 80), p)})`);
+          lines.push(...line('handoff', p.magenta, `${item.oldAgentId ?? '(start)'} → ${p.bold(item.newAgentId)}${instructions}`));
+        }
         break;
       case 'agent_config_update': {
         const parts = [

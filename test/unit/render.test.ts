@@ -83,6 +83,12 @@ describe('renderTurn', () => {
     );
   });
 
+  test('a handoff with the new agent\'s instructions shows them, shortened', () => {
+    const turn = loadTurn('handoff');
+    turn.items = turn.items.map((item) => (item.type === 'agent_handoff' ? { ...item, instructions: `You are the booking desk.${' Be kind.'.repeat(20)}` } : item));
+    expect(renderTurn(turn, { color: false })).toContain('handoff weather_agent → booking_agent (instructions: You are the booking desk. Be kind. Be kind. Be kind. Be kind. Be kind. Be kind. … [+125 chars])');
+  });
+
   test('an output reads the same whether Python or Node sent it', () => {
     const shown = (raw: string): string => {
       const turn = loadTurn('tool-calls');
