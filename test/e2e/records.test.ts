@@ -98,6 +98,10 @@ describe.each(agents)('%s agent', (sdk, file) => {
       { mode: 'strict' },
     );
 
+    // That reply came from the agent handing off (the model saw the front desk's instructions);
+    // the new agent answers from the next turn on.
+    expect(JSON.stringify(llm.requests.at(-1)?.messages[0])).toContain('You are the front desk');
+
     const toSupport = await session.say('call transfer_to_support');
     expect(toSupport).toHaveHandedOffTo({ id: 'support_desk', instructions: 'the support desk' });
     expect(session.turns).toHaveHandedOffTo({ instructions: /sales desk/ });
