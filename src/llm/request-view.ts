@@ -3,6 +3,7 @@
  * messages and the tool names, lifted out of the OpenAI message shapes.
  */
 
+import { decodeToolOutput } from '../protocol/tool-output.js';
 import type { LlmRequestView, OpenAiChatMessage } from './types.js';
 
 /** A request body that cannot be a chat completion request; the message says why. */
@@ -90,9 +91,12 @@ export function buildRequestView(path: string, body: unknown): LlmRequestView {
   };
   if (toolIndex < 0) return view;
   const lastToolName = toolNameOf(messages, toolIndex);
+  const { output, value, rawOutput } = decodeToolOutput(messageText(messages[toolIndex]));
   return {
     ...view,
-    lastToolOutput: messageText(messages[toolIndex]),
+    lastToolOutput: output,
+    lastToolValue: value,
+    lastToolRawOutput: rawOutput,
     ...(lastToolName !== undefined ? { lastToolName } : {}),
   };
 }

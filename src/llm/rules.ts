@@ -3,6 +3,7 @@
  * for the reply to use.
  */
 
+import { decodeToolOutput } from '../protocol/tool-output.js';
 import { messageText, toolNameOf } from './request-view.js';
 import type { LlmCondition, LlmRequestView, LlmWhen, LlmWhenField, TextMatcher } from './types.js';
 
@@ -35,7 +36,7 @@ export function fieldText(field: LlmWhenField, view: LlmRequestView): string | u
     case 'user':
       return last?.role === 'user' ? messageText(last) : undefined;
     case 'toolOutput':
-      return last?.role === 'tool' ? messageText(last) : undefined;
+      return last?.role === 'tool' ? decodeToolOutput(messageText(last)).output : undefined;
     case 'tool':
       return last?.role === 'tool' ? toolNameOf(view.messages, view.messages.length - 1) : undefined;
     case 'system':

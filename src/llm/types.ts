@@ -58,8 +58,16 @@ export interface LlmRequestView {
    * with newlines). Compare `lastMessage.role` to know whether it is also the latest message.
    */
   readonly lastUserText: string | undefined;
-  /** The content of the most recent tool output (role `tool`) anywhere in the conversation. */
+  /**
+   * The most recent tool output (role `tool`) anywhere in the conversation, as text that reads the
+   * same from every SDK: a string result as is (Node's JSON quotes removed), any other result as
+   * compact JSON (Python's `{'ok': True}` becomes `{"ok":true}`, as Node sends it).
+   */
   readonly lastToolOutput?: string;
+  /** That output decoded: `{ ok: true }`, `[{ id: 'AZ123' }]`, `42`, or the string. */
+  readonly lastToolValue?: unknown;
+  /** That output exactly as the agent sent it. */
+  readonly lastToolRawOutput?: string;
   /**
    * The name of the tool that produced `lastToolOutput`, found through its `tool_call_id` in the
    * assistant tool calls before it (or the message's own `name` when the client sends one).

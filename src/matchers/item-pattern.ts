@@ -3,7 +3,7 @@
  * them, and describing both on one line. Used by `toMatchTrajectory` and the cursor.
  */
 import { truncate } from '../render/render-turn.js';
-import { parseArguments } from '../turn/derive.js';
+import { parseArguments, shownOutput } from '../turn/derive.js';
 import type { TurnItem, TurnItemType } from '../turn/types.js';
 import type { ItemPattern } from './types.js';
 import { formatValue, matchesOutput, matchesPattern, type Equals } from './utils.js';
@@ -13,7 +13,7 @@ const FIELDS: Record<TurnItemType, readonly string[]> = {
   message: ['role', 'text', 'interrupted', 'id'],
   function_call: ['name', 'args', 'callId', 'id'],
   function_call_output: ['name', 'output', 'isError', 'callId', 'id'],
-  agent_handoff: ['to', 'from', 'id'],
+  agent_handoff: ['to', 'from', 'instructions', 'id'],
   agent_config_update: ['instructions', 'toolsAdded', 'toolsRemoved', 'id'],
 };
 
@@ -74,11 +74,11 @@ export function matchesItem(item: TurnItem, pattern: ItemPattern, equals: Equals
         check(item.isError, 'isError') &&
         check(item.callId, 'callId') &&
         check(item.id, 'id') &&
-        (output === undefined || matchesOutput(item.output, output, equals))
+        (output === undefined || matchesOutput(item, output, equals))
       );
     }
     case 'agent_handoff':
-      return check(item.newAgentId, 'to') && check(item.oldAgentId, 'from') && check(item.id, 'id');
+      return check(item.newAgentId, 'to') && check(item.oldAgentId, 'from') && check(item.instructions, 'instructions') && check(item.id, 'id');
     case 'agent_config_update':
       return (
         check(item.instructions, 'instructions') &&
@@ -97,7 +97,7 @@ export function describeItem(item: TurnItem, maxLength = 120): string {
     case 'function_call':
       return `function_call ${item.name}(${truncate(item.arguments, maxLength)})`;
     case 'function_call_output':
-      return `function_call_output ${item.name || '(unnamed)'} ${item.isError ? '✗' : '✓'} ${truncate(item.output, maxLength)}`;
+      return `function_call_output ${item.name || '(unnamed)'} ${item.isError ? '✗' : '✓'} ${truncate(shownOutput(item), maxLength)}`;
     case 'agent_handoff':
       return `agent_handoff ${item.oldAgentId ?? '(start)'} → ${item.newAgentId}`;
     case 'agent_config_update':

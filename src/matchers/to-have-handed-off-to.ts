@@ -1,5 +1,6 @@
 import type { Handoff } from '../turn/types.js';
-import type { HandedOffToOptions } from './types.js';
+import { truncate } from '../render/render-turn.js';
+import type { AgentPattern, HandedOffToOptions, TextPattern } from './types.js';
 import {
   checkOptions,
   checkTextArg,
@@ -7,7 +8,9 @@ import {
   failureMessage,
   formatValue,
   hint,
+  isAsymmetricMatcher,
   matchesPattern,
+  matchesReply,
   messagePalette,
   plural,
   selectTurns,
@@ -15,29 +18,52 @@ import {
   type MatcherResult,
 } from './utils.js';
 
-/** A handoff on one line: `weather_agent → booking_agent`. */
-export const describeHandoff = (h: Handoff): string => `${h.from ?? '(start)'} → ${h.to}`;
+/** A handoff on one line: `weather_agent → booking_agent`, with the new agent's instructions when known. */
+export const describeHandoff = (h: Handoff): string =>
+  `${h.from ?? '(start)'} → ${h.to}${h.instructions === undefined ? '' : ` (instructions: ${truncate(JSON.stringify(h.instructions), 80)})`}`;
+
+/** The agent to look for: an id pattern, or `{ id?, instructions? }`. */
+function toAgentPattern(agent: unknown, header: string): AgentPattern {
+  if (agent !== null && typeof agent === 'object' && !(agent instanceof RegExp) && !isAsymmetricMatcher(agent)) {
+    const fields = agent as Record<string, unknown>;
+    const unknown = Object.keys(fields).filter((k) => k !== 'id' && k !== 'instructions');
+    if (unknown.length > 0) throw new TypeError(`${header}\n\nthe agent may give \`id\` and \`instructions\`, not ${unknown.map((k) => `\`${k}\``).join(', ')}`);
+    if (fields['id'] === undefined && fields['instructions'] === undefined) throw new TypeError(`${header}\n\nthe agent needs an \`id\` or \`instructions\``);
+    checkTextArg(fields['id'], '`id`', header, true);
+    checkTextArg(fields['instructions'], '`instructions`', header, true);
+    return fields as AgentPattern;
+  }
+  checkTextArg(agent, 'the agent id', header, false);
+  return { id: agent as TextPattern };
+}
 
 /**
- * `expect(turn).toHaveHandedOffTo(agentId, { from?, turn? })`: the turn handed off to that agent
- * (ids are the agent class name in snake_case, e.g. `booking_agent`), from `from` when given.
+ * `expect(turn).toHaveHandedOffTo(agent, { from?, turn? })`: the turn handed off to that agent,
+ * from `from` when given. `agent` is its id (the class name in snake_case, e.g. `booking_agent`,
+ * unless the agent sets its own) or `{ id?, instructions? }`; a string for `instructions` must be
+ * contained in them, which tells apart agents of one class.
  */
-export function toHaveHandedOffTo(this: MatcherContext, received: unknown, agentId: unknown, options?: HandedOffToOptions): MatcherResult {
+export function toHaveHandedOffTo(this: MatcherContext, received: unknown, agent: unknown, options?: HandedOffToOptions): MatcherResult {
   const isNot = this.isNot === true;
   const p = messagePalette();
-  const header = hint(p, 'toHaveHandedOffTo', received, isNot, [['agentId', agentId], ['options', options]]);
+  const header = hint(p, 'toHaveHandedOffTo', received, isNot, [['agent', agent], ['options', options]]);
   checkOptions(options, header);
   const { turns, isList } = selectTurns(received, options?.turn, header);
-  checkTextArg(agentId, 'the agent id', header, false);
+  const wanted = toAgentPattern(agent, header);
   checkTextArg(options?.from, '`from`', header, true);
   const equals = equalsOf(this);
   const handoffs = turns.flatMap((t) => t.handoffs);
   const from = options?.from;
-  const matching = handoffs.filter((h) => matchesPattern(h.to, agentId, equals) && (from === undefined || matchesPattern(h.from, from, equals)));
+  const matching = handoffs.filter(
+    (h) =>
+      (wanted.id === undefined || matchesPattern(h.to, wanted.id, equals)) &&
+      (wanted.instructions === undefined || (h.instructions !== undefined && matchesReply(h.instructions, wanted.instructions, equals))) &&
+      (from === undefined || matchesPattern(h.from, from, equals)),
+  );
   const pass = matching.length > 0;
 
   const message = (): string => {
-    const what = `handoff to ${p.green(formatValue(agentId))}${from === undefined ? '' : ` from ${p.green(formatValue(from))}`}`;
+    const what = `handoff to ${p.green(formatValue(agent))}${from === undefined ? '' : ` from ${p.green(formatValue(from))}`}`;
     const shown = isNot ? matching : handoffs;
     return failureMessage({
       hint: header,

@@ -1,3 +1,4 @@
+import { shownOutput } from '../turn/derive.js';
 import type { ToolCall } from '../turn/types.js';
 import type { ToolOutputOptions } from './types.js';
 import {
@@ -20,7 +21,9 @@ import {
 
 /** A tool call with its output on one line: `lookup_weather → "sunny" (error)`. */
 export const describeOutput = (call: ToolCall): string =>
-  call.output === undefined ? `${call.name || '(unnamed)'}: no output` : `${call.name || '(unnamed)'} ${call.isError ? '✗' : '✓'} ${call.output}`;
+  call.output === undefined
+    ? `${call.name || '(unnamed)'}: no output`
+    : `${call.name || '(unnamed)'} ${call.isError ? '✗' : '✓'} ${shownOutput({ ...call, output: call.output, isError: call.isError === true })}`;
 
 /** What `toHaveToolOutput` and `toHaveToolError` look for. */
 export interface OutputQuery {
@@ -54,7 +57,7 @@ export function checkOutputs(context: MatcherContext, q: OutputQuery): MatcherRe
     call.output !== undefined &&
     (q.name === undefined || matchesPattern(call.name, q.name, equals)) &&
     (q.isError === undefined || call.isError === q.isError) &&
-    (q.output === undefined || matchesOutput(call.output, q.output, equals));
+    (q.output === undefined || matchesOutput(call, q.output, equals));
   const matching = calls.filter(isMatch);
   const pass = matching.length > 0;
 

@@ -4,7 +4,7 @@
  * (`TurnRecord<MyTools>` or a list of them) tool names and arguments are checked against the
  * tool map; otherwise they are free-form.
  */
-import type { ChatRole, ToolMap, TurnItemType, TurnRecord } from '../turn/types.js';
+import type { ChatRole, ToolMap, TurnError, TurnItemType, TurnRecord } from '../turn/types.js';
 
 /**
  * An asymmetric matcher from either runner: `expect.any(Number)`, `expect.stringMatching(/x/)`,
@@ -72,16 +72,38 @@ export interface ToolOutputOptions extends TurnOptions {
   isError?: boolean;
 }
 
+/**
+ * The agent a handoff went to: its id, its instructions (a string must be contained in them), or
+ * both. Instructions tell apart agents that are instances of one class and so share one id.
+ */
+export interface AgentPattern {
+  id?: TextPattern;
+  instructions?: TextPattern;
+}
+
 /** Options of `toHaveHandedOffTo`. */
 export interface HandedOffToOptions extends TurnOptions {
   /** The agent handed off from. */
   from?: TextPattern;
 }
 
+/**
+ * An error `toHaveNoErrors` should not count. A string (contained in the message), a RegExp or an
+ * asymmetric matcher matches the message of any error; an object narrows by where the error came
+ * from (`tool` for a tool that raised), its message, and for tool errors the tool's name.
+ */
+export type ErrorFilter =
+  | string
+  | RegExp
+  | AsymmetricMatcherLike
+  | { source?: TurnError['source'] | 'tool'; message?: TextPattern; tool?: TextPattern };
+
 /** Options of `toHaveNoErrors`. */
 export interface NoErrorsOptions extends TurnOptions {
   /** Let tool calls that raised pass (they are an expected outcome in some tests). */
   allowToolErrors?: boolean;
+  /** Errors that do not count, e.g. `[{ source: 'tool', tool: 'book_trip' }, /rate limit/]`. */
+  ignore?: readonly ErrorFilter[];
 }
 
 /**
@@ -134,6 +156,8 @@ export interface ItemFields<Tools extends ToolMap = ToolMap> {
   agent_handoff: {
     /** The agent handed off to (its id: the snake_case class name, e.g. `booking_agent`). */
     to?: TextPattern;
+    /** The new agent's instructions (known for the turn's last handoff). */
+    instructions?: TextPattern;
     /** The agent handed off from. */
     from?: TextPattern;
     id?: TextPattern;
@@ -203,12 +227,14 @@ export interface TurnMatchers<R = void, T = unknown> {
   toHaveReplied(expected?: TextPattern, options?: TurnOptions): R;
 
   /**
-   * Passes when the turn handed off to the agent (`agent_handoff` item).
+   * Passes when the turn handed off to the agent (`agent_handoff` item): its id, or
+   * `{ id?, instructions? }` (a string must be contained in the instructions).
    *
    * @example
    * expect(turn).toHaveHandedOffTo('booking_agent', { from: 'weather_agent' });
+   * expect(turn).toHaveHandedOffTo({ instructions: /sales desk/ });
    */
-  toHaveHandedOffTo(agentId: TextPattern, options?: HandedOffToOptions): R;
+  toHaveHandedOffTo(agent: TextPattern | AgentPattern, options?: HandedOffToOptions): R;
 
   /**
    * Passes when the turn handed off to any agent.

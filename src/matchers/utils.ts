@@ -4,7 +4,8 @@
  */
 import { palette, type Palette } from '../render/color.js';
 import { renderSession, renderTurn, truncate, type RenderOptions } from '../render/render-turn.js';
-import type { ToolMap, TurnRecord } from '../turn/types.js';
+import { outputOf } from '../turn/derive.js';
+import type { FunctionCallOutputItem, ToolMap, TurnRecord } from '../turn/types.js';
 import type { AsymmetricMatcherLike } from './types.js';
 
 /**
@@ -162,25 +163,23 @@ export function matchesPattern(actual: unknown, expected: unknown, equals: Equal
   return equals(actual, expected);
 }
 
-/** Parses a tool output as JSON; `undefined` when it is not JSON. */
-export function decodeOutput(output: string): { value: unknown } | undefined {
-  try {
-    return { value: JSON.parse(output) as unknown };
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Matches a tool output: the string as sent, or its JSON-decoded value. Agents JSON-encode what a
- * tool returns, so a tool returning `sunny` sends `"sunny"`, and both `'sunny'` and `'"sunny"'`
- * match it.
+ * Matches a tool output: its text, or its decoded value. Both read the same whichever SDK sent
+ * the output (Node's JSON, Python's `str()`), so `'sunny'` and `{ ok: true }` match either. The
+ * output exactly as sent is tried last.
  */
-export function matchesOutput(output: string | undefined, expected: unknown, equals: Equals = defaultEquals): boolean {
-  if (output === undefined) return false;
-  if (matchesPattern(output, expected, equals)) return true;
-  const decoded = decodeOutput(output);
-  return decoded !== undefined && matchesPattern(decoded.value, expected, equals);
+export function matchesOutput(
+  target: Pick<FunctionCallOutputItem, 'value' | 'rawOutput'> & { output?: string | undefined },
+  expected: unknown,
+  equals: Equals = defaultEquals,
+): boolean {
+  if (target.output === undefined) return false;
+  const { output, value, rawOutput } = outputOf({ ...target, output: target.output });
+  return (
+    matchesPattern(output, expected, equals) ||
+    (typeof value !== 'string' && matchesPattern(value, expected, equals)) ||
+    (rawOutput !== output && matchesPattern(rawOutput, expected, equals))
+  );
 }
 
 /** Matches reply text: a string must be contained in it; RegExps and asymmetric matchers as usual. */

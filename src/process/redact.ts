@@ -71,9 +71,9 @@ export function createRedactor(secrets: readonly Secret[]): (text: string) => st
 }
 
 /**
- * Applies `redact` to every string in `value`, in place (plain objects and arrays), and returns
- * it. In place because turn records share objects between their lists (a message is in `items`
- * and in `messages`), which a copy would split.
+ * Applies `redact` to every string in `value`, keys included, in place (plain objects and
+ * arrays), and returns it. In place because turn records share objects between their lists (a
+ * message is in `items` and in `messages`), which a copy would split.
  */
 export function redactInPlace<T>(value: T, redact: (text: string) => string, seen = new Set<object>()): T {
   if (value === null || typeof value !== 'object' || seen.has(value)) return value;
@@ -86,6 +86,12 @@ export function redactInPlace<T>(value: T, redact: (text: string) => string, see
       if (redacted !== item) record[key] = redacted;
     } else {
       redactInPlace(item, redact, seen);
+    }
+    // Keys are data too: a tool's decoded result may be keyed by anything it returned.
+    const redactedKey = Array.isArray(record) ? key : redact(key);
+    if (redactedKey !== key) {
+      Object.defineProperty(record, redactedKey, { value: record[key], enumerable: true, writable: true, configurable: true });
+      delete record[key];
     }
   }
   return value;

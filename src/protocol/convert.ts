@@ -21,6 +21,7 @@ import type {
   WireSessionUsage,
   WireTimestamp,
 } from './wire.js';
+import { decodeToolOutput } from './tool-output.js';
 
 const ROLES: readonly ChatRole[] = ['developer', 'system', 'user', 'assistant'];
 const AGENT_STATES: readonly AgentState[] = ['initializing', 'idle', 'listening', 'thinking', 'speaking'];
@@ -57,7 +58,7 @@ export function functionCallOutputItem(output: WireFunctionCallOutput): Function
     createdAt: timestampMs(output.createdAt),
     name: output.name,
     callId: output.callId,
-    output: output.output,
+    ...decodeToolOutput(output.output),
     isError: output.isError,
   };
 }

@@ -2,6 +2,7 @@
  * Turn records as a terminal chat log: the user line, each tool call with its arguments and a
  * check or cross with its output, handoffs, the agent's reply, errors, and a timing footer.
  */
+import { shownOutput } from '../turn/derive.js';
 import type { FunctionCallItem, FunctionCallOutputItem, ToolMap, TurnItem, TurnRecord } from '../turn/types.js';
 import { palette, type Palette } from './color.js';
 
@@ -66,10 +67,10 @@ function toolLine(c: Context, call: FunctionCallItem | undefined, output: Functi
     tail = p.dim(' (no output)');
   } else if (output.isError) {
     mark = p.red('✗');
-    tail = ` → ${p.red(truncate(oneLine(output.output), max, p))}`;
+    tail = ` → ${p.red(truncate(oneLine(shownOutput(output)), max, p))}`;
   } else {
     mark = p.green('✓');
-    tail = ` → ${truncate(oneLine(output.output), max, p)}`;
+    tail = ` → ${truncate(oneLine(shownOutput(output)), max, p)}`;
   }
   const note = call === undefined ? p.dim(` (call ${output?.callId ?? ''} was made in an earlier turn)`) : '';
   return line('tool', p.yellow, `${mark} ${p.bold(name)}${args}${tail}${note}`);
@@ -104,7 +105,11 @@ function itemLines(c: Context, items: readonly TurnItem[]): string[] {
         if (!shown.has(item)) lines.push(...toolLine(c, undefined, item));
         break;
       case 'agent_handoff':
-        lines.push(...line('handoff', p.magenta, `${item.oldAgentId ?? '(start)'} → ${p.bold(item.newAgentId)}`));
+        {
+          // Agents of one class share an id; their instructions tell them apart.
+          const instructions = item.instructions === undefined ? '' : p.dim(` (instructions: ${truncate(oneLine(item.instructions), Math.min(c.max, 80), p)})`);
+          lines.push(...line('handoff', p.magenta, `${item.oldAgentId ?? '(start)'} → ${p.bold(item.newAgentId)}${instructions}`));
+        }
         break;
       case 'agent_config_update': {
         const parts = [

@@ -14,6 +14,7 @@ import { ProtocolError } from '../protocol/errors.js';
 import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userState } from '../protocol/convert.js';
 import type { RequestKind, WireResponse } from '../protocol/wire.js';
 import { TurnBuilder } from '../turn/builder.js';
+import { noteHandoffInstructions, sentToolArguments } from './turn-extras.js';
 import type { AgentInfo, SessionState, SessionUsage, TurnEvent, TurnItem, TurnRecord } from '../turn/types.js';
 import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from './connection.js';
 import { BrokeredAgent, currentBroker, learnSpec, requestSpare } from '../prespawn/client.js';
@@ -411,7 +412,10 @@ export class AgentSession {
     this.#current = undefined;
     explainModelErrors(builder.events, this.#options.llm, llmMark);
     for (const message of modelFailuresSince(this.#options.llm, llmMark)) builder.addError({ source: 'llm', message });
-    const record = redactInPlace(builder.finish(chatItems(response.runInput?.items ?? []), response.error ?? undefined), this.#redact);
+    const items = chatItems(response.runInput?.items ?? []);
+    await noteHandoffInstructions(items, () => this.#call('getAgentInfo', {}, options.signal ? { signal: options.signal } : {}));
+    const sentArgs = sentToolArguments(this.#options.llm?.requests?.slice(llmMark.requests));
+    const record = redactInPlace(builder.finish(items, response.error ?? undefined, sentArgs), this.#redact);
     this.#turns.push(record);
     return record;
   }

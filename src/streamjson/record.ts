@@ -3,6 +3,7 @@
  * so every matcher reads both alike, plus what only this protocol has: the turn's status, the
  * permission requests and their answers, external tool runs, retries and recoveries.
  */
+import { decodeToolOutput } from '../protocol/tool-output.js';
 import { TurnBuilder } from '../turn/builder.js';
 import type { FunctionCallItem, FunctionCallOutputItem, MessageItem, SessionUsage, ToolMap, TurnItem, TurnRecord } from '../turn/types.js';
 import type { ResultMessage, StreamJsonMessage } from './messages.js';
@@ -206,7 +207,7 @@ export class TurnAssembler {
       createdAt,
       name: this.#calls.get(callId)?.name ?? '',
       callId,
-      output,
+      ...decodeToolOutput(output),
       isError,
     };
     this.#items.push(item);
@@ -317,7 +318,7 @@ export class TurnAssembler {
         createdAt: call.createdAt,
         name: call.name,
         callId: call.callId,
-        output: output.text,
+        ...decodeToolOutput(output.text),
         isError: output.isError,
       };
       this.#items.splice(this.#items.indexOf(call) + 1, 0, item);

@@ -29,7 +29,8 @@ export class TurnBuilder {
     this.#extraErrors.push(error);
   }
 
-  finish(items: TurnItem[], responseError: string | undefined): TurnRecord {
+  /** `sentArgs`: the arguments text the scripted model streamed, by call id, when known. */
+  finish(items: TurnItem[], responseError: string | undefined, sentArgs?: ReadonlyMap<string, string>): TurnRecord {
     const durationMs = performance.now() - this.#startedHr;
     const errors: TurnError[] = [];
     let usage: SessionUsage | undefined;
@@ -39,7 +40,7 @@ export class TurnBuilder {
     }
     if (responseError !== undefined) errors.push({ source: 'response', message: responseError });
     errors.push(...this.#extraErrors);
-    const views = deriveViews(items);
+    const views = deriveViews(items, sentArgs);
     const ttft = views.messages.find((m) => m.metrics?.llmNodeTtft !== undefined)?.metrics?.llmNodeTtft;
     const record: TurnRecord = {
       input: this.input,

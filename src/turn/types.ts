@@ -55,7 +55,15 @@ export interface FunctionCallOutputItem extends ItemBase {
   /** The tool's name; empty for agents that do not send it (Python < 1.6.7). */
   name: string;
   callId: string;
+  /**
+   * The tool's result as text, the same from every SDK: a string result as is, any other result
+   * (decoded from Node's JSON or Python's `str()`) as compact JSON.
+   */
   output: string;
+  /** The decoded result: `{ ok: true }` whether the agent sent `{"ok":true}` or `{'ok': True}`. */
+  value?: unknown;
+  /** The output exactly as the agent sent it. */
+  rawOutput?: string;
   isError: boolean;
 }
 
@@ -63,6 +71,11 @@ export interface AgentHandoffItem extends ItemBase {
   type: 'agent_handoff';
   oldAgentId?: string;
   newAgentId: string;
+  /**
+   * The instructions of the agent handed off to, asked of the agent after the turn; set on the
+   * turn's last handoff (the agent then in charge), which tells apart agents of one class.
+   */
+  instructions?: string;
 }
 
 export interface AgentConfigUpdateItem extends ItemBase {
@@ -87,15 +100,21 @@ export interface ToolCall<Name extends string = string, Args = Record<string, un
   name: Name;
   /** The arguments parsed from JSON; `{}` for empty arguments, the raw string when it is not JSON. */
   args: Args;
-  /** The arguments as the model produced them. */
+  /** The arguments as the agent reports them (both SDKs repair invalid JSON before they report it). */
   rawArgs: string;
+  /**
+   * The arguments text the scripted model streamed for this call, exactly as sent (set when the
+   * session's model is a `scriptedLlm`); differs from `rawArgs` when the agent repaired it.
+   */
+  sentArgs?: string;
   callId: string;
   /**
-   * The tool's output, or undefined when the agent produced none in this turn. A string result
-   * reads the same from every SDK (Node sends it JSON-encoded, Python as is); `rawOutput` keeps
-   * what was sent.
+   * The tool's output as text, or undefined when the agent produced none in this turn. It reads
+   * the same from every SDK: a string result as is, any other result as compact JSON.
    */
   output?: string;
+  /** The decoded result (Node's JSON and Python's `str()` alike): `[{ id: 'AZ123' }]`, `42`, `'sunny'`. */
+  value?: unknown;
   /** The output exactly as the agent sent it. */
   rawOutput?: string;
   /** True when the tool raised; false when it returned; undefined when there is no output. */
@@ -117,6 +136,8 @@ export interface Handoff {
   /** The agent handed off from (absent for the very first agent). */
   from?: string;
   to: string;
+  /** The new agent's instructions, when known (see `AgentHandoffItem.instructions`). */
+  instructions?: string;
 }
 
 /** Usage per model as the agent reports it. Counters absent on the wire are 0. */

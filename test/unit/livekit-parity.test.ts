@@ -7,7 +7,7 @@ import '../../src/vitest/matchers.js';
 import { loadTurn } from '../fixtures/turns/load.js';
 
 const weather = loadTurn('tool-calls'); // call, call, output, output, message
-const handoff = loadTurn('handoff'); // call, output, agent_handoff, message
+const handoff = loadTurn('handoff'); // call, output, message, agent_handoff (the order both SDKs send)
 const toolError = loadTurn('tool-error'); // call, output (error), message
 
 describe('RunAssert: walking the events', () => {
@@ -60,7 +60,7 @@ describe('RunAssert: walking the events', () => {
   });
 
   test('skip_next_event_if(type="agent_handoff", new_agent_type=...) / skipNextEventIf({ type: "agent_handoff", newAgentType })', () => {
-    expectTurn(handoff).skip(2).skipIf('agent_handoff', { to: 'booking_agent' }).next('message');
+    expectTurn(handoff).skip(2).skipIf('message', { role: 'assistant' }).skipIf('agent_handoff', { to: 'booking_agent' }).noMore();
   });
 
   test('no_more_events() / noMoreEvents()', () => {
@@ -114,8 +114,8 @@ describe('EventRangeAssert: searching a slice', () => {
   });
 
   test('[a:b].contains_agent_handoff(...) / range(a, b).containsAgentHandoff(...)', () => {
-    expectTurn(handoff).range(1, 3).contains('agent_handoff', { to: 'booking_agent' });
-    expect(() => expectTurn(handoff).range(0, 2).contains('agent_handoff')).toThrow(TurnAssertionError);
+    expectTurn(handoff).range(2, 4).contains('agent_handoff', { to: 'booking_agent' });
+    expect(() => expectTurn(handoff).range(0, 3).contains('agent_handoff')).toThrow(TurnAssertionError);
   });
 });
 
@@ -143,8 +143,8 @@ describe('EventAssert: checking one event', () => {
 
   test('is_agent_handoff(new_agent_type=...) / isAgentHandoff({ newAgentType })', () => {
     // Over the wire there is no agent class, only its id (the class name in snake_case).
-    expectTurn(handoff).at(2).is('agent_handoff', { to: 'booking_agent' });
-    expect(() => expectTurn(handoff).at(2).is('agent_handoff', { to: 'weather_agent' })).toThrow(TurnAssertionError);
+    expectTurn(handoff).at(3).is('agent_handoff', { to: 'booking_agent' });
+    expect(() => expectTurn(handoff).at(3).is('agent_handoff', { to: 'weather_agent' })).toThrow(TurnAssertionError);
   });
 
   test('event() / event()', () => {
@@ -160,15 +160,15 @@ describe('a full LiveKit-style test', () => {
       .skipIf('message', { role: 'assistant' })
       .next('function_call', { name: 'transfer_to_booking', args: { party_size: 2 } })
       .next('function_call_output', { isError: false })
-      .next('agent_handoff', { from: 'weather_agent', to: 'booking_agent' })
       .next('message', { role: 'assistant' })
+      .next('agent_handoff', { from: 'weather_agent', to: 'booking_agent' })
       .noMore();
     // The same as one matcher:
     expect(handoff).toMatchTrajectory([
       { type: 'function_call', name: 'transfer_to_booking', args: { party_size: 2 } },
       { type: 'function_call_output', isError: false },
-      { type: 'agent_handoff', from: 'weather_agent', to: 'booking_agent' },
       { type: 'message', role: 'assistant' },
+      { type: 'agent_handoff', from: 'weather_agent', to: 'booking_agent' },
     ]);
   });
 });

@@ -46,6 +46,14 @@ describe('redactInPlace', () => {
     expect(record.errors[0]!.message).toBe('rejected [redacted $MY_SECRET]');
     expect(record.count).toBe(3);
   });
+
+  test('reaches object keys too: a decoded tool result may be keyed by a secret', () => {
+    const redact = createRedactor(findSecrets({ MY_SECRET: 'open-sesame-42' }));
+    const call = { value: { 'open-sesame-42': { ok: true } }, rawOutput: "{'open-sesame-42': {'ok': True}}" };
+    redactInPlace(call, redact);
+    expect(JSON.stringify(call)).not.toContain('open-sesame-42');
+    expect(call.value).toEqual({ '[redacted $MY_SECRET]': { ok: true } });
+  });
 });
 
 describe('redactCopy', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { decodeToolOutput } from '../../src/protocol/tool-output.js';
 import { renderSession, renderTurn, shouldColor, stripAnsi, truncate } from '../../src/render/index.js';
 import { loadSession, loadTurn } from '../fixtures/turns/load.js';
 
@@ -31,8 +32,8 @@ describe('renderTurn', () => {
       [
         'user    Great, can you book me a table for two tonight?',
         'tool    ✓ transfer_to_booking({"party_size": 2, "when": "tonight"}) → "Transferring you to the booking desk."',
-        'handoff weather_agent → booking_agent',
         'agent   Hello, this is the booking desk. A table for two tonight: what time would suit you?',
+        'handoff weather_agent → booking_agent',
         'time    1.67 s · first token 455 ms',
       ].join('\n'),
     );
@@ -54,7 +55,7 @@ describe('renderTurn', () => {
   test('long outputs and arguments are cut with a marker; the limit is configurable', () => {
     const turn = loadTurn('tool-calls');
     const long = JSON.stringify('x'.repeat(500));
-    turn.items = turn.items.map((item) => (item.type === 'function_call_output' ? { ...item, output: long } : item));
+    turn.items = turn.items.map((item) => (item.type === 'function_call_output' ? { ...item, ...decodeToolOutput(long) } : item));
     const rendered = renderTurn(turn, { color: false });
     expect(rendered).toContain(`→ "${'x'.repeat(199)}… [+302 chars]`);
     expect(renderTurn(turn, { color: false, maxLength: 10 })).toContain('tool    ✓ lookup_weather({"city": "… [+7 chars]) → "xxxxxxxxx… [+492 chars]');
@@ -74,12 +75,30 @@ describe('renderTurn', () => {
         'user    Hello!',
         'agent   First line.',
         '        Second line. (interrupted)',
-        'tool    ✓ lookup_weather → a\\nb (call call_earlier was made in an earlier turn)',
+        'tool    ✓ lookup_weather → "a\\nb" (call call_earlier was made in an earlier turn)',
         'tool    … slow_tool() (no output)',
         'config  tools added: book_table; instructions: Be brief.',
         'time    697 ms · first token 318 ms',
       ].join('\n'),
     );
+  });
+
+  test('a handoff with the new agent\'s instructions shows them, shortened', () => {
+    const turn = loadTurn('handoff');
+    turn.items = turn.items.map((item) => (item.type === 'agent_handoff' ? { ...item, instructions: `You are the booking desk.${' Be kind.'.repeat(20)}` } : item));
+    expect(renderTurn(turn, { color: false })).toContain('handoff weather_agent → booking_agent (instructions: You are the booking desk. Be kind. Be kind. Be kind. Be kind. Be kind. Be kind. … [+125 chars])');
+  });
+
+  test('an output reads the same whether Python or Node sent it', () => {
+    const shown = (raw: string): string => {
+      const turn = loadTurn('tool-calls');
+      turn.items = turn.items.map((item) => (item.type === 'function_call_output' ? { ...item, ...decodeToolOutput(raw) } : item));
+      return renderTurn(turn, { color: false });
+    };
+    expect(shown("[{'id': 'AZ123', 'direct': True, 'note': None}]")).toBe(shown('[{"id":"AZ123","direct":true,"note":null}]'));
+    expect(shown("[{'id': 'AZ123', 'direct': True, 'note': None}]")).toContain('→ [{"id":"AZ123","direct":true,"note":null}]');
+    expect(shown('sunny, 21°C')).toBe(shown('"sunny, 21°C"'));
+    expect(shown('sunny, 21°C')).toContain('→ "sunny, 21°C"');
   });
 
   test('colour on and off', () => {
@@ -115,8 +134,8 @@ describe('renderSession', () => {
         '── turn 2 ──',
         'user    Great, can you book me a table for two tonight?',
         'tool    ✓ transfer_to_booking({"party_size": 2, "when": "tonight"}) → "Transferring you to the booking desk."',
-        'handoff weather_agent → booking_agent',
         'agent   Hello, this is the booking desk. A table for two tonight: what time would suit you?',
+        'handoff weather_agent → booking_agent',
         'time    1.67 s · first token 455 ms',
       ].join('\n'),
     );

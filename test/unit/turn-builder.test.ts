@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { TurnBuilder } from '../../src/turn/builder.js';
-import { normaliseOutput, parseArguments } from '../../src/turn/derive.js';
+import { parseArguments } from '../../src/turn/derive.js';
 import type { TurnItem } from '../../src/turn/types.js';
 
 const items: TurnItem[] = [
@@ -20,8 +20,8 @@ test('derives reply, tool calls paired by call id, and handoffs from the items',
   expect(turn.reply).toBe('Sunny in Paris.\nAnything else?');
   expect(turn.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
   expect(turn.toolCalls).toEqual([
-    { name: 'lookup_weather', args: { city: 'Paris' }, rawArgs: '{"city":"Paris"}', callId: 'c1', output: 'sunny, 21°C', rawOutput: '"sunny, 21°C"', isError: false },
-    { name: 'lookup_weather', args: { city: 'Atlantis' }, rawArgs: '{"city":"Atlantis"}', callId: 'c2', output: 'unknown city: Atlantis', rawOutput: 'unknown city: Atlantis', isError: true },
+    { name: 'lookup_weather', args: { city: 'Paris' }, rawArgs: '{"city":"Paris"}', callId: 'c1', output: 'sunny, 21°C', value: 'sunny, 21°C', rawOutput: '"sunny, 21°C"', isError: false },
+    { name: 'lookup_weather', args: { city: 'Atlantis' }, rawArgs: '{"city":"Atlantis"}', callId: 'c2', output: 'unknown city: Atlantis', value: 'unknown city: Atlantis', rawOutput: 'unknown city: Atlantis', isError: true },
   ]);
   expect(turn.handoffs).toEqual([{ from: 'weather_agent', to: 'booking_agent' }]);
   expect(turn.timing.llmTtftMs).toBe(12.5);
@@ -47,18 +47,21 @@ test('collects errors from events, the response and the harness, and the latest 
   expect(turn.timing.durationMs).toBeGreaterThanOrEqual(0);
 });
 
+test('records the arguments text the scripted model sent, and a handoff\'s instructions', () => {
+  const withHandoff: TurnItem[] = [
+    ...items.slice(0, 4),
+    { type: 'agent_handoff', id: 'h', createdAt: 5, oldAgentId: 'base_agent', newAgentId: 'base_agent', instructions: 'You are the sales desk.' },
+  ];
+  const turn = new TurnBuilder('weather?', 0).finish(withHandoff, undefined, new Map([['c1', '{"city": "Paris",']]));
+  expect(turn.toolCalls[0]).toMatchObject({ callId: 'c1', rawArgs: '{"city":"Paris"}', sentArgs: '{"city": "Paris",' });
+  expect(turn.toolCalls[1]).not.toHaveProperty('sentArgs');
+  expect(turn.handoffs).toEqual([{ from: 'base_agent', to: 'base_agent', instructions: 'You are the sales desk.' }]);
+  expect(new TurnBuilder('x', 0).finish(items, undefined).toolCalls[0]).not.toHaveProperty('sentArgs');
+});
+
 test('parses arguments leniently and keeps what is not an object visible', () => {
   expect(parseArguments('')).toEqual({});
   expect(parseArguments('{"a":1}')).toEqual({ a: 1 });
   expect(parseArguments('[1,2]')).toEqual({ value: [1, 2] });
   expect(parseArguments('{oops')).toEqual({ raw: '{oops' });
-});
-
-test('decodes only JSON string literals in outputs', () => {
-  expect(normaliseOutput('"sunny"')).toBe('sunny');
-  expect(normaliseOutput('"a \\"quoted\\" word"')).toBe('a "quoted" word');
-  expect(normaliseOutput('{"temp":21}')).toBe('{"temp":21}');
-  expect(normaliseOutput('42')).toBe('42');
-  expect(normaliseOutput('"unterminated')).toBe('"unterminated');
-  expect(normaliseOutput('plain text')).toBe('plain text');
 });

@@ -55,8 +55,12 @@ describe('jest.Matchers (the global expect of @types/jest)', () => {
     matchers.toHaveToolError('lookup_weather');
     matchers.toHaveReplied(/sunny/);
     matchers.toHaveHandedOffTo('booking_agent');
+    matchers.toHaveHandedOffTo({ instructions: /booking/ });
     matchers.toHaveHandedOff();
     matchers.toHaveNoErrors();
+    matchers.toHaveNoErrors({ ignore: [{ source: 'tool' }, /rate limit/] });
+    // @ts-expect-error: not a source of errors
+    matchers.toHaveNoErrors({ ignore: [{ source: 'network' }] });
     matchers.toMatchTrajectory(['message']);
     // @ts-expect-error: not a tool of this agent
     matchers.toHaveCalledTool('get_time');

@@ -77,9 +77,19 @@ export function replyHandoffErrorCases(): void {
   // @ts-expect-error: the agent id is required
   expect(typed).toHaveHandedOffTo();
   expect(typed).toHaveHandedOff({ turn: 0 });
+  expect(typed).toHaveHandedOffTo({ instructions: /sales desk/ });
+  expect(typed).toHaveHandedOffTo({ id: 'base_agent', instructions: 'You are the sales desk' }, { from: 'base_agent' });
+  // @ts-expect-error: instructions are text
+  expect(typed).toHaveHandedOffTo({ instructions: 42 });
   expect(typed).toHaveNoErrors({ allowToolErrors: true });
   // @ts-expect-error: allowToolErrors is a boolean
   expect(typed).toHaveNoErrors({ allowToolErrors: 'yes' });
+  expect(typed).toHaveNoErrors({ ignore: [{ source: 'tool' }, /rate limit/, 'quota', { source: 'llm', message: expect.stringContaining('429') }] });
+  expect(typed).toHaveNoErrors({ ignore: [{ tool: 'book_trip', message: /sold out/ }] });
+  // @ts-expect-error: not a source of errors
+  expect(typed).toHaveNoErrors({ ignore: [{ source: 'network' }] });
+  // @ts-expect-error: ignore is a list
+  expect(typed).toHaveNoErrors({ ignore: /rate limit/ });
 }
 
 export function trajectoryCases(): void {
@@ -88,7 +98,7 @@ export function trajectoryCases(): void {
       'function_call',
       { type: 'function_call', name: 'lookup_weather', args: { city: 'Paris' } },
       { type: 'function_call_output', output: 'sunny', isError: false },
-      { type: 'agent_handoff', to: 'booking_agent' },
+      { type: 'agent_handoff', to: 'booking_agent', instructions: /booking/ },
       { type: 'message', role: 'assistant', text: /sunny/ },
     ],
     { mode: 'ordered' },

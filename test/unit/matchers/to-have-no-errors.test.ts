@@ -57,4 +57,26 @@ describe('toHaveNoErrors', () => {
     expect(turns).toHaveNoErrors({ turn: 0 });
     expect(failureOf(() => expect(turns).toHaveNoErrors())).toContain('── turn 3 ──');
   });
+
+  test('ignore: errors matching an entry do not count', () => {
+    const failed = loadTurn('tool-error');
+    expect(failed).toHaveNoErrors({ ignore: [{ source: 'tool' }] });
+    expect(failed).toHaveNoErrors({ ignore: [{ tool: 'lookup_weather', message: /unknown city/i }] });
+    expect(failed).toHaveNoErrors({ ignore: ['Unknown city'] });
+    expect(failed).not.toHaveNoErrors({ ignore: [{ source: 'tool', tool: 'book_trip' }] });
+    const errors = loadTurn('error');
+    expect(errors).toHaveNoErrors({ ignore: [/503 - upstream overloaded/, { source: 'response' }] });
+    expect(errors).toHaveNoErrors({ ignore: [expect.stringContaining('overloaded'), { source: 'response', message: 'after 2 attempts' }] });
+    expect(failureOf(() => expect(errors).toHaveNoErrors({ ignore: [{ source: 'event' }] }))).toContain(
+      'Expected: no errors (2 errors ignored)\nReceived: 1 error:\n  [response] failed to generate LLM completion after 2 attempts\n',
+    );
+  });
+
+  test('ignore: a malformed entry throws instead of ignoring nothing', () => {
+    const turn = loadTurn('error');
+    expect(() => expect(turn).toHaveNoErrors({ ignore: /x/ as never })).toThrow('`ignore` must be an array');
+    expect(() => expect(turn).toHaveNoErrors({ ignore: [{ source: 'network' as never }] })).toThrow('`source` must be one of event, response, llm, tool');
+    expect(() => expect(turn).toHaveNoErrors({ ignore: [{ mesage: 'x' } as never] })).toThrow('`mesage` is not a filter field');
+    expect(() => expect(turn).toHaveNoErrors({ ignore: [42 as never] })).toThrow('entries must be a string, a RegExp or { source?, message?, tool? }');
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import '../../../src/vitest/matchers.js';
+import { decodeToolOutput } from '../../../src/protocol/tool-output.js';
 import { loadSession, loadTurn } from '../../fixtures/turns/load.js';
 import { failureOf, TOOL_CALLS_TRANSCRIPT } from './helpers.js';
 
@@ -16,12 +17,28 @@ describe('toHaveToolOutput', () => {
 
   test('matches decoded objects partially', () => {
     const structured = loadTurn('tool-calls');
-    structured.items = structured.items.map((item) =>
-      item.type === 'function_call_output' ? { ...item, output: '{"sky": "sunny", "temperature": {"value": 21, "unit": "C"}}' } : item,
-    );
-    structured.toolCalls = structured.toolCalls.map((call) => ({ ...call, output: '{"sky": "sunny", "temperature": {"value": 21, "unit": "C"}}' }));
+    const sent = decodeToolOutput('{"sky": "sunny", "temperature": {"value": 21, "unit": "C"}}');
+    structured.items = structured.items.map((item) => (item.type === 'function_call_output' ? { ...item, ...sent } : item));
+    structured.toolCalls = structured.toolCalls.map((call) => ({ ...call, ...sent }));
     expect(structured).toHaveToolOutput('lookup_weather', { temperature: { value: expect.any(Number) } });
     expect(structured).not.toHaveToolOutput('lookup_weather', { sky: 'rain' });
+  });
+
+  test('object patterns match what Python and Node send alike', () => {
+    const sentBy = (raw: string) => {
+      const structured = loadTurn('tool-calls');
+      const sent = decodeToolOutput(raw);
+      structured.items = structured.items.map((item) => (item.type === 'function_call_output' ? { ...item, ...sent } : item));
+      structured.toolCalls = structured.toolCalls.map((call) => ({ ...call, ...sent }));
+      return structured;
+    };
+    for (const structured of [sentBy("[{'id': 'AZ123', 'price': 129, 'direct': True, 'note': None}]"), sentBy('[{"id":"AZ123","price":129,"direct":true,"note":null}]')]) {
+      expect(structured).toHaveToolOutput('lookup_weather', [{ id: 'AZ123', direct: true, note: null }]);
+      expect(structured).toHaveToolOutput('lookup_weather', [expect.objectContaining({ price: 129 })]);
+      expect(structured).toHaveToolOutput('lookup_weather', '[{"id":"AZ123","price":129,"direct":true,"note":null}]');
+      expect(structured).not.toHaveToolOutput('lookup_weather', [{ id: 'LH9' }]);
+      expect(structured).toMatchTrajectory([{ type: 'function_call_output', output: [{ id: 'AZ123' }] }], { mode: 'superset' });
+    }
   });
 
   test('accepts asymmetric matchers and RegExps', () => {

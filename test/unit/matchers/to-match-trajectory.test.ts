@@ -100,8 +100,8 @@ describe('toMatchTrajectory', () => {
     expect(loadTurn('handoff')).toMatchTrajectory([
       { type: 'function_call', name: 'transfer_to_booking', args: { party_size: expect.any(Number) }, callId: /^call_/ },
       { type: 'function_call_output', name: 'transfer_to_booking', isError: false, output: expect.stringContaining('booking desk') },
-      { type: 'agent_handoff', from: 'weather_agent', to: 'booking_agent' },
       { type: 'message', role: 'assistant', text: expect.stringMatching(/^Hello, this is the booking desk/), interrupted: false },
+      { type: 'agent_handoff', from: 'weather_agent', to: 'booking_agent' },
     ]);
     expect(loadTurn('tool-error')).toMatchTrajectory(
       [{ type: 'function_call_output', isError: true, output: 'Unknown city: Atlantis' }],
@@ -118,7 +118,7 @@ describe('toMatchTrajectory', () => {
 
   test('a list of turns: their items in order', () => {
     const turns = loadSession();
-    expect(turns).toMatchTrajectory(['message', 'function_call', 'function_call', 'function_call_output', 'function_call_output', 'message', 'function_call', 'function_call_output', 'agent_handoff', 'message']);
+    expect(turns).toMatchTrajectory(['message', 'function_call', 'function_call', 'function_call_output', 'function_call_output', 'message', 'function_call', 'function_call_output', 'message', 'agent_handoff']);
     expect(turns).toMatchTrajectory([london, { type: 'agent_handoff', to: 'booking_agent' }], { mode: 'ordered' });
     expect(turns).toMatchTrajectory([{ type: 'message', text: /^Hi!/ }], { turn: 0 });
   });
