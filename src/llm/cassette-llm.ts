@@ -13,6 +13,7 @@ import { redactValue, secretsFromEnv } from './cassette-redact.js';
 import { startCassetteServer, type Exchange, type ExchangeResult, type Forwarded } from './cassette-server.js';
 import { readCassette, saveCassette } from './cassette-store.js';
 import { currentTest } from './current-test.js';
+import { speechProviderPlaceholders } from './provider-keys.js';
 
 /** How the cassette is used; see {@link CassetteLlmOptions.mode}. */
 export type CassetteMode = 'record' | 'replay' | 'auto' | 'off';
@@ -113,7 +114,7 @@ export interface CassetteLlmServer {
     LIVEKIT_INFERENCE_URL: string;
     LIVEKIT_API_KEY: string;
     LIVEKIT_API_SECRET: string;
-  };
+  } & Record<string, string>;
   /** Stops the server and saves what was recorded. Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -245,6 +246,8 @@ export class CassetteLlm {
       url,
       port: listening.port,
       env: {
+        // Speech is never recorded (text mode has none), so placeholders serve in every mode.
+        ...speechProviderPlaceholders(this.#env),
         OPENAI_BASE_URL: url,
         // The real key is added upstream by this server; the agent never needs it.
         OPENAI_API_KEY: DUMMY.OPENAI_API_KEY,

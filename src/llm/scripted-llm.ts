@@ -6,6 +6,7 @@
 import { explainUnmatched, type RuleUsage } from './explain.js';
 import { estimateTokens, type ResolvedReply } from './openai-format.js';
 import { buildRequestView, InvalidChatRequestError, messageText } from './request-view.js';
+import { speechProviderPlaceholders } from './provider-keys.js';
 import { matchCondition, type ConditionMatch } from './rules.js';
 import { startServer, type ChatBackend, type ChatOutcome, type ListeningServer } from './server.js';
 import type {
@@ -34,8 +35,9 @@ export interface ScriptedLlmListenOptions {
 
 /**
  * Environment variables that point OpenAI-compatible clients and LiveKit inference at the
- * server, with placeholder credentials (nothing checks them). A type alias rather than an
- * interface so it can be spread into `process.env`-like records.
+ * server, with placeholder credentials (nothing checks them), and placeholder speech-provider
+ * keys for those the test process leaves unset. A type alias rather than an interface so it can
+ * be spread into `process.env`-like records.
  */
 export type ScriptedLlmEnv = {
   OPENAI_BASE_URL: string;
@@ -43,7 +45,7 @@ export type ScriptedLlmEnv = {
   LIVEKIT_INFERENCE_URL: string;
   LIVEKIT_API_KEY: string;
   LIVEKIT_API_SECRET: string;
-};
+} & Record<string, string>;
 
 /** A running scripted LLM server. */
 export interface ScriptedLlmServer {
@@ -161,6 +163,7 @@ export class ScriptedLlm {
       url,
       port: listening.port,
       env: {
+        ...speechProviderPlaceholders(),
         OPENAI_BASE_URL: url,
         OPENAI_API_KEY: 'dummy-openai-api-key',
         LIVEKIT_INFERENCE_URL: url,
