@@ -40,7 +40,11 @@ async function connect(url: string, headers: Record<string, string> = {}): Promi
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`status ${res.statusCode}`)));
+    ws.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += String(chunk)));
+      res.on('end', () => reject(new Error(`status ${res.statusCode}: ${body}`)));
+    });
     ws.once('error', reject);
   });
   const waitFor = (ms: number) =>
@@ -140,7 +144,10 @@ describe('OpenAI realtime transcription', () => {
 
 describe('upgrades', () => {
   test('an unknown socket path is refused with a 404 naming the served ones', async () => {
-    await expect(connect(`${wsBase}/eot`)).rejects.toThrow('status 404');
+    await expect(connect(`${wsBase}/nowhere`)).rejects.toThrow(/^status 404: .*serves websockets at \/v1\/stt, \/v1\/tts and \/v1\/realtime; got \/v1\/nowhere\./);
+    // The cloud turn detector and interruption model: refused so the SDKs use their local ones.
+    await expect(connect(`${wsBase}/eot`)).rejects.toThrow(/^status 404: .*got \/v1\/eot\. The turn detector .* local fallbacks/);
+    await expect(connect(`${wsBase}/bargein`)).rejects.toThrow(/local fallbacks/);
   });
 
   test('routes with and without /v1, and under /inference (the cassette server)', () => {

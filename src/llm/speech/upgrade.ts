@@ -27,6 +27,13 @@ export interface SpeechUpgrades {
 
 type Route = (ws: WebSocket) => void;
 
+/**
+ * Cloud models the SDKs replace with a local one when their socket is refused (the turn
+ * detector falls back to its bundled mini model, adaptive interruption to VAD-based
+ * interruption); their protocols are binary and model-specific, so they are refused on purpose.
+ */
+const LOCAL_FALLBACKS = /\/(?:eot|bargein)$/;
+
 const ROUTES: Readonly<Record<string, Route>> = {
   stt: serveInferenceStt,
   tts: serveInferenceTts,
@@ -65,7 +72,10 @@ export function speechUpgrades(options: SpeechUpgradeOptions): SpeechUpgrades {
       const name = speechRoute(req.url);
       if (name === undefined) {
         const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-        refuse(socket, 404, 'Not Found', `agent-session-test: ${options.serverName} serves websockets at /v1/stt, /v1/tts and /v1/realtime; got ${path}`);
+        const local = LOCAL_FALLBACKS.test(path)
+          ? ' The turn detector and the adaptive interruption model have local fallbacks the agent switches to on this refusal.'
+          : '';
+        refuse(socket, 404, 'Not Found', `agent-session-test: ${options.serverName} serves websockets at /v1/stt, /v1/tts and /v1/realtime; got ${path}.${local}`);
         return;
       }
       const route = ROUTES[name]!;
