@@ -24,7 +24,7 @@ afterAll(async () => {
 const model = () => scriptedLlm([{ when: { user: /(.+)/ }, reply: ({ match }) => ({ text: `You said: ${match![1]}.` }) }]);
 
 test('Python: the silero VAD plugin loads offline and the turns are clean', async () => {
-  const session = await startAgentSession(fixture('python/silero_vad_agent.py'), { env: { ...pythonEnv, HF_HOME: hfHome, HF_HUB_OFFLINE: '1' }, llm: model() });
+  const session = await startAgentSession(fixture('python/template_plugins_agent.py'), { env: { ...pythonEnv, HF_HOME: hfHome, HF_HUB_OFFLINE: '1' }, llm: model() });
   try {
     for (const input of ['hello', 'how are you?']) {
       const turn = await session.say(input);
@@ -39,7 +39,10 @@ test('Python: the silero VAD plugin loads offline and the turns are clean', asyn
 
 test('Python: the multilingual turn detector without its model files is a startup error saying how to get them', async () => {
   const { error } = await failure(() =>
-    startAgentSession(fixture('python/template_plugins_agent.py'), { env: { ...pythonEnv, HF_HOME: hfHome, HF_HUB_OFFLINE: '1' }, llm: model() }),
+    startAgentSession(fixture('python/template_plugins_agent.py'), {
+      env: { ...pythonEnv, HF_HOME: hfHome, HF_HUB_OFFLINE: '1', FIXTURE_TURN_DETECTOR: 'multilingual' },
+      llm: model(),
+    }),
   );
   expect(error.message).toMatch(/crashed while starting/);
   expect(error.message).toContain('livekit-plugins-turn-detector initialization failed. Could not find file');

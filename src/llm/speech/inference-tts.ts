@@ -6,10 +6,10 @@
  * well formed and ends at once. `session_id` is on every message: the clients key their audio
  * segments on it (and Node's parser requires it).
  */
-import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 
-import { onEvent, sendEvent } from './json-socket.js';
+import { serveInferenceSession } from './inference-session.js';
+import { sendEvent } from './json-socket.js';
 import { sampleRateOf, silentPcm } from './silence.js';
 
 /** Both SDKs default to 24 kHz 16-bit PCM. */
@@ -17,25 +17,16 @@ const DEFAULT_SAMPLE_RATE = 24_000;
 const SILENCE_MS = 20;
 
 export function serveInferenceTts(ws: WebSocket): void {
-  const sessionId = `tts_${randomUUID()}`;
   let sampleRate = DEFAULT_SAMPLE_RATE;
-  onEvent(ws, (event) => {
-    switch (event.type) {
-      case 'session.create':
-        sampleRate = sampleRateOf(event['sample_rate'], DEFAULT_SAMPLE_RATE);
-        sendEvent(ws, { type: 'session.created', session_id: sessionId });
-        break;
-      case 'session.flush':
-        sendEvent(ws, { type: 'output_audio', session_id: sessionId, audio: silentPcm(sampleRate, SILENCE_MS).toString('base64') });
-        sendEvent(ws, { type: 'done', session_id: sessionId });
-        break;
-      case 'session.close':
-        sendEvent(ws, { type: 'session.closed', session_id: sessionId });
-        ws.close(1000);
-        break;
-      default:
-        // input_transcript: the text is not spoken, only answered with silence at the flush.
-        break;
-    }
+  // input_transcript needs no answer: the text is not spoken, only answered with silence at the flush.
+  serveInferenceSession(ws, 'tts', {
+    'session.create': (event, sessionId) => {
+      sampleRate = sampleRateOf(event['sample_rate'], DEFAULT_SAMPLE_RATE);
+      sendEvent(ws, { type: 'session.created', session_id: sessionId });
+    },
+    'session.flush': (_, sessionId) => {
+      sendEvent(ws, { type: 'output_audio', session_id: sessionId, audio: silentPcm(sampleRate, SILENCE_MS).toString('base64') });
+      sendEvent(ws, { type: 'done', session_id: sessionId });
+    },
   });
 }
