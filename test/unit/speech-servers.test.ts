@@ -59,7 +59,7 @@ async function connect(url: string, headers: Record<string, string> = {}): Promi
   return {
     ws,
     closed,
-    async next(timeoutMs = 2000) {
+    async next(timeoutMs = 10_000) {
       if (!(await waitFor(timeoutMs))) throw new Error('no message arrived');
       return queue.shift();
     },
