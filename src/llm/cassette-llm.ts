@@ -13,7 +13,7 @@ import { redactValue, secretsFromEnv } from './cassette-redact.js';
 import { startCassetteServer, type Exchange, type ExchangeResult, type Forwarded } from './cassette-server.js';
 import { readCassette, saveCassette } from './cassette-store.js';
 import { currentTest } from './current-test.js';
-import { speechProviderPlaceholders } from './provider-keys.js';
+import { agentEnvDefaults } from './provider-keys.js';
 
 /** How the cassette is used; see {@link CassetteLlmOptions.mode}. */
 export type CassetteMode = 'record' | 'replay' | 'auto' | 'off';
@@ -246,8 +246,8 @@ export class CassetteLlm {
       url,
       port: listening.port,
       env: {
-        // Speech is never recorded (text mode has none), so placeholders serve in every mode.
-        ...speechProviderPlaceholders(this.#env),
+        // Speech is never recorded (text mode has none), so the same defaults serve in every mode.
+        ...agentEnvDefaults(this.#env),
         OPENAI_BASE_URL: url,
         // The real key is added upstream by this server; the agent never needs it.
         OPENAI_API_KEY: DUMMY.OPENAI_API_KEY,

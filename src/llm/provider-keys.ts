@@ -1,9 +1,14 @@
 /**
- * Placeholder keys for speech providers' LiveKit plugins. Their constructors refuse to build
+ * Environment defaults for the agent's plugins, applied only where the test process sets nothing.
+ *
+ * Placeholder keys for speech providers' LiveKit plugins: their constructors refuse to build
  * without a key (Deepgram, AssemblyAI, Cartesia, ElevenLabs...), which would stop an agent from
  * starting at all under test. None of these plugins reads a base-URL variable, so the harness
- * cannot point them at its servers: a placeholder only gets the agent built, and a real key the
- * user set is left alone.
+ * cannot point them at its servers: a placeholder only gets the agent built.
+ *
+ * `HF_HUB_OFFLINE=1`: plugins that load models from the Hugging Face hub (the turn-detector
+ * plugin) use the local cache only, so a test never downloads a model, and an empty cache fails
+ * at once instead of after the hub's retries.
  */
 
 /** The key variables the speech plugins of both SDKs read, per provider. */
@@ -35,4 +40,9 @@ export function speechProviderPlaceholders(env: Readonly<Record<string, string |
     if (!env[name]) out[name] = `dummy-${name.toLowerCase().replaceAll('_', '-')}`;
   }
   return out;
+}
+
+/** Every default for the agent's environment: {@link speechProviderPlaceholders} and `HF_HUB_OFFLINE=1`, each only where `env` has no value. */
+export function agentEnvDefaults(env: Readonly<Record<string, string | undefined>> = process.env): Record<string, string> {
+  return { ...speechProviderPlaceholders(env), ...(!env['HF_HUB_OFFLINE'] && { HF_HUB_OFFLINE: '1' }) };
 }

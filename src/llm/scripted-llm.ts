@@ -6,7 +6,7 @@
 import { explainUnmatched, type RuleUsage } from './explain.js';
 import { estimateTokens, type ResolvedReply } from './openai-format.js';
 import { buildRequestView, InvalidChatRequestError, messageText } from './request-view.js';
-import { speechProviderPlaceholders } from './provider-keys.js';
+import { agentEnvDefaults } from './provider-keys.js';
 import { matchCondition, type ConditionMatch } from './rules.js';
 import { startServer, type ChatBackend, type ChatOutcome, type ListeningServer } from './server.js';
 import type {
@@ -35,8 +35,8 @@ export interface ScriptedLlmListenOptions {
 
 /**
  * Environment variables that point OpenAI-compatible clients and LiveKit inference at the
- * server, with placeholder credentials (nothing checks them), and placeholder speech-provider
- * keys for those the test process leaves unset. A type alias rather than an interface so it can
+ * server, with placeholder credentials (nothing checks them), and the defaults of
+ * `agentEnvDefaults` (speech-provider keys, `HF_HUB_OFFLINE`) where the test process sets none. A type alias rather than an interface so it can
  * be spread into `process.env`-like records.
  */
 export type ScriptedLlmEnv = {
@@ -163,7 +163,7 @@ export class ScriptedLlm {
       url,
       port: listening.port,
       env: {
-        ...speechProviderPlaceholders(),
+        ...agentEnvDefaults(),
         OPENAI_BASE_URL: url,
         OPENAI_API_KEY: 'dummy-openai-api-key',
         LIVEKIT_INFERENCE_URL: url,

@@ -14,7 +14,8 @@ import { failure, fixture, pythonEnv } from './helpers.js';
 
 let hfHome: string;
 beforeAll(async () => {
-  // An empty cache, offline: what a fresh CI machine without `download-files` has.
+  // An empty cache: what a fresh CI machine without `download-files` has. The model servers
+  // set HF_HUB_OFFLINE, so the plugin does not try the hub first.
   hfHome = await mkdtemp(path.join(tmpdir(), 'hf-home-'));
 });
 afterAll(async () => {
@@ -24,7 +25,7 @@ afterAll(async () => {
 const model = () => scriptedLlm([{ when: { user: /(.+)/ }, reply: ({ match }) => ({ text: `You said: ${match![1]}.` }) }]);
 
 test('Python: the silero VAD plugin loads offline and the turns are clean', async () => {
-  const session = await startAgentSession(fixture('python/template_plugins_agent.py'), { env: { ...pythonEnv, HF_HOME: hfHome, HF_HUB_OFFLINE: '1' }, llm: model() });
+  const session = await startAgentSession(fixture('python/template_plugins_agent.py'), { env: { ...pythonEnv, HF_HOME: hfHome }, llm: model() });
   try {
     for (const input of ['hello', 'how are you?']) {
       const turn = await session.say(input);
@@ -40,7 +41,7 @@ test('Python: the silero VAD plugin loads offline and the turns are clean', asyn
 test('Python: the multilingual turn detector without its model files is a startup error saying how to get them', async () => {
   const { error } = await failure(() =>
     startAgentSession(fixture('python/template_plugins_agent.py'), {
-      env: { ...pythonEnv, HF_HOME: hfHome, HF_HUB_OFFLINE: '1', FIXTURE_TURN_DETECTOR: 'multilingual' },
+      env: { ...pythonEnv, HF_HOME: hfHome, FIXTURE_TURN_DETECTOR: 'multilingual' },
       llm: model(),
     }),
   );

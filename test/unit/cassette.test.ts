@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 
 import { cassetteLlm, resolveCassetteMode, scriptedLlm, type CassetteEntry, type CassetteLlmServer, type LlmRule } from 'agent-session-test/llm';
-import { speechProviderPlaceholders } from '../../src/llm/provider-keys.js';
+import { agentEnvDefaults } from '../../src/llm/provider-keys.js';
 
 // Loose JSON access for asserting on wire payloads.
 type Json = any;
@@ -349,7 +349,7 @@ describe('cassette LLM: record and replay', () => {
     expect(cassetteLlm({ cassette: './x/y.jsonl', mode: 'replay' }).file).toBe(path.join(import.meta.dirname, 'x', 'y.jsonl'));
     const server = track(await llm.listen());
     expect(server.env).toEqual({
-      ...speechProviderPlaceholders(),
+      ...agentEnvDefaults(),
       OPENAI_BASE_URL: `http://127.0.0.1:${server.port}/v1`,
       OPENAI_API_KEY: 'dummy-openai-api-key',
       LIVEKIT_INFERENCE_URL: `http://127.0.0.1:${server.port}/inference/v1`,

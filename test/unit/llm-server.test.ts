@@ -1,7 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 
-import { speechProviderPlaceholders } from '../../src/llm/provider-keys.js';
+import { agentEnvDefaults } from '../../src/llm/provider-keys.js';
 import { scriptedLlm, UNMATCHED_PREFIX, type LlmRule, type OpenAiChatMessage, type ScriptedLlmServer } from 'agent-session-test/llm';
 
 // Loose JSON access for asserting on wire payloads.
@@ -65,7 +65,7 @@ describe('scripted LLM server', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/v1`);
     expect(server.env).toEqual({
-      ...speechProviderPlaceholders(),
+      ...agentEnvDefaults(),
       OPENAI_BASE_URL: server.url,
       OPENAI_API_KEY: expect.stringMatching(/^dummy/),
       LIVEKIT_INFERENCE_URL: server.url,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 
 import { cassetteLlm, scriptedLlm } from 'agent-session-test/llm';
-import { SPEECH_PROVIDER_KEYS, speechProviderPlaceholders } from '../../src/llm/provider-keys.js';
+import { agentEnvDefaults, SPEECH_PROVIDER_KEYS, speechProviderPlaceholders } from '../../src/llm/provider-keys.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -18,12 +18,18 @@ describe('speech provider keys', () => {
     expect(Object.keys(placeholders).sort()).toEqual(SPEECH_PROVIDER_KEYS.filter((k) => k !== 'DEEPGRAM_API_KEY'));
   });
 
+  test('the hub is offline unless the test process says otherwise', () => {
+    expect(agentEnvDefaults({})['HF_HUB_OFFLINE']).toBe('1');
+    expect(agentEnvDefaults({ HF_HUB_OFFLINE: '0' })['HF_HUB_OFFLINE']).toBeUndefined();
+  });
+
   test.each([
     ['scripted', () => scriptedLlm([]).listen()],
     ['cassette', () => cassetteLlm({ cassette: '/nonexistent/never-written.jsonl', mode: 'replay' }).listen()],
   ])('the %s server gives the agent placeholders, keeping a key the test process has', async (_, listen) => {
     vi.stubEnv('DEEPGRAM_API_KEY', 'real-deepgram-key');
     vi.stubEnv('ELEVEN_API_KEY', '');
+    vi.stubEnv('HF_HUB_OFFLINE', '');
     const server = await listen();
     try {
       const env: Record<string, string> = server.env;
@@ -31,6 +37,7 @@ describe('speech provider keys', () => {
       expect(env['DEEPGRAM_API_KEY']).toBeUndefined();
       expect(env['ELEVEN_API_KEY']).toBe('dummy-eleven-api-key');
       expect(env['ASSEMBLYAI_API_KEY']).toBe('dummy-assemblyai-api-key');
+      expect(env['HF_HUB_OFFLINE']).toBe('1');
     } finally {
       await server.close();
     }
