@@ -14,6 +14,7 @@ import { startCassetteServer, type Exchange, type ExchangeResult, type Forwarded
 import { readCassette, saveCassette } from './cassette-store.js';
 import { currentTest } from './current-test.js';
 import { agentEnvDefaults } from './provider-keys.js';
+import type { ScriptedLlmEnv } from './scripted-llm.js';
 
 /** How the cassette is used; see {@link CassetteLlmOptions.mode}. */
 export type CassetteMode = 'record' | 'replay' | 'auto' | 'off';
@@ -107,14 +108,8 @@ export interface CassetteLlmServer {
   /** The OpenAI base URL, `http://127.0.0.1:PORT/v1`. */
   readonly url: string;
   readonly port: number;
-  /** Variables to pass to the agent process. */
-  readonly env: {
-    OPENAI_BASE_URL: string;
-    OPENAI_API_KEY: string;
-    LIVEKIT_INFERENCE_URL: string;
-    LIVEKIT_API_KEY: string;
-    LIVEKIT_API_SECRET: string;
-  } & Record<string, string>;
+  /** Variables to pass to the agent process: the same set the scripted model gives. */
+  readonly env: ScriptedLlmEnv;
   /** Stops the server and saves what was recorded. Safe to call more than once. */
   close(): Promise<void>;
 }
