@@ -70,6 +70,8 @@ async function connect(url: string, headers: Record<string, string> = {}): Promi
 }
 
 const send = (client: Client, event: Json) => client.ws.send(JSON.stringify(event));
+/** The server's credential, as the agent's clients send it (the servers may require it). */
+const auth = (env: { OPENAI_API_KEY: string }) => ({ authorization: `Bearer ${env.OPENAI_API_KEY}` });
 
 let server: ScriptedLlmServer;
 let wsBase: string;
@@ -83,7 +85,7 @@ afterAll(async () => {
 
 describe('LiveKit inference STT', () => {
   test('acknowledges the session and each finalize, never transcribes, and closes only when asked', async () => {
-    const client = await connect(`${wsBase}/stt?model=deepgram%2Fnova-3`, { authorization: 'Bearer x' });
+    const client = await connect(`${wsBase}/stt?model=deepgram%2Fnova-3`, auth(server.env));
     send(client, { type: 'session.create', model: 'deepgram/nova-3', settings: { sample_rate: '16000', encoding: 'pcm_s16le', extra: {} } });
     const created = await client.next();
     expect(created).toMatchObject({ type: 'session.created', session_id: expect.any(String) });
@@ -105,7 +107,7 @@ describe('LiveKit inference STT', () => {
 
 describe('LiveKit inference TTS', () => {
   test('answers each flushed utterance with silence and done, on a reused connection', async () => {
-    const client = await connect(`${wsBase}/tts?model=cartesia%2Fsonic-3`);
+    const client = await connect(`${wsBase}/tts?model=cartesia%2Fsonic-3`, auth(server.env));
     send(client, { type: 'session.create', sample_rate: '16000', encoding: 'pcm_s16le', model: 'cartesia/sonic-3', extra: {} });
     const created = await client.next();
     expect(created).toMatchObject({ type: 'session.created', session_id: expect.any(String) });
@@ -130,7 +132,7 @@ describe('LiveKit inference TTS', () => {
 
 describe('OpenAI realtime transcription', () => {
   test('confirms the session settings and stays silent on audio', async () => {
-    const client = await connect(`${server.url.replace('http', 'ws')}/realtime?intent=transcription&model=gpt-4o-transcribe`);
+    const client = await connect(`${server.url.replace('http', 'ws')}/realtime?intent=transcription&model=gpt-4o-transcribe`, auth(server.env));
     expect(await client.next()).toMatchObject({ type: 'session.created', session: { type: 'transcription' } });
     const settings = { type: 'transcription', audio: { input: { format: { type: 'audio/pcm', rate: 24000 }, transcription: { model: 'gpt-4o-transcribe' } } } };
     send(client, { type: 'session.update', session: settings });
@@ -144,10 +146,10 @@ describe('OpenAI realtime transcription', () => {
 
 describe('upgrades', () => {
   test('an unknown socket path is refused with a 404 naming the served ones', async () => {
-    await expect(connect(`${wsBase}/nowhere`)).rejects.toThrow(/^status 404: .*serves websockets at \/v1\/stt, \/v1\/tts and \/v1\/realtime; got \/v1\/nowhere\./);
+    await expect(connect(`${wsBase}/nowhere`, auth(server.env))).rejects.toThrow(/^status 404: .*serves websockets at \/v1\/stt, \/v1\/tts and \/v1\/realtime; got \/v1\/nowhere\./);
     // The cloud turn detector and interruption model: refused so the SDKs use their local ones.
-    await expect(connect(`${wsBase}/eot`)).rejects.toThrow(/^status 404: .*got \/v1\/eot\. The turn detector .* local fallbacks/);
-    await expect(connect(`${wsBase}/bargein`)).rejects.toThrow(/local fallbacks/);
+    await expect(connect(`${wsBase}/eot`, auth(server.env))).rejects.toThrow(/^status 404: .*got \/v1\/eot\. The turn detector .* local fallbacks/);
+    await expect(connect(`${wsBase}/bargein`, auth(server.env))).rejects.toThrow(/local fallbacks/);
   });
 
   test('routes with and without /v1, and under /inference (the cassette server)', () => {
@@ -188,7 +190,7 @@ describe('upgrades', () => {
 
   test('closing the server drops open sockets', async () => {
     const own = await scriptedLlm([]).listen();
-    const client = await connect(`${own.env.LIVEKIT_INFERENCE_URL.replace('http', 'ws')}/stt`);
+    const client = await connect(`${own.env.LIVEKIT_INFERENCE_URL.replace('http', 'ws')}/stt`, auth(own.env));
     await own.close();
     expect(await client.closed).toBeGreaterThan(0);
   });
@@ -198,7 +200,7 @@ describe('OpenAI audio routes', () => {
   test('speech answers raw PCM silence when pcm is asked for, WAV otherwise', async () => {
     const pcm = await fetch(`${server.url}/audio/speech`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth(server.env) },
       body: JSON.stringify({ model: 'tts-1', input: 'Hello', voice: 'ash', response_format: 'pcm' }),
     });
     expect(pcm.status).toBe(200);
@@ -209,7 +211,7 @@ describe('OpenAI audio routes', () => {
 
     const wav = await fetch(`${server.url}/audio/speech`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth(server.env) },
       body: JSON.stringify({ model: 'gpt-4o-mini-tts', input: 'Hello', voice: 'ash', response_format: 'mp3', stream_format: 'sse' }),
     });
     expect(wav.headers.get('content-type')).toBe('audio/wav');
@@ -228,11 +230,11 @@ describe('OpenAI audio routes', () => {
       if (format) body.append('response_format', format);
       return body;
     };
-    const json = await fetch(`${server.url}/audio/transcriptions`, { method: 'POST', body: form() });
+    const json = await fetch(`${server.url}/audio/transcriptions`, { method: 'POST', headers: auth(server.env), body: form() });
     expect(await json.json()).toEqual({ text: '' });
-    const verbose = await fetch(`${server.url}/audio/transcriptions`, { method: 'POST', body: form('verbose_json') });
+    const verbose = await fetch(`${server.url}/audio/transcriptions`, { method: 'POST', headers: auth(server.env), body: form('verbose_json') });
     expect(await verbose.json()).toMatchObject({ text: '', duration: 0, segments: [] });
-    const text = await fetch(`${server.url}/audio/transcriptions`, { method: 'POST', body: form('text') });
+    const text = await fetch(`${server.url}/audio/transcriptions`, { method: 'POST', headers: auth(server.env), body: form('text') });
     expect(text.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await text.text()).toBe('');
   });
@@ -244,13 +246,13 @@ describe('the cassette server answers the same endpoints', () => {
     const player = cassetteLlm({ cassette: path.join(dir, 'empty.jsonl'), mode: 'replay' });
     const listening = await player.listen();
     try {
-      const client = await connect(`${listening.env.LIVEKIT_INFERENCE_URL.replace('http', 'ws')}/stt?model=deepgram%2Fnova-3`);
+      const client = await connect(`${listening.env.LIVEKIT_INFERENCE_URL.replace('http', 'ws')}/stt?model=deepgram%2Fnova-3`, auth(listening.env));
       send(client, { type: 'session.create' });
       expect(await client.next()).toMatchObject({ type: 'session.created' });
-      const tts = await connect(`${listening.env.LIVEKIT_INFERENCE_URL.replace('http', 'ws')}/tts?model=cartesia%2Fsonic-3`);
+      const tts = await connect(`${listening.env.LIVEKIT_INFERENCE_URL.replace('http', 'ws')}/tts?model=cartesia%2Fsonic-3`, auth(listening.env));
       send(tts, { type: 'session.create', sample_rate: '24000' });
       expect(await tts.next()).toMatchObject({ type: 'session.created' });
-      const speech = await fetch(`${listening.env.OPENAI_BASE_URL}/audio/speech`, { method: 'POST', body: JSON.stringify({ response_format: 'pcm' }) });
+      const speech = await fetch(`${listening.env.OPENAI_BASE_URL}/audio/speech`, { method: 'POST', headers: auth(listening.env), body: JSON.stringify({ response_format: 'pcm' }) });
       expect(speech.status).toBe(200);
     } finally {
       await listening.close();
