@@ -14,6 +14,8 @@ import { createCredential, credentialEnv, signJwt } from './auth.js';
 import { startCassetteServer, type Exchange, type ExchangeResult, type Forwarded } from './cassette-server.js';
 import { readCassette, saveCassette } from './cassette-store.js';
 import { currentTest } from './current-test.js';
+import { agentEnvDefaults } from './provider-keys.js';
+import type { ScriptedLlmEnv } from './scripted-llm.js';
 
 /** How the cassette is used; see {@link CassetteLlmOptions.mode}. */
 export type CassetteMode = 'record' | 'replay' | 'auto' | 'off';
@@ -109,7 +111,7 @@ export interface CassetteLlmServer {
   readonly url: string;
   readonly port: number;
   /** Variables to pass to the agent process: the server's URLs, and its per-session credential as the agent's keys. */
-  readonly env: { OPENAI_BASE_URL: string; LIVEKIT_INFERENCE_URL: string } & ReturnType<typeof credentialEnv>;
+  readonly env: ScriptedLlmEnv;
   /** The credential every request must carry. */
   readonly credential: string;
   /** What the harness must redact besides the environment's secrets: the upstream keys and the `redact` list. */
@@ -253,7 +255,13 @@ export class CassetteLlm {
       credential,
       secrets: this.#secrets,
       // The real keys are added upstream by this server; the agent only ever has the session credential.
-      env: { OPENAI_BASE_URL: url, LIVEKIT_INFERENCE_URL: `${listening.origin}/inference/v1`, ...credentialEnv(credential) },
+      env: {
+        // Speech is never recorded (text mode has none), so the same defaults serve in every mode.
+        ...agentEnvDefaults(this.#env),
+        OPENAI_BASE_URL: url,
+        LIVEKIT_INFERENCE_URL: `${listening.origin}/inference/v1`,
+        ...credentialEnv(credential),
+      },
       close: () =>
         (closing ??= (async () => {
           this.#servers.delete(server);

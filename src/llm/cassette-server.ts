@@ -13,6 +13,8 @@ import { formatEvent, SseCollector } from './cassette-sse.js';
 import { errorBody, modelList } from './openai-format.js';
 import { MAX_BODY_BYTES, promptCloser, readBody, sendJson, sleep } from './http.js';
 import { isAuthorized, unauthorizedBody } from './auth.js';
+import { isAudioPath, serveAudio } from './speech/openai-audio.js';
+import { speechUpgrades } from './speech/upgrade.js';
 
 /** One model call as received. */
 export interface Exchange {
@@ -170,6 +172,8 @@ export async function startCassetteServer(backend: CassetteBackend, port: number
       sendJson(res, 200, modelList(backend.models(), Math.floor(Date.now() / 1000)));
       return;
     }
+    // Speech is answered here in every mode, never recorded: text mode has none to record.
+    if (isAudioPath(path) && method === 'POST') return serveAudio(req, res, path);
     if (!CALL_PATH.test(path) || method !== 'POST') {
       sendJson(res, 404, errorBody(`${PREFIX} the cassette LLM serves POST /v1/chat/completions, POST /v1/responses and GET /v1/models; got ${method} ${path}`, 'not_found_error'));
       return;
@@ -203,6 +207,8 @@ export async function startCassetteServer(backend: CassetteBackend, port: number
       sendJson(res, 500, errorBody(`${PREFIX} internal error in the cassette LLM: ${error instanceof Error ? error.message : String(error)}`, 'server_error'));
     });
   });
+  const upgrades = speechUpgrades({ serverName: 'the cassette LLM', authorize: (req) => isAuthorized(req, credential) });
+  server.on('upgrade', upgrades.handleUpgrade);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port ?? 0, '127.0.0.1', () => {
@@ -214,6 +220,6 @@ export async function startCassetteServer(backend: CassetteBackend, port: number
   return {
     port: address.port,
     origin: `http://127.0.0.1:${address.port}`,
-    close: promptCloser(server, inFlight),
+    close: promptCloser(server, inFlight, upgrades.closeAll),
   };
 }

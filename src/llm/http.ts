@@ -45,14 +45,16 @@ export async function readBody(req: IncomingMessage): Promise<string | undefined
 
 /**
  * Closes `server` at once: `close` alone waits for keep-alive sockets to time out, so they are
- * dropped, and answers still being written are aborted. Idempotent through the returned closer.
+ * dropped, answers still being written are aborted, and `closeUpgraded` drops websockets. Idempotent through the returned closer.
  */
-export function promptCloser(server: Server, inFlight: Iterable<AbortController>): () => Promise<void> {
+export function promptCloser(server: Server, inFlight: Iterable<AbortController>, closeUpgraded: () => void = () => {}): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => {
     closing ??= new Promise<void>((resolve, reject) => {
       server.close((error) => (error ? reject(error) : resolve()));
       server.closeAllConnections();
+      // Upgraded (websocket) connections are no longer the HTTP server's to close.
+      closeUpgraded();
       for (const abort of inFlight) abort.abort();
     });
     return closing;

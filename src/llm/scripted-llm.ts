@@ -7,6 +7,7 @@ import { createCredential, credentialEnv } from './auth.js';
 import { explainUnmatched, type RuleUsage } from './explain.js';
 import { estimateTokens, type ResolvedReply } from './openai-format.js';
 import { buildRequestView, InvalidChatRequestError, messageText } from './request-view.js';
+import { agentEnvDefaults } from './provider-keys.js';
 import { matchCondition, type ConditionMatch } from './rules.js';
 import { startServer, type ChatBackend, type ChatOutcome, type ListeningServer } from './server.js';
 import type {
@@ -38,12 +39,15 @@ export interface ScriptedLlmListenOptions {
 /**
  * Environment variables that point OpenAI-compatible clients and LiveKit inference at the
  * server, with the server's per-session credential as their keys (the server answers nothing
- * else). A type alias rather than an interface so it can be spread into `process.env`-like records.
+ * else), and the defaults of `agentEnvDefaults` (speech-provider keys, `HF_HUB_OFFLINE`) where the
+ * test process sets none. A type alias rather than an interface so it can be spread into
+ * `process.env`-like records.
  */
 export type ScriptedLlmEnv = {
   OPENAI_BASE_URL: string;
   LIVEKIT_INFERENCE_URL: string;
-} & ReturnType<typeof credentialEnv>;
+} & ReturnType<typeof credentialEnv> &
+  Record<string, string>;
 
 /** A running scripted LLM server. */
 export interface ScriptedLlmServer {
@@ -167,7 +171,7 @@ export class ScriptedLlm {
       url,
       port: listening.port,
       credential,
-      env: { OPENAI_BASE_URL: url, LIVEKIT_INFERENCE_URL: url, ...credentialEnv(credential) },
+      env: { ...agentEnvDefaults(), OPENAI_BASE_URL: url, LIVEKIT_INFERENCE_URL: url, ...credentialEnv(credential) },
       close: async () => {
         this.#servers.delete(server);
         await listening.close();

@@ -10,6 +10,8 @@ import { errorBody, modelList, modelObject, streamChunks, completionObject } fro
 import type { CompletionHeader, ResolvedReply } from './openai-format.js';
 import { MAX_BODY_BYTES, promptCloser, readBody, sendJson, sleep } from './http.js';
 import { isAuthorized, unauthorizedBody } from './auth.js';
+import { isAudioPath, serveAudio } from './speech/openai-audio.js';
+import { speechUpgrades } from './speech/upgrade.js';
 
 /** What the backend decided to answer to one chat request. */
 export type ChatOutcome =
@@ -135,10 +137,15 @@ export async function startServer(backend: ChatBackend, host: string, port: numb
       return;
     }
 
+    if (isAudioPath(path) && method === 'POST') {
+      await serveAudio(req, res, path);
+      return;
+    }
+
     sendError(
       res,
       404,
-      `${PREFIX} the scripted LLM serves POST /v1/chat/completions and GET /v1/models (also without /v1); got ${method} ${path}`,
+      `${PREFIX} the scripted LLM serves POST /v1/chat/completions, GET /v1/models and POST /v1/audio/speech|transcriptions (also without /v1); got ${method} ${path}`,
       'not_found_error',
     );
   };
@@ -155,6 +162,9 @@ export async function startServer(backend: ChatBackend, host: string, port: numb
     });
   });
 
+  const upgrades = speechUpgrades({ serverName: 'the scripted LLM', authorize: (req) => isAuthorized(req, credential) });
+  server.on('upgrade', upgrades.handleUpgrade);
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -168,6 +178,6 @@ export async function startServer(backend: ChatBackend, host: string, port: numb
   return {
     port: address.port,
     origin: `http://${hostPart}:${address.port}`,
-    close: promptCloser(server, inFlight),
+    close: promptCloser(server, inFlight, upgrades.closeAll),
   };
 }

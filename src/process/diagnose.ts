@@ -12,6 +12,15 @@ interface Rule {
 
 const RULES: Rule[] = [
   {
+    // The turn-detector plugins (Python livekit-plugins-turn-detector, Node agents-plugin-livekit)
+    // read their model from the Hugging Face cache, filled by `download-files`.
+    pattern: /livekit-plugins-turn-detector initialization failed\. (Could not find file "[^"]+")|EOU turn detector: (Required model files not found locally)/,
+    hint: (match, launch) =>
+      `The agent's turn detector plugin cannot find its model files (${match[1] ?? match[2]}): they come from the Hugging Face hub, which the harness never contacts. ` +
+      `Download them once where the hub is reachable (${launch.kind === 'python' ? '`python -m livekit.agents download-files <agent file>`' : '`npx livekit-agents download-files`'}) and keep that cache (HF_HOME) for the test runs, ` +
+      'or use the turn detector built into the SDK (the default when turn detection is not set; Python `inference.TurnDetector()`), which needs no download.',
+  },
+  {
     pattern: /No module named ['"]?livekit(?:\.agents)?['"]?/,
     hint: (_, launch) =>
       `The Python used (${launch.interpreterSource}) does not have livekit-agents installed. Install it there (pip install "livekit-agents>=1.6"), or point the harness at the right environment with { interpreter: [...] } or VIRTUAL_ENV.`,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 
 import { cassetteLlm, resolveCassetteMode, scriptedLlm, type CassetteEntry, type CassetteLlmServer, type LlmRule } from 'agent-session-test/llm';
+import { agentEnvDefaults } from '../../src/llm/provider-keys.js';
 
 // Loose JSON access for asserting on wire payloads.
 type Json = any;
@@ -351,6 +352,7 @@ describe('cassette LLM: record and replay', () => {
     expect(cassetteLlm({ cassette: './x/y.jsonl', mode: 'replay' }).file).toBe(path.join(import.meta.dirname, 'x', 'y.jsonl'));
     const server = track(await llm.listen());
     expect(server.env).toEqual({
+      ...agentEnvDefaults(),
       OPENAI_BASE_URL: `http://127.0.0.1:${server.port}/v1`,
       OPENAI_API_KEY: server.credential,
       LIVEKIT_INFERENCE_URL: `http://127.0.0.1:${server.port}/inference/v1`,

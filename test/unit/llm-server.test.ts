@@ -1,6 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 
+import { agentEnvDefaults } from '../../src/llm/provider-keys.js';
 import { scriptedLlm, UNMATCHED_PREFIX, type LlmRule, type OpenAiChatMessage, type ScriptedLlmServer } from 'agent-session-test/llm';
 
 // Loose JSON access for asserting on wire payloads.
@@ -63,6 +64,7 @@ describe('scripted LLM server', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/v1`);
     expect(server.env).toEqual({
+      ...agentEnvDefaults(),
       OPENAI_BASE_URL: server.url,
       OPENAI_API_KEY: server.credential,
       LIVEKIT_INFERENCE_URL: server.url,
