@@ -188,6 +188,24 @@ describe('upgrades', () => {
     }
   });
 
+  test('both model servers refuse a speech socket without the session credential', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'speech-auth-'));
+    const player = await cassetteLlm({ cassette: path.join(dir, 'empty.jsonl'), mode: 'replay' }).listen();
+    try {
+      for (const env of [server.env, player.env]) {
+        const base = env.LIVEKIT_INFERENCE_URL.replace('http', 'ws');
+        await expect(connect(`${base}/stt`)).rejects.toThrow('status 401');
+        await expect(connect(`${base}/tts`, { authorization: 'Bearer not-the-credential' })).rejects.toThrow('status 401');
+        const client = await connect(`${base}/stt`, auth(env));
+        send(client, { type: 'session.create' });
+        expect(await client.next()).toMatchObject({ type: 'session.created' });
+      }
+    } finally {
+      await player.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('closing the server drops open sockets', async () => {
     const own = await scriptedLlm([]).listen();
     const client = await connect(`${own.env.LIVEKIT_INFERENCE_URL.replace('http', 'ws')}/stt`, auth(own.env));
