@@ -8,6 +8,7 @@ import { AgentProcess, type AgentProcessLike, type ExitStatus } from '../process
 import { CRASH_MARKERS, diagnose } from '../process/diagnose.js';
 import { trackAgent, untrackAgent } from '../process/registry.js';
 import { createRedactor, findSecrets, redactInPlace } from '../process/redact.js';
+import { withoutRunnerEnv } from '../process/runner-env.js';
 import { agentTag } from '../process/run-tag.js';
 import { resolveLaunch, type Launch } from '../process/runtime.js';
 import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userState } from '../protocol/convert.js';
@@ -53,7 +54,7 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
   try {
     llm = options.llm ? await listenLlm(options.llm, offer?.llmPort) : undefined;
     const env: Record<string, string | undefined> = {
-      ...process.env,
+      ...(options.keepRunnerEnv ? process.env : withoutRunnerEnv(process.env)),
       // Unbuffered output, so the tail in an error message is what the agent printed last.
       PYTHONUNBUFFERED: '1',
       // Lets the run's global teardown find this agent even if our process dies first.
