@@ -15,6 +15,7 @@ import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userSta
 import type { RequestKind, WireResponse } from '../protocol/wire.js';
 import { TurnBuilder } from '../turn/builder.js';
 import type { AgentInfo, SessionState, SessionUsage, TurnEvent, TurnItem, TurnRecord } from '../turn/types.js';
+import { describeEnd } from './agent-end.js';
 import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from './connection.js';
 import { BrokeredAgent, currentBroker, learnSpec, requestSpare } from '../prespawn/client.js';
 import { CONNECT_PLACEHOLDER, llmServerPort, spawnSpec } from '../prespawn/spec.js';
@@ -249,19 +250,29 @@ async function raceStartup(
     }
     const output = agent.output();
     if (first === 'crashed') {
-      throw new AgentSessionError('AGENT_CRASHED', 'The agent crashed while starting (its job failed; the process was still running).', {
+      const diagnosis = diagnose(output, launch, { phase: 'starting' });
+      throw new AgentSessionError('AGENT_CRASHED', `The agent crashed while starting (its job failed; the process was still running)${quote(diagnosis.cause)}.`, {
         ...details,
         output,
-        hint: diagnose(output, launch),
+        hint: diagnosis.hint,
       });
     }
     const status = first as ExitStatus;
-    throw new AgentSessionError('AGENT_EXITED', 'The agent exited before connecting.', {
+    if (status.signal) {
+      throw new AgentSessionError('AGENT_KILLED', `The agent was killed by signal ${status.signal} before connecting.`, {
+        ...details,
+        signal: status.signal,
+        output,
+        hint: 'Something outside the harness ended it (the kernel when out of memory, a container limit, another process); its output below shows how far it got.',
+      });
+    }
+    const diagnosis = diagnose(output, launch, { phase: 'starting', exitCode: status.exitCode });
+    throw new AgentSessionError('AGENT_EXITED', `The agent exited with code ${status.exitCode} before connecting${quote(diagnosis.cause)}.`, {
       ...details,
       exitCode: status.exitCode,
       signal: status.signal,
       output,
-      hint: diagnose(output, launch),
+      hint: diagnosis.hint,
     });
   } finally {
     clearTimeout(timer);
@@ -292,6 +303,8 @@ export class AgentSession {
   #afterDisconnect: Promise<void> | undefined;
   /** True when the agent dropped the connection but was still running (so we ended it). */
   #disconnectedAlive = false;
+  /** True once an error has told the user how the agent went away; later calls point back to it. */
+  #endReported = false;
 
   /** @internal use startAgentSession */
   constructor(
@@ -392,7 +405,7 @@ export class AgentSession {
 
   async #say(text: string, options: SayOptions): Promise<TurnRecord> {
     if (typeof text !== 'string') throw new TypeError(`say() takes the user's text as a string, got ${typeof text}`);
-    this.#assertOpen('say');
+    await this.#assertOpen('say');
     const timeout = options.timeout ?? this.#options.turnTimeout ?? DEFAULTS.turnTimeout;
     const llmMissesBefore = this.#options.llm?.unmatched?.length ?? 0;
     const builder = new TurnBuilder(text, this.#turns.length);
@@ -476,7 +489,7 @@ export class AgentSession {
   }
 
   async #call(kind: RequestKind, body: object, options: RequestCallOptions): Promise<WireResponse> {
-    this.#assertOpen(kind);
+    await this.#assertOpen(kind);
     const timeout = options.timeout ?? this.#options.requestTimeout ?? DEFAULTS.requestTimeout;
     let response: WireResponse;
     try {
@@ -506,19 +519,28 @@ export class AgentSession {
     else if (event.type === 'session_usage_updated') last.usage = event.usage;
   }
 
-  #assertOpen(what: string): void {
+  async #assertOpen(what: string): Promise<void> {
     if (this.#closing !== undefined) {
       throw new AgentSessionError('SESSION_CLOSED', `Cannot ${what}: the session was closed.`, {
         agentFile: this.agentFile,
         hint: 'The handle is closed after its test file ends; start a new session for further turns.',
       });
     }
-    if (this.#connection.closed) {
-      throw new AgentSessionError('AGENT_DISCONNECTED', `Cannot ${what}: the agent has gone away (${this.#disconnect?.message ?? 'connection closed'}).`, {
+    if (!this.#connection.closed) return;
+    if (this.#endReported) {
+      const status = this.#disconnectedAlive ? undefined : this.#agent.status;
+      const how = status ? describeEnd({ status, output: '', launch: this.launch }, '').what : (this.#disconnect?.message ?? 'connection closed');
+      throw new AgentSessionError('AGENT_DISCONNECTED', `Cannot ${what}: the agent has gone away (${how}).`, {
         ...this.#details(),
         hint: 'An earlier failure ended the agent; see the error that failed first.',
       });
     }
+    // Nothing reported it yet: it went away between requests, and this error is the first to say why.
+    await this.#afterDisconnect;
+    const end = this.#end('The agent ended its session by itself between requests; the output below shows what it did last.');
+    this.#endReported = true;
+    const how = end.code === 'AGENT_DISCONNECTED' ? 'the agent closed the connection while idle and was stopped' : `${end.what} while idle`;
+    throw new AgentSessionError(end.code, `Cannot ${what}: ${how}${end.quoted}.`, { ...this.#details(), hint: end.hint });
   }
 
   #details() {
@@ -554,14 +576,14 @@ export class AgentSession {
         code = 'PROTOCOL_ERROR';
         message = `Protocol violation during ${what}: ${cause.message}.`;
         hint = 'The peer on the session port is not speaking the agent session protocol correctly; the connection was dropped and the agent stopped.';
-      } else if (this.#agent.status && !this.#disconnectedAlive) {
-        code = 'AGENT_EXITED';
-        message = `The agent exited during ${what}.`;
-        hint = 'It crashed; the output below shows why.';
       } else {
-        code = 'AGENT_DISCONNECTED';
-        message = `The agent closed the connection during ${what} but kept running; it was stopped.`;
-        hint = 'The agent session ended itself, usually after repeated unrecoverable errors (e.g. the LLM failing); see the errors in the earlier turns and in the output below.';
+        const end = this.#end('The agent session ended itself, usually after repeated unrecoverable errors (e.g. the LLM failing); see the errors in the earlier turns and in the output below.');
+        code = end.code;
+        hint = end.hint;
+        message =
+          end.code === 'AGENT_DISCONNECTED'
+            ? `The agent closed the connection during ${what} but kept running; it was stopped${end.quoted}.`
+            : `${capitalise(end.what)} during ${what}${end.quoted}.`;
       }
     } else if (signal?.aborted || (error instanceof Error && isAbortError(error))) {
       // The signal's reason is whatever the aborter chose (Vitest: its "Test timed out" error).
@@ -571,9 +593,20 @@ export class AgentSession {
     } else {
       return new AgentSessionError('REQUEST_FAILED', `Sending ${what} failed: ${String(error)}`, { ...this.#details(), cause: error });
     }
+    if (code !== 'ABORTED' && code !== 'TURN_TIMEOUT' && code !== 'REQUEST_TIMEOUT') this.#endReported = true;
     return new AgentSessionError(code, message, { ...this.#details(), hint, cause: error, ...(turn && { turn }) });
   }
+
+  /** How the agent went away, once the exit after a disconnect is known. */
+  #end(fallbackHint: string) {
+    const status = this.#disconnectedAlive ? undefined : this.#agent.status;
+    return describeEnd({ status, output: this.#agent.output(), launch: this.launch }, fallbackHint);
+  }
 }
+
+/** The agent's decisive output line as the tail of a message, or nothing. */
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const quote = (cause: string | undefined) => (cause ? `: "${cause}"` : '');
 
 function isAbortError(error: Error): boolean {
   return error.name === 'AbortError' || error.name === 'TimeoutError' || error.message === 'aborted';
