@@ -16,6 +16,7 @@ import type { RequestKind, WireResponse } from '../protocol/wire.js';
 import { TurnBuilder } from '../turn/builder.js';
 import type { AgentInfo, SessionState, SessionUsage, TurnEvent, TurnItem, TurnRecord } from '../turn/types.js';
 import { describeEnd } from './agent-end.js';
+import { settleGreeting, type GreetingProgress, type GreetingSource } from './greeting.js';
 import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from './connection.js';
 import { BrokeredAgent, currentBroker, learnSpec, requestSpare } from '../prespawn/client.js';
 import { CONNECT_PLACEHOLDER, llmServerPort, spawnSpec } from '../prespawn/spec.js';
@@ -26,6 +27,12 @@ export interface SayOptions {
   /** Overrides the session's turn timeout for this turn, in ms. */
   timeout?: number;
   /** Aborts the wait (e.g. the test's own signal). */
+  signal?: AbortSignal;
+}
+
+export interface GreetingOptions {
+  /** How long to wait for the greeting to come and finish, in ms. Default: the turn timeout. */
+  timeout?: number;
   signal?: AbortSignal;
 }
 
@@ -303,6 +310,12 @@ export class AgentSession {
   #afterDisconnect: Promise<void> | undefined;
   /** True when the agent dropped the connection but was still running (so we ended it). */
   #disconnectedAlive = false;
+  /** Collects the greeting's events from the start; finished once the greeting is over. */
+  readonly #greetingBuilder = new TurnBuilder('', -1);
+  /** The greeting's record; null once the first turn began without one. */
+  #greeting: TurnRecord | null | undefined;
+  #lastEventAt = performance.now();
+  readonly #eventWaiters = new Set<() => void>();
   /** True once an error has told the user how the agent went away; later calls point back to it. */
   #endReported = false;
 
@@ -407,6 +420,11 @@ export class AgentSession {
     if (typeof text !== 'string') throw new TypeError(`say() takes the user's text as a string, got ${typeof text}`);
     await this.#assertOpen('say');
     const timeout = options.timeout ?? this.#options.turnTimeout ?? DEFAULTS.turnTimeout;
+    // The turn would interrupt a greeting still running: let it finish first (within this turn's time).
+    if (this.#greeting === undefined) {
+      const progress = await this.#settleGreeting({ deadline: Date.now() + timeout, expect: false, signal: options.signal }, 'runInput', timeout);
+      this.#greeting = progress.state === 'none' ? null : this.#finishGreeting(progress.items);
+    }
     const llmMissesBefore = this.#options.llm?.unmatched?.length ?? 0;
     const builder = new TurnBuilder(text, this.#turns.length);
     this.#current = builder;
@@ -425,6 +443,79 @@ export class AgentSession {
     const record = redactInPlace(builder.finish(chatItems(response.runInput?.items ?? []), response.error ?? undefined), this.#redact);
     this.#turns.push(record);
     return record;
+  }
+
+  /**
+   * The agent's greeting (what it said and did before the first turn, e.g. from on_enter) as a
+   * TurnRecord with `input: ''` and `index: -1`, once it is over and the agent listens again.
+   * Waits for a greeting that has not come yet; fails with NO_GREETING when none comes within the
+   * timeout or the first turn began without one.
+   */
+  greeting(options: GreetingOptions = {}): Promise<TurnRecord> {
+    const run = this.#queue.then(() => this.#awaitGreeting(options));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #awaitGreeting(options: GreetingOptions): Promise<TurnRecord> {
+    if (this.#greeting) return this.#greeting;
+    const timeout = options.timeout ?? this.#options.turnTimeout ?? DEFAULTS.turnTimeout;
+    if (this.#greeting === undefined) {
+      await this.#assertOpen('wait for the greeting');
+      const progress = await this.#settleGreeting({ deadline: Date.now() + timeout, expect: true, signal: options.signal }, 'getChatHistory', timeout);
+      if (progress.state === 'done') return (this.#greeting = this.#finishGreeting(progress.items));
+      const unfinished = progress.state === 'unfinished';
+      throw new AgentSessionError('NO_GREETING', unfinished ? `The agent's greeting did not finish within ${timeout} ms.` : `The agent did not greet within ${timeout} ms.`, {
+        ...this.#details(),
+        ...(unfinished && { turn: this.#finishGreeting(progress.items, false) }),
+        hint: unfinished
+          ? 'A tool it calls while greeting may hang, or the LLM may not answer; raise the wait with greeting({ timeout }) if it is just slow.'
+          : "Nothing in the agent replied on its own: its on_enter/onEnter (or the code after session.start) should call generate_reply/generateReply or say. With a scripted LLM, check that a rule answers the greeting's request (it has no user message).",
+      });
+    }
+    throw new AgentSessionError('NO_GREETING', 'The agent gave no greeting: the first turn began while it was listening with nothing said.', {
+      ...this.#details(),
+      hint: 'Wait for the greeting before the first say(): `await agent.greeting()`. An agent that greets late (after some awaited set-up) may still be starting it when the first turn is sent.',
+    });
+  }
+
+  /** Polls the agent until the greeting is over; request failures are reported like any request's. */
+  async #settleGreeting(options: Parameters<typeof settleGreeting>[1], kind: RequestKind, timeout: number): Promise<GreetingProgress> {
+    const call = { timeout: this.#options.requestTimeout ?? DEFAULTS.requestTimeout, ...(options.signal && { signal: options.signal }) };
+    const source: GreetingSource = {
+      state: () => this.state(call),
+      history: () => this.history(call),
+      quietFor: () => performance.now() - this.#lastEventAt,
+      modelAsked: () => {
+        // Scripted and cassette records carry the answer's status once it is decided.
+        const last = this.#options.llm?.requests?.at(-1) as { response?: { status?: number } } | undefined;
+        return last !== undefined && (last.response?.status ?? 200) < 400;
+      },
+      nextEvent: (ms) =>
+        new Promise<void>((resolve) => {
+          const waiters = this.#eventWaiters;
+          const wake = () => {
+            clearTimeout(timer);
+            waiters.delete(wake);
+            resolve();
+          };
+          const timer = setTimeout(wake, ms);
+          waiters.add(wake);
+        }),
+    };
+    try {
+      return await settleGreeting(source, options);
+    } catch (error) {
+      if (error instanceof AgentSessionError) throw error;
+      throw await this.#requestError(kind, error, timeout, undefined, options.signal);
+    }
+  }
+
+  /** The greeting's record: its events so far, its items from the history, and the LLM misses before the first turn. */
+  #finishGreeting(items: TurnItem[], final = true): TurnRecord {
+    const misses = new Set((this.#options.llm?.unmatched ?? []).map((miss) => miss.response?.error ?? 'the scripted LLM had no rule for a request'));
+    if (final) for (const message of misses) this.#greetingBuilder.addError({ source: 'llm', message });
+    return redactInPlace(this.#greetingBuilder.finish(items, undefined), this.#redact);
   }
 
   /** The whole conversation as the agent holds it (every item, including user and system messages). */
@@ -504,6 +595,9 @@ export class AgentSession {
   }
 
   #onEvent(event: TurnEvent): void {
+    this.#lastEventAt = performance.now();
+    for (const wake of this.#eventWaiters) wake();
+    this.#eventWaiters.clear();
     if (this.#current) {
       this.#current.addEvent(event);
       return;
@@ -512,6 +606,7 @@ export class AgentSession {
     const last = this.#turns.at(-1);
     if (last === undefined) {
       this.preamble.push(event);
+      if (this.#greeting === undefined) this.#greetingBuilder.addEvent(event);
       return;
     }
     last.events.push(event);

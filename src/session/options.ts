@@ -11,6 +11,8 @@ export interface LlmServerLike {
   listen(options?: { port?: number }): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
   /** Requests that matched no rule; new entries during a turn become turn errors. */
   readonly unmatched?: readonly { response?: { error?: string } }[];
+  /** Every request served, in order; one before the first turn means the agent is greeting. */
+  readonly requests?: readonly unknown[];
 }
 
 export interface AgentSessionOptions extends Omit<LaunchOptions, 'env'> {
