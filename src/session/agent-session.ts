@@ -481,7 +481,8 @@ export class AgentSession {
 
   /** Polls the agent until the greeting is over; request failures are reported like any request's. */
   async #settleGreeting(options: Parameters<typeof settleGreeting>[1], kind: RequestKind, timeout: number): Promise<GreetingProgress> {
-    const call = { timeout: this.#options.requestTimeout ?? DEFAULTS.requestTimeout, ...(options.signal && { signal: options.signal }) };
+    // Each request within the caller's own timeout, so a silent agent fails the turn in the turn's time.
+    const call = { timeout: Math.min(this.#options.requestTimeout ?? DEFAULTS.requestTimeout, timeout), ...(options.signal && { signal: options.signal }) };
     const source: GreetingSource = {
       state: () => this.state(call),
       history: () => this.history(call),
