@@ -7,9 +7,12 @@
  * misbehaved (as it timed them, or as its output arrived), a timeout's deadline, the abort.
  */
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AgentSessionError } from '../src/errors.js';
-import { scriptedLlm } from '../src/llm/index.js';
+import { cassetteLlm, scriptedLlm } from '../src/llm/index.js';
 import { startAgentSession, type AgentSession } from '../src/session/agent-session.js';
 import type { AgentSessionOptions } from '../src/session/options.js';
 
@@ -43,7 +46,7 @@ async function measure(fault: string, act: (mark: (at?: number) => void) => Prom
   try {
     await act(mark).catch(raised);
   } catch (error) {
-    code = error instanceof AgentSessionError ? error.code : String(error);
+    code = error instanceof AgentSessionError ? error.code : error instanceof Error ? error.name : String(error);
   }
   raisedAt ??= Date.now();
   rows.push({ fault, code, ms: raisedAt - (faultAt ?? raisedAt) });
@@ -96,16 +99,6 @@ await measure('agent never answers ping (startup timeout 5 s)', (mark) => {
   mark(Date.now() + 5000);
   return startAgentSession(fakeAgent, { ...fake('silent', 'ping', () => {}), startupTimeout: 5000 });
 });
-await measure('tool hangs (turn timeout 2 s)', (mark) =>
-  withSession(
-    fixture('python/hanging_tool.py'),
-    { env: pythonEnv, llm: scriptedLlm([{ when: () => true, reply: { toolCalls: [{ name: 'wait_forever' }] } }]) },
-    (session) => {
-      mark(Date.now() + 2000);
-      return session.say('wait', { timeout: 2000 });
-    },
-  ),
-);
 await measure('agent crashes mid-turn', (mark) =>
   withSession(
     fixture('python/crash_in_tool.py'),
@@ -143,6 +136,73 @@ await measure('session ends itself after LLM errors (from the failing turn)', (m
     },
   ),
 );
+const hangingLlm = () =>
+  scriptedLlm([
+    { when: { user: /wait/ }, reply: { toolCalls: [{ name: 'wait_forever' }] } },
+    { reply: { text: 'back' } },
+  ]);
+for (const [sdk, file] of [
+  ['Node', 'node/hanging_tool.ts'],
+  ['Python', 'python/hanging_tool.py'],
+] as const) {
+  let session: AgentSession | undefined;
+  await measure(`${sdk}: tool hangs (turn timeout 2 s)`, async (mark) => {
+    session = await startAgentSession(fixture(file), { env: pythonEnv, llm: hangingLlm() });
+    mark(Date.now() + 2000);
+    return session.say('wait', { timeout: 2000 });
+  });
+  // Not a fault: what the turn after a timeout costs, interrupting the stuck one first.
+  if (session) {
+    const before = Date.now();
+    const turn = await session.say('hello').catch((error: unknown) => error);
+    rows.push({ fault: `${sdk}: the next say() after it (a reply)`, code: turn instanceof Error ? `${String(turn)}!` : '-', ms: Date.now() - before });
+    await session.close();
+  }
+}
+for (const [sdk, file] of [
+  ['Node', 'node/hanging_tool.ts'],
+  ['Python', 'python/hanging_tool.py'],
+] as const) {
+  await measure(`${sdk}: frame above maxFrameBytes (from the model's tool call)`, (mark) => {
+    const llm = scriptedLlm([{ reply: () => (mark(), { toolCalls: [{ name: 'big_output', args: { kib: 1127 } }] }) }]);
+    return withSession(fixture(file), { env: pythonEnv, llm, maxFrameBytes: 512 * 1024 }, (session) => session.say('dump'));
+  });
+}
+for (const [sdk, file] of [
+  ['Node', 'node/hanging_tool.ts'],
+  ['Python', 'python/hanging_tool.py'],
+] as const) {
+  // The turn resolves with the error in turn.errors; no exception is raised.
+  let faultAt = 0;
+  const llm = scriptedLlm([
+    {
+      name: 'thrower',
+      reply: () => {
+        faultAt = Date.now();
+        throw new Error('boom');
+      },
+    },
+  ]);
+  const session = await startAgentSession(fixture(file), { env: pythonEnv, llm });
+  try {
+    const turn = await session.say('hello');
+    const reported = turn.errors.some((e) => e.source === 'llm' && /"thrower" failed: boom/.test(e.message));
+    rows.push({ fault: `${sdk}: scripted rule throws (in turn.errors)`, code: reported ? 'turn.errors' : 'not reported!', ms: Date.now() - faultAt });
+  } finally {
+    await session.close();
+  }
+  process.stderr.write('.');
+}
+{
+  const dir = await mkdtemp(path.join(tmpdir(), 'bench-cassette-'));
+  const cassette = path.join(dir, 'corrupt.jsonl');
+  await writeFile(cassette, '{"cassette":"agent-session-test","version":1}\n{"test":\n');
+  await measure('corrupt cassette, record mode (at start)', (mark) => {
+    mark();
+    return startAgentSession(fixture('python/hanging_tool.py'), { env: pythonEnv, llm: cassetteLlm({ cassette, mode: 'record', upstream: scriptedLlm([]) }) });
+  });
+  await rm(dir, { recursive: true, force: true });
+}
 for (const fault of ['garbage', 'oversized', 'truncated', 'unknown-response', 'close']) {
   await measure(`protocol: ${fault} during a turn`, (mark) => withSession(fakeAgent, fake(fault, 'runInput', mark), (session) => session.say('hi')));
 }

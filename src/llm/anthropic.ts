@@ -6,24 +6,28 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createCredential, isAuthorized, unauthorizedBody } from './auth.js';
+import type { LlmRecordedRequest } from './types.js';
 
 /** The part of a scripted LLM this front needs (a `ScriptedLlm` has it). */
 export interface OpenAiBackendLike {
-  listen(options?: { port?: number }): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
+  /** Must take requests with `credential` as their Bearer key (a `ScriptedLlm` does). */
+  listen(options?: { port?: number; credential?: string }): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
   readonly unmatched?: readonly { response?: { error?: string } }[];
-  readonly requests?: readonly unknown[];
+  readonly requests?: readonly LlmRecordedRequest[];
 }
 
 /** A scripted LLM that also speaks the Anthropic Messages API; pass it as a session's `llm`. */
 export interface AnthropicFront {
   /**
-   * Starts both servers; `env` carries `ANTHROPIC_BASE_URL` and a placeholder `ANTHROPIC_API_KEY`
-   * besides the OpenAI ones. `port` is the OpenAI server's.
+   * Starts both servers, sharing one per-session credential (default: a new random one);
+   * `env` carries `ANTHROPIC_BASE_URL` and the credential as `ANTHROPIC_API_KEY` besides the
+   * OpenAI ones. `port` is the OpenAI server's.
    */
-  listen(options?: { port?: number }): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
+  listen(options?: { port?: number; credential?: string }): Promise<{ env: Record<string, string>; credential: string; close(): Promise<void> }>;
   readonly unmatched: readonly { response?: { error?: string } }[];
   /** The requests the rules saw, in OpenAI form. */
-  readonly requests: readonly unknown[];
+  readonly requests: readonly LlmRecordedRequest[];
 }
 
 type Obj = Record<string, unknown>;
@@ -38,14 +42,15 @@ export function anthropicMessages(llm: OpenAiBackendLike): AnthropicFront {
     get requests() {
       return llm.requests ?? [];
     },
-    async listen(options?: { port?: number }) {
-      const backend = await llm.listen(options);
+    async listen(options?: { port?: number; credential?: string }) {
+      const credential = options?.credential ?? createCredential();
+      const backend = await llm.listen({ ...options, credential });
       const openAiUrl = backend.env['OPENAI_BASE_URL'];
       if (!openAiUrl) throw new Error('anthropicMessages() needs an LLM whose env has OPENAI_BASE_URL');
       let counter = 0;
       const sockets = new Set<import('node:net').Socket>();
       const server = createServer((req, res) => {
-        void handle(req, res, openAiUrl, () => ++counter).catch((error: unknown) => {
+        void handle(req, res, openAiUrl, credential, () => ++counter).catch((error: unknown) => {
           if (!res.headersSent) sendError(res, 500, 'api_error', `agent-session-test: ${String(error)}`);
           else res.destroy();
         });
@@ -58,7 +63,8 @@ export function anthropicMessages(llm: OpenAiBackendLike): AnthropicFront {
       const { port } = server.address() as AddressInfo;
       let closing: Promise<void> | undefined;
       return {
-        env: { ...backend.env, ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`, ANTHROPIC_API_KEY: 'dummy-anthropic-api-key' },
+        env: { ...backend.env, ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`, ANTHROPIC_API_KEY: credential },
+        credential,
         close: () =>
           (closing ??= (async () => {
             for (const socket of sockets) socket.destroy();
@@ -81,11 +87,15 @@ function sendError(res: ServerResponse, status: number, type: string, message: s
   res.end(JSON.stringify({ type: 'error', error: { type, message } }));
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, openAiUrl: string, nextId: () => number): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, openAiUrl: string, credential: string, nextId: () => number): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  // Claude Code's connectivity probe.
+  // Claude Code's connectivity probe, which may come without a key: an empty answer that serves nothing.
   if (path === '/api/hello' || (req.method === 'HEAD' && path === '/')) {
     res.writeHead(200).end();
+    return;
+  }
+  if (!isAuthorized(req, credential)) {
+    sendError(res, 401, 'authentication_error', unauthorizedBody().error.message);
     return;
   }
   if (req.method !== 'POST' || (path !== '/v1/messages' && path !== '/messages')) {
@@ -107,7 +117,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, openAiUrl: stri
   try {
     upstream = await fetch(`${openAiUrl}/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` },
       body: JSON.stringify(toOpenAi(body)),
       signal: abort.signal,
     });

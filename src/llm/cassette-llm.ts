@@ -9,7 +9,8 @@ import path from 'node:path';
 
 import { closestEntry, formatDifferences } from './cassette-diff.js';
 import { normaliseBody, requestKey, VOLATILE_FIELDS, type CassetteEntry, type CassetteRequest } from './cassette-format.js';
-import { redactValue, secretsFromEnv } from './cassette-redact.js';
+import { createRedactor, findSecrets, redactCopy, type Secret } from '../process/redact.js';
+import { createCredential, credentialEnv, signJwt } from './auth.js';
 import { startCassetteServer, type Exchange, type ExchangeResult, type Forwarded } from './cassette-server.js';
 import { readCassette, saveCassette } from './cassette-store.js';
 import { currentTest } from './current-test.js';
@@ -67,15 +68,16 @@ export interface CassetteLlmOptions {
   upstream?: CassetteUpstream | ListenableUpstream;
   /**
    * Where requests made through `LIVEKIT_INFERENCE_URL` (LiveKit inference) are recorded from.
-   * Defaults to the test process's `LIVEKIT_INFERENCE_URL`, else the LiveKit Cloud gateway; the
-   * agent's own token (signed with `LIVEKIT_API_KEY`/`LIVEKIT_API_SECRET`) is forwarded.
+   * Defaults to the test process's `LIVEKIT_INFERENCE_URL`, else the LiveKit Cloud gateway, with
+   * a token this server signs from the test process's `LIVEKIT_API_KEY`/`LIVEKIT_API_SECRET` (the
+   * agent only ever has the session credential).
    */
   inferenceUpstream?: CassetteUpstream;
   /**
-   * Strings and patterns replaced by `[REDACTED]` in everything stored. Added to the default:
-   * the values of the environment's secret-looking variables (names containing KEY, SECRET,
-   * TOKEN, PASSWORD, CREDENTIAL, PRIVATE or AUTH) and the upstream API key. Headers are never
-   * stored.
+   * Strings and patterns replaced by `[redacted]` in everything stored (and in the session's turn
+   * records). Added to the default: the values of the environment's secret-looking variables
+   * (names containing KEY, SECRET, TOKEN, PASSWORD, CREDENTIAL, PRIVATE or AUTH, replaced by
+   * `[redacted $NAME]`) and the upstream API keys. Headers are never stored.
    */
   redact?: readonly (string | RegExp)[];
   /** Body fields left out of the stored request and its key. Default: {@link VOLATILE_FIELDS}. */
@@ -106,14 +108,12 @@ export interface CassetteLlmServer {
   /** The OpenAI base URL, `http://127.0.0.1:PORT/v1`. */
   readonly url: string;
   readonly port: number;
-  /** Variables to pass to the agent process. */
-  readonly env: {
-    OPENAI_BASE_URL: string;
-    OPENAI_API_KEY: string;
-    LIVEKIT_INFERENCE_URL: string;
-    LIVEKIT_API_KEY: string;
-    LIVEKIT_API_SECRET: string;
-  };
+  /** Variables to pass to the agent process: the server's URLs, and its per-session credential as the agent's keys. */
+  readonly env: { OPENAI_BASE_URL: string; LIVEKIT_INFERENCE_URL: string } & ReturnType<typeof credentialEnv>;
+  /** The credential every request must carry. */
+  readonly credential: string;
+  /** What the harness must redact besides the environment's secrets: the upstream keys and the `redact` list. */
+  readonly secrets: readonly Secret[];
   /** Stops the server and saves what was recorded. Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -122,11 +122,8 @@ const PREFIX = 'agent-session-test:';
 const OPENAI_DEFAULT_URL = 'https://api.openai.com/v1';
 // The public gateway the LiveKit SDKs use when LIVEKIT_INFERENCE_URL is unset.
 const LIVEKIT_INFERENCE_DEFAULT_URL = 'https://agent-gateway.livekit.cloud/v1';
-const DUMMY = {
-  OPENAI_API_KEY: 'dummy-openai-api-key',
-  LIVEKIT_API_KEY: 'dummy-livekit-api-key',
-  LIVEKIT_API_SECRET: 'dummy-livekit-api-secret-for-local-tests-only',
-};
+/** Lifetime of the inference tokens this server signs for the gateway, in seconds (the SDKs use the same). */
+const INFERENCE_TOKEN_TTL_S = 600;
 
 function isCi(env: NodeJS.ProcessEnv): boolean {
   const value = env['CI'];
@@ -176,7 +173,9 @@ export class CassetteLlm {
   readonly #options: CassetteLlmOptions;
   readonly #upstream: CassetteUpstream | ListenableUpstream;
   readonly #inferenceUpstream: CassetteUpstream | undefined;
-  readonly #redact: (string | RegExp)[];
+  /** Redacted from everything stored: upstream keys and the `redact` list (the environment's secrets come on top). */
+  readonly #secrets: Secret[];
+  readonly #redact: (text: string) => string;
   readonly #ignore: readonly string[];
   readonly #env: NodeJS.ProcessEnv;
   #recorded: CassetteEntry[] | undefined;
@@ -207,8 +206,9 @@ export class CassetteLlm {
     this.#inferenceUpstream =
       options.inferenceUpstream ?? (isListenable(this.#upstream) ? undefined : { baseUrl: this.#env['LIVEKIT_INFERENCE_URL'] || LIVEKIT_INFERENCE_DEFAULT_URL });
     const upstreamKeys = [this.#upstream, this.#inferenceUpstream].map((u) => (u && !isListenable(u) ? u.apiKey : undefined)).filter((k): k is string => !!k);
-    this.#redact = [...new Set([...upstreamKeys, ...secretsFromEnv(this.#env)])].sort((a, b) => b.length - a.length);
-    this.#redact.push(...(options.redact ?? []));
+    this.#secrets = [...upstreamKeys, ...(options.redact ?? [])].map((value) => ({ value }));
+    // Named environment secrets first: the same value found both ways is marked with its variable.
+    this.#redact = createRedactor([...findSecrets(this.#env), ...this.#secrets]);
     this.#ignore = options.ignoreFields ?? VOLATILE_FIELDS;
   }
 
@@ -225,11 +225,17 @@ export class CassetteLlm {
     return [...this.#misses];
   }
 
-  /** Starts a server for the agent on `port` (default: a free one). Each call starts a separate one; closing it saves the cassette. */
-  async listen(options: { port?: number } = {}): Promise<CassetteLlmServer> {
-    // Read now, so an unreadable cassette fails the session start rather than every request.
-    if (this.mode === 'replay' || this.mode === 'auto') await this.#load();
+  /**
+   * Starts a server for the agent on `port` (default: a free one), taking only requests that
+   * carry `credential` (default: a new random one). Each call starts a separate one; closing it
+   * saves the cassette.
+   */
+  async listen(options: { port?: number; credential?: string } = {}): Promise<CassetteLlmServer> {
+    // Read now, so an unreadable cassette fails the session start rather than every request, or
+    // (recording, which merges into the file) the save after every test has spent upstream calls.
+    if (this.mode !== 'off') await this.#load();
     let upstreamServer: Promise<{ url?: string; env: Record<string, string>; close(): Promise<void> }> | undefined;
+    const credential = options.credential ?? createCredential();
     const listening = await startCassetteServer(
       {
         exchange: (exchange) => this.#exchange(exchange, () => (upstreamServer ??= (this.#upstream as ListenableUpstream).listen())),
@@ -237,22 +243,17 @@ export class CassetteLlm {
         timing: this.#options.timing === true,
       },
       options.port,
+      credential,
     );
     const url = `${listening.origin}/v1`;
-    const real = this.mode !== 'replay';
     let closing: Promise<void> | undefined;
     const server: CassetteLlmServer = {
       url,
       port: listening.port,
-      env: {
-        OPENAI_BASE_URL: url,
-        // The real key is added upstream by this server; the agent never needs it.
-        OPENAI_API_KEY: DUMMY.OPENAI_API_KEY,
-        LIVEKIT_INFERENCE_URL: `${listening.origin}/inference/v1`,
-        // LiveKit inference authenticates with a token the agent signs itself, so recording from it needs the real pair.
-        LIVEKIT_API_KEY: (real && this.#env['LIVEKIT_API_KEY']) || DUMMY.LIVEKIT_API_KEY,
-        LIVEKIT_API_SECRET: (real && this.#env['LIVEKIT_API_SECRET']) || DUMMY.LIVEKIT_API_SECRET,
-      },
+      credential,
+      secrets: this.#secrets,
+      // The real keys are added upstream by this server; the agent only ever has the session credential.
+      env: { OPENAI_BASE_URL: url, LIVEKIT_INFERENCE_URL: `${listening.origin}/inference/v1`, ...credentialEnv(credential) },
       close: () =>
         (closing ??= (async () => {
           this.#servers.delete(server);
@@ -305,7 +306,7 @@ export class CassetteLlm {
 
   async #exchange(exchange: Exchange, startUpstream: () => Promise<{ url?: string; env: Record<string, string> }>): Promise<ExchangeResult> {
     const test = currentTest().currentTestName ?? '';
-    const request: CassetteRequest = { path: exchange.path, body: redactValue(normaliseBody(exchange.body, this.#ignore), this.#redact) };
+    const request: CassetteRequest = { path: exchange.path, body: redactCopy(normaliseBody(exchange.body, this.#ignore), this.#redact) };
     const key = requestKey(request);
     const slot = JSON.stringify([test, key]);
     const n = this.#occurrences.get(slot) ?? 0;
@@ -353,7 +354,7 @@ export class CassetteLlm {
         record.source = 'upstream';
         record.response = { status: outcome.response.status };
         if (this.mode === 'off') return;
-        const entry: CassetteEntry = { test, key, n, request, response: redactValue(outcome.response, this.#redact) };
+        const entry: CassetteEntry = { test, key, n, request, response: redactCopy(outcome.response, this.#redact) };
         this.#pending.push(entry);
         if (this.mode === 'record' && !this.#replacedTests.has(test)) this.#replaceTests.add(test);
       },
@@ -365,14 +366,26 @@ export class CassetteLlm {
     const inference = requestPath.startsWith('/inference/');
     const rest = requestPath.replace(/^\/inference/, '').replace(/^\/v1(?=\/)/, '');
     let upstream: CassetteUpstream;
-    if (inference && this.#inferenceUpstream) upstream = this.#inferenceUpstream;
+    if (inference && this.#inferenceUpstream) upstream = { ...this.#inferenceUpstream, apiKey: this.#inferenceUpstream.apiKey ?? this.#inferenceToken() };
     else if (isListenable(this.#upstream)) {
       const started = await startUpstream();
       const baseUrl = started.url ?? started.env['OPENAI_BASE_URL'];
       if (!baseUrl) throw new Error('its listen() gave neither `url` nor `env.OPENAI_BASE_URL`');
-      upstream = { baseUrl, apiKey: started.env['OPENAI_API_KEY'] ?? DUMMY.OPENAI_API_KEY };
+      upstream = { baseUrl, ...(started.env['OPENAI_API_KEY'] && { apiKey: started.env['OPENAI_API_KEY'] }) };
     } else upstream = this.#upstream;
     return { url: `${upstream.baseUrl.replace(/\/+$/, '')}${rest}`, apiKey: upstream.apiKey, headers: upstream.headers ?? {} };
+  }
+
+  /**
+   * A LiveKit inference token signed with the test process's own pair, as the SDKs sign theirs;
+   * undefined without the pair (the gateway then refuses, and the miss says so).
+   */
+  #inferenceToken(): string | undefined {
+    const key = this.#env['LIVEKIT_INFERENCE_API_KEY'] || this.#env['LIVEKIT_API_KEY'];
+    const secret = this.#env['LIVEKIT_INFERENCE_API_SECRET'] || this.#env['LIVEKIT_API_SECRET'];
+    if (!key || !secret) return undefined;
+    const now = Math.floor(Date.now() / 1000);
+    return signJwt({ sub: 'agent', iss: key, nbf: now, exp: now + INFERENCE_TOKEN_TTL_S, inference: { perform: true } }, secret);
   }
 
   #explainMiss(request: CassetteRequest, test: string, key: string, n: number): string {

@@ -12,6 +12,7 @@ import type { CassetteEvent, CassetteResponse } from './cassette-format.js';
 import { formatEvent, SseCollector } from './cassette-sse.js';
 import { errorBody, modelList } from './openai-format.js';
 import { MAX_BODY_BYTES, promptCloser, readBody, sendJson, sleep } from './http.js';
+import { isAuthorized, unauthorizedBody } from './auth.js';
 
 /** One model call as received. */
 export interface Exchange {
@@ -29,6 +30,7 @@ export type Forwarded =
 /** Where to forward a request. */
 export interface ForwardTarget {
   url: string;
+  /** Sent as `Authorization: Bearer`; the agent's own authorization (the session credential) never goes upstream. */
   apiKey?: string | undefined;
   headers: Record<string, string>;
 }
@@ -50,8 +52,8 @@ const PREFIX = 'agent-session-test:';
 /** Model-call paths: chat completions and the Responses API, with or without `/v1`, also under `/inference`. */
 const CALL_PATH = /^(?:\/inference)?(?:\/v1)?\/(?:chat\/completions|responses)$/;
 const MODELS_PATH = /^(?:\/inference)?(?:\/v1)?\/models$/;
-/** Request headers never forwarded: hop-by-hop, replaced, or not ours to pass on. */
-const DROPPED_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'accept-encoding', 'cookie', 'authorization']);
+/** Request headers never forwarded: hop-by-hop, replaced, or not ours to pass on (the agent's keys are the session credential). */
+const DROPPED_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'accept-encoding', 'cookie', 'authorization', 'x-api-key']);
 
 
 
@@ -81,7 +83,6 @@ function forwardHeaders(incoming: IncomingHttpHeaders, target: ForwardTarget): R
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   if (target.apiKey) headers['authorization'] = `Bearer ${target.apiKey}`;
-  else if (incoming.authorization) headers['authorization'] = incoming.authorization;
   return { ...headers, ...target.headers };
 }
 
@@ -145,11 +146,16 @@ export interface ListeningCassetteServer {
   close(): Promise<void>;
 }
 
-/** Starts the server on a loopback port: `port`, or a free one. */
-export async function startCassetteServer(backend: CassetteBackend, port = 0): Promise<ListeningCassetteServer> {
+/** Starts the server on a loopback port (`port`, or a free one), serving only requests that carry `credential`. */
+export async function startCassetteServer(backend: CassetteBackend, port: number | undefined, credential: string): Promise<ListeningCassetteServer> {
   const inFlight = new Set<AbortController>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Before anything else: a stranger's request is never forwarded with the real key, recorded or replayed.
+    if (!isAuthorized(req, credential)) {
+      sendJson(res, 401, unauthorizedBody());
+      return;
+    }
     const abort = new AbortController();
     inFlight.add(abort);
     res.on('close', () => {
@@ -199,7 +205,7 @@ export async function startCassetteServer(backend: CassetteBackend, port = 0): P
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

@@ -3,6 +3,7 @@
  * reply and keeps the records tests assert on. The HTTP side lives in `server.ts`.
  */
 
+import { createCredential, credentialEnv } from './auth.js';
 import { explainUnmatched, type RuleUsage } from './explain.js';
 import { estimateTokens, type ResolvedReply } from './openai-format.js';
 import { buildRequestView, InvalidChatRequestError, messageText } from './request-view.js';
@@ -30,20 +31,19 @@ export interface ScriptedLlmListenOptions {
   host?: string;
   /** Defaults to 0: a free port chosen by the system. */
   port?: number;
+  /** The credential requests must carry. Defaults to a new random one; the pre-spawn broker passes the one its agent was started with. */
+  credential?: string;
 }
 
 /**
  * Environment variables that point OpenAI-compatible clients and LiveKit inference at the
- * server, with placeholder credentials (nothing checks them). A type alias rather than an
- * interface so it can be spread into `process.env`-like records.
+ * server, with the server's per-session credential as their keys (the server answers nothing
+ * else). A type alias rather than an interface so it can be spread into `process.env`-like records.
  */
 export type ScriptedLlmEnv = {
   OPENAI_BASE_URL: string;
-  OPENAI_API_KEY: string;
   LIVEKIT_INFERENCE_URL: string;
-  LIVEKIT_API_KEY: string;
-  LIVEKIT_API_SECRET: string;
-};
+} & ReturnType<typeof credentialEnv>;
 
 /** A running scripted LLM server. */
 export interface ScriptedLlmServer {
@@ -52,6 +52,8 @@ export interface ScriptedLlmServer {
   readonly port: number;
   /** Variables to pass to the agent process. */
   readonly env: ScriptedLlmEnv;
+  /** The credential every request must carry (also in `env` as the agent's keys). */
+  readonly credential: string;
   /** Stops the server, dropping open connections at once. Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -126,7 +128,10 @@ export class ScriptedLlm {
     return [...this.#requests];
   }
 
-  /** The chat requests no rule matched, which were answered with HTTP 400. A copy. */
+  /**
+   * The chat requests the script could not answer, answered with HTTP 400: no rule matched, or the
+   * matching rule failed (threw, or gave an invalid reply; its `rule` names it). A copy.
+   */
   get unmatched(): readonly LlmRecordedRequest[] {
     return [...this.#unmatched];
   }
@@ -155,19 +160,14 @@ export class ScriptedLlm {
 
   /** Starts an HTTP server answering from these rules. Each call starts a separate server. */
   async listen(options: ScriptedLlmListenOptions = {}): Promise<ScriptedLlmServer> {
-    const listening: ListeningServer = await startServer(this.#backend, options.host ?? '127.0.0.1', options.port ?? 0);
+    const credential = options.credential ?? createCredential();
+    const listening: ListeningServer = await startServer(this.#backend, options.host ?? '127.0.0.1', options.port ?? 0, credential);
     const url = `${listening.origin}/v1`;
     const server: ScriptedLlmServer = {
       url,
       port: listening.port,
-      env: {
-        OPENAI_BASE_URL: url,
-        OPENAI_API_KEY: 'dummy-openai-api-key',
-        LIVEKIT_INFERENCE_URL: url,
-        LIVEKIT_API_KEY: 'dummy-livekit-api-key',
-        // Long enough that JWT libraries signing the inference token do not warn about weak keys.
-        LIVEKIT_API_SECRET: 'dummy-livekit-api-secret-for-local-tests-only',
-      },
+      credential,
+      env: { OPENAI_BASE_URL: url, LIVEKIT_INFERENCE_URL: url, ...credentialEnv(credential) },
       close: async () => {
         this.#servers.delete(server);
         await listening.close();
@@ -235,7 +235,7 @@ export class ScriptedLlm {
       try {
         match = matchCondition(entry.rule.when, view);
       } catch (error) {
-        return this.#ruleFailure(entry, error);
+        return this.#ruleFailure(entry, error, record);
       }
       if (match) {
         chosen = { entry, match };
@@ -261,17 +261,21 @@ export class ScriptedLlm {
       reply = typeof source === 'function' ? await source({ request: view, match: match.match, matches: match.matches }) : source;
       return this.#resolve(view, reply);
     } catch (error) {
-      return this.#ruleFailure(entry, error);
+      return this.#ruleFailure(entry, error, record);
     }
   }
 
   /**
    * A rule's own code threw or produced an invalid reply. Answered with 400 rather than 500:
-   * clients retry 5xx with backoff, which would only repeat the failure more slowly.
+   * clients retry 5xx with backoff, which would only repeat the failure more slowly. Listed with
+   * the unmatched requests: the turn that made the request reports both alike.
    */
-  #ruleFailure(entry: RuleEntry, error: unknown): ChatOutcome {
+  #ruleFailure(entry: RuleEntry, error: unknown, record: LlmRecordedRequest): ChatOutcome {
     const label = `#${entry.index}${entry.rule.name !== undefined ? ` ${JSON.stringify(entry.rule.name)}` : ''}`;
     const reason = error instanceof Error ? error.message : String(error);
+    record.rule = entry.rule.name ?? entry.index;
+    record.ruleIndex = entry.index;
+    this.#unmatched.push(record);
     return { kind: 'error', status: 400, message: `${PREFIX} scripted LLM rule ${label} failed: ${reason}`, type: 'invalid_request_error', code: 'rule_failed', delayMs: 0 };
   }
 

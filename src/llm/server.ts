@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { errorBody, modelList, modelObject, streamChunks, completionObject } from './openai-format.js';
 import type { CompletionHeader, ResolvedReply } from './openai-format.js';
 import { MAX_BODY_BYTES, promptCloser, readBody, sendJson, sleep } from './http.js';
+import { isAuthorized, unauthorizedBody } from './auth.js';
 
 /** What the backend decided to answer to one chat request. */
 export type ChatOutcome =
@@ -76,12 +77,17 @@ async function writeOutcome(res: ServerResponse, outcome: ChatOutcome, signal: A
   res.end('data: [DONE]\n\n');
 }
 
-/** Starts the server on `host:port` (port 0 picks a free one). */
-export async function startServer(backend: ChatBackend, host: string, port: number): Promise<ListeningServer> {
+/** Starts the server on `host:port` (port 0 picks a free one), serving only requests that carry `credential`. */
+export async function startServer(backend: ChatBackend, host: string, port: number, credential: string): Promise<ListeningServer> {
   const inFlight = new Set<AbortController>();
   let requestCount = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Before anything else: a stranger's request is neither matched, recorded nor counted.
+    if (!isAuthorized(req, credential)) {
+      sendJson(res, 401, unauthorizedBody());
+      return;
+    }
     const abort = new AbortController();
     inFlight.add(abort);
     // Stop delays and streaming as soon as the client goes away or the server closes.

@@ -13,6 +13,7 @@ import { trackAgent, untrackAgent } from '../process/registry.js';
 import { agentTag } from '../process/run-tag.js';
 import { listenForAgent, peerInProcessGroup, type AgentListener } from '../session/listener.js';
 import { readLines, send, type BrokerAddress, type BrokerMessage, type ClientMessage } from './messages.js';
+import { createCredential } from '../process/credential.js';
 import { fillSpec, specDifference, type SpawnSpec } from './spec.js';
 
 export interface BrokerOptions {
@@ -44,6 +45,8 @@ interface Spare {
   id: number;
   launch: Launch;
   llmPort: number;
+  /** The model server credential the spare was given; the claiming session's server takes it. */
+  llmCredential: string;
   state: SpareState;
   connectAddr?: string;
   agent?: AgentProcess;
@@ -224,7 +227,7 @@ export class SpareBroker {
       send(socket, { t: 'none' });
       return undefined;
     }
-    send(socket, { t: 'offer', id: spare.id, llmPort: spare.llmPort, pid, connectAddr: spare.connectAddr! });
+    send(socket, { t: 'offer', id: spare.id, llmPort: spare.llmPort, llmCredential: spare.llmCredential, pid, connectAddr: spare.connectAddr! });
     return spare;
   }
 
@@ -287,7 +290,7 @@ export class SpareBroker {
       progress = false;
       for (const launch of launches) {
         if (waiting() >= wanted) break;
-        const spare: Spare = { id: ++this.#nextId, launch, llmPort: 0, state: 'starting' };
+        const spare: Spare = { id: ++this.#nextId, launch, llmPort: 0, llmCredential: createCredential(), state: 'starting' };
         this.#spares.set(spare.id, spare);
         spare.spawning = this.#spawn(spare);
         progress = true;
@@ -310,7 +313,7 @@ export class SpareBroker {
         },
       });
       spare.connectAddr = `${spare.listener.host}:${spare.listener.port}`;
-      const { argv, env } = fillSpec(launch.spec, spare.connectAddr, spare.llmPort);
+      const { argv, env } = fillSpec(launch.spec, spare.connectAddr, spare.llmPort, spare.llmCredential);
       if ((spare.state as SpareState) === 'dead') throw new Error('stopped');
       spare.agent = await AgentProcess.spawn({
         argv,

@@ -107,6 +107,8 @@ export class SpareOffer {
   readonly id: number;
   /** The port the worker's model server must listen on for this spare. */
   readonly llmPort: number;
+  /** The credential the worker's model server must take for this spare (the spare has it as its keys). */
+  readonly llmCredential: string;
   readonly pid: number;
   /** The address the spare was told to connect to (the broker's), for error messages. */
   readonly connectAddr: string;
@@ -121,6 +123,7 @@ export class SpareOffer {
     this.#inbox = inbox;
     this.id = offer.id;
     this.llmPort = offer.llmPort;
+    this.llmCredential = offer.llmCredential;
     this.pid = offer.pid;
     this.connectAddr = offer.connectAddr;
   }

@@ -28,7 +28,7 @@ export type ClientMessage =
 
 /** Broker to worker. */
 export type BrokerMessage =
-  | { t: 'offer'; id: number; llmPort: number; pid: number; connectAddr: string }
+  | { t: 'offer'; id: number; llmPort: number; llmCredential: string; pid: number; connectAddr: string }
   | { t: 'none' }
   | { t: 'mismatch'; reason: string }
   /** The spare is the worker's; `output` is everything it printed so far. */

@@ -10,6 +10,8 @@ import { AGENT_TAG_ENV } from '../process/run-tag.js';
 export const CONNECT_PLACEHOLDER = '{connectAddr}';
 /** Stands for the model server's port in a spec's environment. */
 export const LLM_PORT_PLACEHOLDER = '{llmPort}';
+/** Stands for the model server's per-session credential in a spec's environment. */
+export const LLM_CREDENTIAL_PLACEHOLDER = '{llmCredential}';
 
 /** Variables that differ between workers of one run and mean nothing to an agent. */
 export const VOLATILE_ENV = new Set(['VITEST_WORKER_ID', 'VITEST_POOL_ID', AGENT_TAG_ENV]);
@@ -19,20 +21,24 @@ export interface SpawnSpec {
   /** The argv, with {@link CONNECT_PLACEHOLDER} for the session address. */
   argv: string[];
   cwd: string;
-  /** The environment without volatile keys, sorted by name, with {@link LLM_PORT_PLACEHOLDER} for the model server's port. */
+  /**
+   * The environment without volatile keys, sorted by name, with {@link LLM_PORT_PLACEHOLDER} for
+   * the model server's port and {@link LLM_CREDENTIAL_PLACEHOLDER} for its credential.
+   */
   env: Record<string, string>;
 }
 
 /**
  * The spec of a launch. `argv` must carry {@link CONNECT_PLACEHOLDER} where the session address
- * goes; `llm` is what the model server's `listen()` returned and the port it listens on.
+ * goes; `llm` is what the model server's `listen()` returned (its env and credential) and the
+ * port it listens on.
  */
 export function spawnSpec(
   agentFile: string,
   argv: readonly string[],
   cwd: string,
   env: Readonly<Record<string, string | undefined>>,
-  llm?: { env: Record<string, string>; port: number | undefined },
+  llm?: { env: Record<string, string>; port: number | undefined; credential?: string | undefined },
 ): SpawnSpec {
   const port = llm?.port === undefined ? undefined : new RegExp(`:${llm.port}(?!\\d)`, 'g');
   const out: Record<string, string> = {};
@@ -40,15 +46,20 @@ export function spawnSpec(
     const value = env[key];
     if (value === undefined || VOLATILE_ENV.has(key)) continue;
     // Only the model server's own variables can hold its port; elsewhere the digits are a coincidence.
-    out[key] = port && llm && key in llm.env ? value.replace(port, `:${LLM_PORT_PLACEHOLDER}`) : value;
+    if (!llm || !(key in llm.env)) {
+      out[key] = value;
+      continue;
+    }
+    const ported = port ? value.replace(port, `:${LLM_PORT_PLACEHOLDER}`) : value;
+    out[key] = llm.credential ? ported.replaceAll(llm.credential, LLM_CREDENTIAL_PLACEHOLDER) : ported;
   }
   return { agentFile, argv: [...argv], cwd, env: out };
 }
 
 /** The concrete launch of a spec: the placeholders filled in. */
-export function fillSpec(spec: SpawnSpec, connectAddr: string, llmPort: number): { argv: string[]; env: Record<string, string> } {
+export function fillSpec(spec: SpawnSpec, connectAddr: string, llmPort: number, llmCredential: string): { argv: string[]; env: Record<string, string> } {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(spec.env)) env[key] = value.replaceAll(LLM_PORT_PLACEHOLDER, String(llmPort));
+  for (const [key, value] of Object.entries(spec.env)) env[key] = value.replaceAll(LLM_PORT_PLACEHOLDER, String(llmPort)).replaceAll(LLM_CREDENTIAL_PLACEHOLDER, llmCredential);
   return { argv: spec.argv.map((arg) => arg.replaceAll(CONNECT_PLACEHOLDER, connectAddr)), env };
 }
 

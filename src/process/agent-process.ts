@@ -2,12 +2,15 @@
  * One agent subprocess: spawned in its own process group (a Python agent that gets a second
  * signal kills its whole group, which must not be ours), its output drained into a bounded
  * tail, and torn down by signalling the group, waiting, then SIGKILL, since real agents neither
- * exit when their socket closes nor promptly on SIGTERM.
+ * exit when their socket closes nor promptly on SIGTERM. Then whatever it started in a session or
+ * group of its own is found by the agent's own tag and ended too.
  */
 import { execa, type ResultPromise } from 'execa';
 import { AgentSessionError } from '../errors.js';
 import { processExists } from './exists.js';
 import { OutputTail } from './output-tail.js';
+import { trackSessionTag, untrackSessionTag } from './registry.js';
+import { killSessionProcesses, newSessionTag, SESSION_TAG_ENV } from './run-tag.js';
 
 export interface SpawnOptions {
   argv: readonly string[];
@@ -46,6 +49,8 @@ export interface TerminateOptions {
 }
 
 const DEFAULT_GRACE_MS = 3000;
+/** At most this long for escaped descendants to go after SIGINT; they had the agent's grace already. */
+const SWEEP_GRACE_MS = 1000;
 
 /**
  * What a session needs of its agent's process: an {@link AgentProcess} it spawned, or an agent
@@ -76,6 +81,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 export class AgentProcess implements AgentProcessLike {
   readonly argv: readonly string[];
+  /** The value of {@link SESSION_TAG_ENV} in the agent's environment, inherited by all it starts. */
+  readonly sessionTag = newSessionTag();
   readonly #child: ResultPromise;
   readonly #tail: OutputTail;
   readonly #redact: (text: string) => string;
@@ -90,9 +97,11 @@ export class AgentProcess implements AgentProcessLike {
     this.#tail = new OutputTail(options.outputLimit);
     this.#redact = options.redact ?? ((text) => text);
     const [file, ...args] = options.argv;
+    // Registered before the spawn, so a process that dies in the next instant still sweeps the tag.
+    trackSessionTag(this.sessionTag);
     this.#child = execa(file!, args, {
       cwd: options.cwd,
-      env: options.env,
+      env: { ...options.env, [SESSION_TAG_ENV]: this.sessionTag },
       extendEnv: false,
       detached: true,
       stdin: options.stdio ? 'pipe' : 'ignore',
@@ -152,6 +161,7 @@ export class AgentProcess implements AgentProcessLike {
       agent.exited,
     ]);
     if (started !== true && started.spawnError) {
+      untrackSessionTag(agent.sessionTag);
       throw new AgentSessionError('AGENT_SPAWN_FAILED', `Could not start the agent: ${started.spawnError.message}`, {
         agentFile,
         command: options.argv,
@@ -197,7 +207,10 @@ export class AgentProcess implements AgentProcessLike {
 
   async #terminate({ signal = 'SIGINT', graceMs = DEFAULT_GRACE_MS, inputGraceMs = 0 }: TerminateOptions): Promise<ExitStatus> {
     const pid = this.#child.pid;
-    if (pid === undefined) return this.exited;
+    if (pid === undefined) {
+      untrackSessionTag(this.sessionTag);
+      return this.exited;
+    }
     if (this.#child.stdin) {
       this.#child.stdin.end();
       if (this.#status === undefined) await this.#waitExit(inputGraceMs);
@@ -213,6 +226,10 @@ export class AgentProcess implements AgentProcessLike {
     // number (the kernel does not hand out an id still in use as a group), and the group it
     // leads is not ours. Only when no such process exists can stragglers of ours remain.
     if (!processExists(pid)) signalGroup(pid, 'SIGKILL');
+    // What the agent started in a session or group of its own (setsid, a detached spawn) escaped
+    // the group kill but still carries the tag. Linux only; elsewhere this finds nothing.
+    await killSessionProcesses(this.sessionTag, Math.min(graceMs, SWEEP_GRACE_MS));
+    untrackSessionTag(this.sessionTag);
     return this.exited;
   }
 

@@ -1,8 +1,8 @@
 /**
- * Keeps secrets from the agent's environment out of everything the harness shows or keeps:
- * output tails, error messages, turn records (and so transcripts and recorded files). A value
- * is a secret when its variable's name looks like one (API keys, tokens, passwords) or is listed
- * by the user; every occurrence of the value is replaced by a marker naming the variable.
+ * The one redaction of the harness: keeps secrets out of everything it shows or writes (output
+ * tails, error messages, turn records, transcripts, reports, cassettes). A secret is a value
+ * (or a pattern) with an optional name; every occurrence becomes `[redacted $NAME]`, or
+ * `[redacted]` for a secret without a name.
  */
 
 /** Variable names whose values are treated as secrets. */
@@ -13,8 +13,14 @@ const MIN_SECRET_LENGTH = 8;
 const PLAIN_WORD = /^[A-Za-z]+$/;
 
 export interface Secret {
-  name: string;
-  value: string;
+  /** The variable (or option) it came from; named in the marker. */
+  name?: string;
+  value: string | RegExp;
+}
+
+/** What an occurrence of a secret is replaced with. */
+export function redactionMarker(name?: string): string {
+  return name === undefined ? '[redacted]' : `[redacted $${name}]`;
 }
 
 /**
@@ -28,18 +34,38 @@ export function findSecrets(env: Readonly<Record<string, string | undefined>>, e
     if (value === undefined || value.length < MIN_SECRET_LENGTH || PLAIN_WORD.test(value)) continue;
     if (SECRET_NAME.test(name) || listed(name)) secrets.push({ name, value });
   }
-  // Longest first, so a secret that contains another is replaced whole.
-  return secrets.sort((a, b) => b.value.length - a.value.length);
+  return secrets;
 }
 
-/** A function replacing every secret in a string with `[redacted $NAME]`. Identity when there are none. */
+/**
+ * Every secret the harness knows of for a process it starts with `env`: the test process's own
+ * environment (before a model server's variables replaced its real keys with the session
+ * credential), `env`'s, and `extra` (e.g. a model server's upstream keys). Variables named in
+ * `secretEnv` count too.
+ */
+export function knownSecrets(env: Readonly<Record<string, string | undefined>>, secretEnv: readonly (string | RegExp)[] = [], extra: readonly Secret[] = []): Secret[] {
+  return [...findSecrets(process.env, secretEnv), ...findSecrets(env, secretEnv), ...extra];
+}
+
+/**
+ * A function replacing every secret in a string with its marker. Literal values go longest
+ * first, so a secret that contains another is replaced whole; patterns after them. Identity
+ * when there are none.
+ */
 export function createRedactor(secrets: readonly Secret[]): (text: string) => string {
-  if (secrets.length === 0) return (text) => text;
+  const literals = secrets
+    .filter((s): s is Secret & { value: string } => typeof s.value === 'string' && s.value !== '')
+    .sort((a, b) => b.value.length - a.value.length);
+  const patterns = secrets
+    .filter((s): s is Secret & { value: RegExp } => s.value instanceof RegExp)
+    .map((s) => ({ marker: redactionMarker(s.name), pattern: new RegExp(s.value.source, s.value.flags.includes('g') ? s.value.flags : `${s.value.flags}g`) }));
+  if (literals.length === 0 && patterns.length === 0) return (text) => text;
   return (text) => {
     let out = text;
-    for (const { name, value } of secrets) {
-      if (out.includes(value)) out = out.replaceAll(value, `[redacted $${name}]`);
+    for (const { name, value } of literals) {
+      if (out.includes(value)) out = out.replaceAll(value, redactionMarker(name));
     }
+    for (const { marker, pattern } of patterns) out = out.replace(pattern, marker);
     return out;
   };
 }
@@ -63,4 +89,17 @@ export function redactInPlace<T>(value: T, redact: (text: string) => string, see
     }
   }
   return value;
+}
+
+/** A copy of a JSON value with `redact` applied to every string, object keys included (for stored files). */
+export function redactCopy<T>(value: T, redact: (text: string) => string): T {
+  const walk = (item: unknown): unknown => {
+    if (typeof item === 'string') return redact(item);
+    if (Array.isArray(item)) return item.map(walk);
+    if (typeof item !== 'object' || item === null) return item;
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(item)) out[redact(key)] = walk(child);
+    return out;
+  };
+  return walk(value) as T;
 }

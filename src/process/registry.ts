@@ -1,12 +1,16 @@
 /**
- * The agents this process has started and not yet reaped. When the process exits while some
- * are alive (a test runner worker shutting down, an uncaught error), they are SIGKILLed by
- * process group synchronously from the exit handler, the last moment anything can run. When it
- * dies without running it (SIGKILL, OOM), the watchdog does the same.
+ * The agents this process has started and not yet reaped, and the session tags of agents whose
+ * leftovers have not been swept yet. When the process exits while some are alive (a test runner
+ * worker shutting down, an uncaught error), they are SIGKILLed by process group synchronously
+ * from the exit handler, the last moment anything can run, and so is every process carrying one
+ * of the tags (what an agent started in a session or group of its own). When the process dies
+ * without running it (SIGKILL, OOM), the watchdog does the same.
  */
-import { guardGroup, unguardGroup } from './watchdog.js';
+import { killSessionProcessesNow } from './run-tag.js';
+import { guardGroup, guardTag, unguardGroup, unguardTag } from './watchdog.js';
 
 const live = new Set<number>();
+const tags = new Set<string>();
 let hooked = false;
 
 function killAll(): void {
@@ -18,6 +22,15 @@ function killAll(): void {
     }
   }
   live.clear();
+  killSessionProcessesNow(tags);
+  tags.clear();
+}
+
+function hook(): void {
+  if (hooked) return;
+  hooked = true;
+  process.once('exit', killAll);
+  watchParent();
 }
 
 /** How often a worker checks that the runner that started it is still there. */
@@ -41,17 +54,25 @@ function watchParent(): void {
 }
 
 export function trackAgent(pid: number): void {
-  if (!hooked) {
-    hooked = true;
-    process.once('exit', killAll);
-    watchParent();
-  }
+  hook();
   live.add(pid);
   guardGroup(pid);
 }
 
 export function untrackAgent(pid: number): void {
   if (live.delete(pid)) unguardGroup(pid);
+}
+
+/** Sweeps the processes carrying this session tag should this process die before the agent's own sweep. */
+export function trackSessionTag(tag: string): void {
+  hook();
+  tags.add(tag);
+  guardTag(tag);
+}
+
+/** After the agent's own sweep: nothing carries the tag any more. */
+export function untrackSessionTag(tag: string): void {
+  if (tags.delete(tag)) unguardTag(tag);
 }
 
 /** Process group ids of the agents this process is responsible for. */

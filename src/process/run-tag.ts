@@ -1,8 +1,11 @@
 /**
- * Tags every agent with the test run that started it, through its environment, so the run's
- * global teardown can find agents a crashed worker left behind: a process's environment survives
- * its parent's death, and reparenting hides any parent link. Linux reads it from /proc.
+ * Tags every agent with the test run that started it, and with a tag of its own, through its
+ * environment, so the run's global teardown and the session's own close can find what an agent
+ * left behind: a process's environment survives its parent's death, is inherited by everything
+ * the agent starts (also what it starts in a new session or process group), and reparenting hides
+ * any parent link. Linux reads it from /proc; elsewhere nothing is found and sweeps are no-ops.
  */
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** The environment variable carrying the run id, set by the global setup and inherited by workers. */
@@ -14,9 +17,20 @@ export const RUN_TAG_ENV = 'AGENT_SESSION_TEST_RUN';
  */
 export const AGENT_TAG_ENV = 'AGENT_SESSION_TEST_AGENT_OF';
 
+/**
+ * Set only in agents' environments, to an id of that one agent (so of its session): what its
+ * close, the exit handler and the watchdog look for, without touching other sessions of the run.
+ */
+export const SESSION_TAG_ENV = 'AGENT_SESSION_TEST_SESSION';
+
 /** The environment entry that marks a process as an agent of the current run. */
 export function agentTag(): Record<string, string> {
   return { [AGENT_TAG_ENV]: process.env[RUN_TAG_ENV] ?? `pid-${process.pid}` };
+}
+
+/** A fresh per-agent tag, the value of {@link SESSION_TAG_ENV}. */
+export function newSessionTag(): string {
+  return randomUUID();
 }
 
 export interface TaggedProcess {
@@ -35,12 +49,24 @@ function processGroup(pid: number | 'self'): number | undefined {
 }
 
 /**
- * Agents of the run `runId` still alive. Empty where /proc is not available. Only processes
- * marked as agents count (workers inherit the run id, not the mark); the runner's own process
- * group is skipped as well, since agents are always spawned in a group of their own.
+ * Agents of the run `runId` still alive, and whatever they started. Empty where /proc is not
+ * available. Only processes marked as agents count (workers inherit the run id, not the mark).
  */
 export function findTaggedProcesses(runId: string): TaggedProcess[] {
-  const needle = `${AGENT_TAG_ENV}=${runId}\0`;
+  return findProcessesWith(AGENT_TAG_ENV, runId);
+}
+
+/** Processes still alive that an agent with session tag `tag` left, the agent included. */
+export function findSessionProcesses(tag: string): TaggedProcess[] {
+  return findProcessesWith(SESSION_TAG_ENV, tag);
+}
+
+/**
+ * Live processes whose environment holds `variable=value`. The caller's own process group is
+ * skipped, since agents are always spawned in a group of their own.
+ */
+function findProcessesWith(variable: string, value: string): TaggedProcess[] {
+  const needle = `${variable}=${value}\0`;
   const ownGroup = processGroup('self');
   let entries: string[];
   try {
@@ -64,7 +90,7 @@ export function findTaggedProcesses(runId: string): TaggedProcess[] {
   return found;
 }
 
-/** SIGKILLs each tagged process and its process group; returns what it found. */
+/** Signals a tagged process's group (when it leads one), then the process. */
 function signalTree({ pid }: TaggedProcess, signal: NodeJS.Signals): void {
   // Agents lead their own process group; take the group, then the process.
   for (const target of [-pid, pid]) {
@@ -83,13 +109,33 @@ const SWEEP_GRACE_MS = 1000;
  * Ends each agent of the run still alive: SIGINT to its process group, up to `graceMs` to go,
  * then SIGKILL for what is left. Returns what it found.
  */
-export async function killTaggedProcesses(runId: string, graceMs = SWEEP_GRACE_MS): Promise<TaggedProcess[]> {
-  const found = findTaggedProcesses(runId);
+export function killTaggedProcesses(runId: string, graceMs = SWEEP_GRACE_MS): Promise<TaggedProcess[]> {
+  return endAll(() => findTaggedProcesses(runId), graceMs);
+}
+
+/** Like {@link killTaggedProcesses}, for what one agent left (its session tag). */
+export function killSessionProcesses(tag: string, graceMs = SWEEP_GRACE_MS): Promise<TaggedProcess[]> {
+  return endAll(() => findSessionProcesses(tag), graceMs);
+}
+
+/**
+ * SIGKILLs at once, synchronously, whatever carries one of these session tags: for exit
+ * handlers, which cannot wait. A second pass takes what forked during the first.
+ */
+export function killSessionProcessesNow(tags: Iterable<string>): void {
+  const list = [...tags];
+  for (let pass = 0; pass < 2; pass++) {
+    for (const tag of list) for (const found of findSessionProcesses(tag)) signalTree(found, 'SIGKILL');
+  }
+}
+
+async function endAll(find: () => TaggedProcess[], graceMs: number): Promise<TaggedProcess[]> {
+  const found = find();
   if (found.length === 0) return found;
   for (const agent of found) signalTree(agent, 'SIGINT');
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && findTaggedProcesses(runId).length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-  for (const agent of findTaggedProcesses(runId)) signalTree(agent, 'SIGKILL');
+  while (Date.now() < deadline && find().length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (const agent of find()) signalTree(agent, 'SIGKILL');
   return found;
 }
 

@@ -3,25 +3,53 @@
  * OOM killer, and real agents do not exit when their socket closes, so each process that starts
  * agents also starts one tiny watchdog process. It reads the agents' process groups from a pipe
  * whose other end only this process holds; when that pipe closes (the kernel closes it however
- * this process dies) it SIGKILLs every group still registered, then exits.
+ * this process dies) it SIGKILLs every group still registered, then every process whose
+ * environment carries one of the registered session tags (what an agent started in a session or
+ * group of its own: a process group kill misses it), then exits.
  *
  * It costs one short-lived `node -e` per worker, spawned without waiting (nothing on the startup
  * path), detached so a Ctrl-C aimed at the runner cannot kill the guard before it acts, and
  * untagged so the run's leftover scan never mistakes it for an agent.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { RUN_TAG_ENV } from './run-tag.js';
+import { RUN_TAG_ENV, SESSION_TAG_ENV } from './run-tag.js';
 
-/** The watchdog's program: `+pgid` / `-pgid` lines in, group kills on end of input. */
+/**
+ * The watchdog's program: `+pgid` / `-pgid` and `+@tag` / `-@tag` lines in; on end of input,
+ * group kills, then two passes over /proc (the second takes what forked during the first).
+ */
 const PROGRAM = `
+const fs = require('node:fs');
 const groups = new Set();
+const tags = new Set();
 let buffered = '';
+const kill = (target) => { try { process.kill(target, 'SIGKILL'); } catch {} };
+const sweep = () => {
+  if (tags.size === 0) return;
+  let entries = [];
+  try { entries = fs.readdirSync('/proc').filter((e) => /^\\d+$/.test(e)); } catch { return; }
+  for (const entry of entries) {
+    let environ;
+    try { environ = fs.readFileSync('/proc/' + entry + '/environ', 'latin1') + '\\0'; } catch { continue; }
+    for (const tag of tags) {
+      if (!environ.includes(${JSON.stringify(SESSION_TAG_ENV)} + '=' + tag + '\\0')) continue;
+      kill(-Number(entry));
+      kill(Number(entry));
+      break;
+    }
+  }
+};
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => {});
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => {
   const lines = (buffered + chunk).split('\\n');
   buffered = lines.pop();
   for (const line of lines) {
+    if (line[1] === '@') {
+      if (line[0] === '+') tags.add(line.slice(2));
+      else tags.delete(line.slice(2));
+      continue;
+    }
     const pgid = Number(line.slice(1));
     if (!(pgid > 1)) continue;
     if (line[0] === '+') groups.add(pgid);
@@ -30,8 +58,10 @@ process.stdin.on('data', (chunk) => {
 });
 const release = () => {
   for (const pgid of groups) {
-    try { process.kill(-pgid, 'SIGKILL'); } catch {}
+    kill(-pgid);
   }
+  sweep();
+  sweep();
   process.exit(0);
 };
 process.stdin.on('end', release);
@@ -75,6 +105,16 @@ export function guardGroup(pgid: number): void {
 /** Takes a reaped agent's group off the watchdog's list. */
 export function unguardGroup(pgid: number): void {
   if (watchdog) send(`-${pgid}`);
+}
+
+/** Has the watchdog sweep processes carrying this session tag too. */
+export function guardTag(tag: string): void {
+  send(`+@${tag}`);
+}
+
+/** The tag's processes were swept; forget it. */
+export function unguardTag(tag: string): void {
+  if (watchdog) send(`-@${tag}`);
 }
 
 /** The watchdog's pid, if one is running (for tests). */

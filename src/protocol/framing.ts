@@ -1,12 +1,19 @@
 /**
  * Length-prefixed framing of the agent session protocol: a 4-byte big-endian length, then that
- * many bytes of protobuf. Both SDKs cap a frame at 1 MiB and stop reading for good on a larger
- * one, so we enforce the same cap on both directions rather than send a frame the agent drops.
+ * many bytes of protobuf. Both SDKs cap what they receive at 1 MiB and stop reading for good on a
+ * larger frame, but send larger frames themselves (a big tool output, a long chat history). So
+ * what we send keeps to 1 MiB, and what we receive has a cap of its own, far above that.
  */
 import { ProtocolError } from './errors.js';
 
-/** The largest payload either side accepts. */
+/** The largest payload the agents accept: the cap on what we send. */
 export const MAX_FRAME_BYTES = 1 << 20;
+
+/**
+ * The default cap on a frame from the agent. Only there to tell a garbage length prefix from a
+ * real frame before buffering it; real frames (a whole chat history) stay far below it.
+ */
+export const DEFAULT_MAX_RECEIVED_FRAME_BYTES = 64 << 20;
 
 const HEADER_BYTES = 4;
 
@@ -36,7 +43,11 @@ export class FrameDecoder {
   /** Payload length of the frame being assembled, once its header is complete. */
   #expected = -1;
 
-  constructor(maxFrameBytes = MAX_FRAME_BYTES) {
+  constructor(maxFrameBytes = DEFAULT_MAX_RECEIVED_FRAME_BYTES) {
+    // The length prefix is a uint32, so a larger cap would be no cap.
+    if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 1 || maxFrameBytes > 0xffffffff) {
+      throw new RangeError(`maxFrameBytes must be an integer from 1 to ${0xffffffff}, got ${maxFrameBytes}`);
+    }
     this.#maxFrameBytes = maxFrameBytes;
   }
 
@@ -60,8 +71,8 @@ export class FrameDecoder {
         const length = this.#take(HEADER_BYTES).readUInt32BE(0);
         if (length > this.#maxFrameBytes) {
           throw new ProtocolError(
-            `the agent sent a frame of ${length} bytes, above the ${this.#maxFrameBytes}-byte limit ` +
-              '(garbage on the connection, or not an agent session peer)',
+            `the agent sent a frame of ${length} bytes, above the ${this.#maxFrameBytes}-byte limit (maxFrameBytes); ` +
+              'a real message that large means raising maxFrameBytes, otherwise the length is garbage on the connection',
             'oversized-frame',
           );
         }

@@ -11,6 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
+import { createRedactor, findSecrets, redactInPlace } from '../process/redact.js';
 import { renderReportHtml } from './html.js';
 import { REPORTER_DEFAULTS, type AgentReporterOptions } from './options.js';
 import { buildReport } from './report.js';
@@ -34,7 +35,8 @@ export default class AgentSessionReporter implements Reporter {
     const config = this.vitest?.config;
     const root = config?.root ?? process.cwd();
     const shard = config?.shard ? { index: config.shard.index, count: config.shard.count } : undefined;
-    const report = buildReport(testModules, root, shard);
+    // Turns were redacted in the workers; a test's own failure message may still quote a secret of the environment.
+    const report = redactInPlace(buildReport(testModules, root, shard), createRedactor(findSecrets(process.env)));
 
     const dir = path.resolve(root, this.options.outputDir ?? REPORTER_DEFAULTS.outputDir);
     const base = (this.options.fileName ?? REPORTER_DEFAULTS.fileName) + (shard ? `.shard-${shard.index}-of-${shard.count}` : '');

@@ -7,10 +7,11 @@ import { AgentSessionError, type AgentErrorCode } from '../errors.js';
 import { AgentProcess, type AgentProcessLike, type ExitStatus } from '../process/agent-process.js';
 import { CRASH_MARKERS, diagnose } from '../process/diagnose.js';
 import { trackAgent, untrackAgent } from '../process/registry.js';
-import { createRedactor, findSecrets, redactInPlace } from '../process/redact.js';
+import { createRedactor, knownSecrets, redactInPlace } from '../process/redact.js';
 import { withoutRunnerEnv } from '../process/runner-env.js';
 import { agentTag } from '../process/run-tag.js';
 import { resolveLaunch, type Launch } from '../process/runtime.js';
+import { ProtocolError } from '../protocol/errors.js';
 import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userState } from '../protocol/convert.js';
 import type { RequestKind, WireResponse } from '../protocol/wire.js';
 import { TurnBuilder } from '../turn/builder.js';
@@ -21,7 +22,9 @@ import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from './c
 import { BrokeredAgent, currentBroker, learnSpec, requestSpare } from '../prespawn/client.js';
 import { CONNECT_PLACEHOLDER, llmServerPort, spawnSpec } from '../prespawn/spec.js';
 import { listenForAgent, peerInProcessGroup } from './listener.js';
-import { DEFAULTS, type AgentSessionOptions, type LlmServerLike } from './options.js';
+import { explainModelErrors, modelFailuresSince, modelMark, runningToolCalls, type ModelMark } from './model-calls.js';
+import { sendTurn } from './send-turn.js';
+import { DEFAULTS, type AgentSessionOptions, type LlmListening, type LlmServerLike } from './options.js';
 
 export interface SayOptions {
   /** Overrides the session's turn timeout for this turn, in ms. */
@@ -57,10 +60,12 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
   const startupTimeout = options.startupTimeout ?? DEFAULTS.startupTimeout;
   const deadline = Date.now() + startupTimeout;
   const broker = currentBroker();
+  // The model server's records so far: requests after this are the agent's (a greeting's, before the first turn).
+  const llmMark = modelMark(options.llm);
   const offer = broker && !options.signal?.aborted ? await requestSpare(broker, agentFile) : undefined;
-  let llm: Awaited<ReturnType<LlmServerLike['listen']>> | undefined;
+  let llm: LlmListening | undefined;
   try {
-    llm = options.llm ? await listenLlm(options.llm, offer?.llmPort) : undefined;
+    llm = options.llm ? await listenLlm(options.llm, offer) : undefined;
     const env: Record<string, string | undefined> = {
       ...(options.keepRunnerEnv ? process.env : withoutRunnerEnv(process.env)),
       // Unbuffered output, so the tail in an error message is what the agent printed last.
@@ -72,15 +77,15 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
     };
     // The launch with a placeholder for the session address, which is only known once listening.
     const template = resolveLaunch(agentFile, CONNECT_PLACEHOLDER, { ...options, env });
-    const redact = createRedactor(findSecrets(env, options.secretEnv));
-    const startup: Startup = { agentFile, options, deadline, startupTimeout, redact, env, llm };
+    const redact = createRedactor(knownSecrets(env, options.secretEnv, llm?.secrets));
+    const startup: Startup = { agentFile, options, deadline, startupTimeout, redact, env, llm, llmMark };
     const port = llm && llmServerPort(llm);
-    const spec = broker && spawnSpec(agentFile, template.argv, template.cwd, env, llm && { env: llm.env, port });
+    const spec = broker && spawnSpec(agentFile, template.argv, template.cwd, env, llm && { env: llm.env, port, credential: llm.credential });
     if (offer && spec) {
       const watch = crashWatch(options.onOutput);
-      // A model server that could not take the spare's port makes the spare useless here.
+      // A model server that could not take the spare's port or credential makes the spare useless here.
       const claimed =
-        llm === undefined || port === offer.llmPort
+        llm === undefined || (port === offer.llmPort && (llm.credential === undefined || llm.credential === offer.llmCredential))
           ? await offer.claim(spec, { ...(options.outputLimit !== undefined && { outputLimit: options.outputLimit }), redact, onOutput: watch.onOutput })
           : undefined;
       if (claimed === undefined) offer.release();
@@ -108,6 +113,7 @@ interface Startup {
   redact: (text: string) => string;
   env: Record<string, string | undefined>;
   llm: { close(): Promise<void> } | undefined;
+  llmMark: ModelMark;
 }
 
 interface CrashWatch {
@@ -123,11 +129,11 @@ const NO_LISTENER = { refusals: [] as readonly string[], close() {} };
 
 const fillConnect = (argv: readonly string[], connectAddr: string) => argv.map((arg) => arg.replaceAll(CONNECT_PLACEHOLDER, connectAddr));
 
-/** Starts the model server, on the spare's port when there is one (any port if that is taken). */
-async function listenLlm(llm: LlmServerLike, port: number | undefined) {
-  if (port === undefined) return llm.listen();
+/** Starts the model server, on the spare's port and with its credential when there is one (any port if that is taken). */
+async function listenLlm(llm: LlmServerLike, offer: { llmPort: number; llmCredential: string } | undefined): Promise<LlmListening> {
+  if (offer === undefined) return llm.listen();
   try {
-    return await llm.listen({ port });
+    return await llm.listen({ port: offer.llmPort, credential: offer.llmCredential });
   } catch {
     return llm.listen();
   }
@@ -202,7 +208,7 @@ async function startWith(
   const { options, deadline } = startup;
   try {
     const socket = await raceStartup(connection, listener.refusals, agent, watch.crashed, launch, deadline, startup.startupTimeout, options.signal);
-    const session = new AgentSession(startup.agentFile, launch, agent, listener, socket, startup.llm, options, startup.redact);
+    const session = new AgentSession(startup.agentFile, launch, agent, listener, socket, startup.llm, options, startup.redact, startup.llmMark);
     await session.ready(deadline, options.signal).catch(async (error: unknown) => {
       // A failed start needs no grace period: report it as soon as the agent is gone.
       await agent.terminate({ graceMs: 0 });
@@ -314,6 +320,8 @@ export class AgentSession {
   readonly #greetingBuilder = new TurnBuilder('', -1);
   /** The greeting's record; null once the first turn began without one. */
   #greeting: TurnRecord | null | undefined;
+  /** Where the model server's records stood before the agent started. */
+  readonly #llmMark: ModelMark;
   #lastEventAt = performance.now();
   readonly #eventWaiters = new Set<() => void>();
   /** True once an error has told the user how the agent went away; later calls point back to it. */
@@ -329,7 +337,9 @@ export class AgentSession {
     llm: { close(): Promise<void> } | undefined,
     options: AgentSessionOptions,
     redact: (text: string) => string = (text) => text,
+    llmMark: ModelMark = modelMark(options.llm),
   ) {
+    this.#llmMark = llmMark;
     this.agentFile = agentFile;
     this.launch = launch;
     this.#agent = agent;
@@ -343,7 +353,7 @@ export class AgentSession {
         this.#disconnect = error ?? new Error('the agent closed the connection');
         if (this.#closing === undefined) this.#afterDisconnect = this.#reapAfterDisconnect();
       },
-    });
+    }, options.maxFrameBytes ?? DEFAULTS.maxFrameBytes);
   }
 
   /**
@@ -425,21 +435,21 @@ export class AgentSession {
       const progress = await this.#settleGreeting({ deadline: Date.now() + timeout, expect: false, signal: options.signal }, 'runInput', timeout);
       this.#greeting = progress.state === 'none' ? null : this.#finishGreeting(progress.items);
     }
-    const llmMissesBefore = this.#options.llm?.unmatched?.length ?? 0;
+    const llmMark = modelMark(this.#options.llm);
     const builder = new TurnBuilder(text, this.#turns.length);
     this.#current = builder;
     let response: WireResponse;
     try {
-      response = await this.#connection.request('runInput', { text }, { timeoutMs: timeout, signal: options.signal });
+      response = await sendTurn(this.#connection, text, timeout, options.signal);
     } catch (error) {
       this.#current = undefined;
-      const partial = redactInPlace(builder.finish([], undefined), this.#redact);
+      // What it was stuck on: Node agents report no tool call until it ends.
+      const partial = redactInPlace(builder.finish(runningToolCalls(builder.events, this.#options.llm, llmMark), undefined), this.#redact);
       throw await this.#requestError('runInput', error, timeout, partial, options.signal);
     }
     this.#current = undefined;
-    // The agents retry a failed LLM call, so one missing rule can show up several times.
-    const misses = new Set((this.#options.llm?.unmatched?.slice(llmMissesBefore) ?? []).map((miss) => miss.response?.error ?? 'the scripted LLM had no rule for a request'));
-    for (const message of misses) builder.addError({ source: 'llm', message });
+    explainModelErrors(builder.events, this.#options.llm, llmMark);
+    for (const message of modelFailuresSince(this.#options.llm, llmMark)) builder.addError({ source: 'llm', message });
     const record = redactInPlace(builder.finish(chatItems(response.runInput?.items ?? []), response.error ?? undefined), this.#redact);
     this.#turns.push(record);
     return record;
@@ -488,9 +498,8 @@ export class AgentSession {
       history: () => this.history(call),
       quietFor: () => performance.now() - this.#lastEventAt,
       modelAsked: () => {
-        // Scripted and cassette records carry the answer's status once it is decided.
-        const last = this.#options.llm?.requests?.at(-1) as { response?: { status?: number } } | undefined;
-        return last !== undefined && (last.response?.status ?? 200) < 400;
+        const last = this.#options.llm?.requests?.slice(this.#llmMark.requests).at(-1);
+        return last !== undefined && last.response?.error === undefined;
       },
       nextEvent: (ms) =>
         new Promise<void>((resolve) => {
@@ -514,8 +523,7 @@ export class AgentSession {
 
   /** The greeting's record: its events so far, its items from the history, and the LLM misses before the first turn. */
   #finishGreeting(items: TurnItem[], final = true): TurnRecord {
-    const misses = new Set((this.#options.llm?.unmatched ?? []).map((miss) => miss.response?.error ?? 'the scripted LLM had no rule for a request'));
-    if (final) for (const message of misses) this.#greetingBuilder.addError({ source: 'llm', message });
+    if (final) for (const message of modelFailuresSince(this.#options.llm, this.#llmMark)) this.#greetingBuilder.addError({ source: 'llm', message });
     return redactInPlace(this.#greetingBuilder.finish(items, undefined), this.#redact);
   }
 
@@ -659,10 +667,11 @@ export class AgentSession {
     let hint: string;
     if (error instanceof RequestTimeoutError) {
       code = kind === 'runInput' ? 'TURN_TIMEOUT' : 'REQUEST_TIMEOUT';
-      message = `The agent did not finish ${what} within ${timeout} ms.`;
+      const running = turn?.items.flatMap((item) => (item.type === 'function_call' ? [`${item.name}(${truncate(item.arguments, 200)})`] : [])) ?? [];
+      message = `The agent did not finish ${what} within ${timeout} ms${running.length > 0 ? `; it was still running ${running.join(', ')}` : ''}.`;
       hint =
         kind === 'runInput'
-          ? 'A tool may be hanging, or the LLM may not be answering; raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow.'
+          ? 'A tool may be hanging, or the LLM may not be answering; raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow. The next say() interrupts this turn first, which takes up to about 5 s.'
           : 'The agent may be too old to know this request (agents send no reply to unknown requests), or it is blocked.';
     } else if (error instanceof ConnectionClosedError) {
       const cause = error.cause instanceof Error ? error.cause : undefined;
@@ -671,7 +680,10 @@ export class AgentSession {
       if (cause?.name === 'ProtocolError') {
         code = 'PROTOCOL_ERROR';
         message = `Protocol violation during ${what}: ${cause.message}.`;
-        hint = 'The peer on the session port is not speaking the agent session protocol correctly; the connection was dropped and the agent stopped.';
+        hint =
+          cause instanceof ProtocolError && cause.fault === 'oversized-frame'
+            ? 'If the agent really sends messages this large (a huge tool output or chat history), raise { maxFrameBytes }; otherwise the peer on the session port is not speaking the agent session protocol. The connection was dropped and the agent stopped.'
+            : 'The peer on the session port is not speaking the agent session protocol correctly; the connection was dropped and the agent stopped.';
       } else {
         const end = this.#end('The agent session ended itself, usually after repeated unrecoverable errors (e.g. the LLM failing); see the errors in the earlier turns and in the output below.');
         code = end.code;
@@ -687,7 +699,12 @@ export class AgentSession {
       message = `Waiting for ${what} was aborted (${error instanceof Error ? error.message : String(error)}).`;
       hint = 'The test was cancelled or timed out.';
     } else {
-      return new AgentSessionError('REQUEST_FAILED', `Sending ${what} failed: ${String(error)}`, { ...this.#details(), cause: error });
+      const tooLarge = error instanceof ProtocolError && error.fault === 'oversized-frame';
+      return new AgentSessionError('REQUEST_FAILED', `Sending ${what} failed: ${String(error)}`, {
+        ...this.#details(),
+        ...(tooLarge && { hint: 'The agents accept at most 1 MiB per message: send less. Nothing was sent; the session goes on.' }),
+        cause: error,
+      });
     }
     if (code !== 'ABORTED' && code !== 'TURN_TIMEOUT' && code !== 'REQUEST_TIMEOUT') this.#endReported = true;
     return new AgentSessionError(code, message, { ...this.#details(), hint, cause: error, ...(turn && { turn }) });
@@ -700,6 +717,7 @@ export class AgentSession {
   }
 }
 
+const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 /** The agent's decisive output line as the tail of a message, or nothing. */
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const quote = (cause: string | undefined) => (cause ? `: "${cause}"` : '');

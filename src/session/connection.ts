@@ -34,6 +34,13 @@ export class ConnectionClosedError extends Error {
   override name = 'ConnectionClosedError';
 }
 
+/** A request we stopped waiting for (timeout, abort), whose answer the agent may still send. */
+interface Abandoned {
+  kind: RequestKind;
+  answered: Promise<void>;
+  settle(): void;
+}
+
 interface Pending {
   kind: RequestKind;
   resolve(response: WireResponse): void;
@@ -42,7 +49,7 @@ interface Pending {
   cleanup(): void;
 }
 
-/** Ids of requests we gave up on; their late responses are expected, not violations. */
+/** How many requests we gave up on are remembered, to accept their late responses. */
 const EXPIRED_ID_MEMORY = 64;
 
 const FLUSH_ACK = encodeFrame(encodeEnvelope({ audioPlaybackFinished: {} }));
@@ -50,15 +57,18 @@ const FLUSH_ACK = encodeFrame(encodeEnvelope({ audioPlaybackFinished: {} }));
 export class AgentConnection {
   readonly #socket: net.Socket;
   readonly #handlers: ConnectionHandlers;
-  readonly #decoder = new FrameDecoder();
+  readonly #decoder: FrameDecoder;
   readonly #pending = new Map<string, Pending>();
-  readonly #expired: string[] = [];
+  /** Ids of requests we gave up on, oldest first; their late responses are expected, not violations. */
+  readonly #abandoned = new Map<string, Abandoned>();
   #nextId = 1;
   #closed: Error | null | undefined;
 
-  constructor(socket: net.Socket, handlers: ConnectionHandlers) {
+  /** `maxFrameBytes` caps frames from the agent (default 64 MiB); ours keep to the 1 MiB it accepts. */
+  constructor(socket: net.Socket, handlers: ConnectionHandlers, maxFrameBytes?: number) {
     this.#socket = socket;
     this.#handlers = handlers;
+    this.#decoder = new FrameDecoder(maxFrameBytes);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (error) => this.#finish(error));
     socket.on('close', () => {
@@ -81,6 +91,13 @@ export class AgentConnection {
       return Promise.reject(new ConnectionClosedError('the agent connection is closed', { cause: this.#closed ?? undefined }));
     }
     const requestId = `ast-${this.#nextId++}`;
+    let frame: Buffer;
+    try {
+      // Encoded first: a request too large for the agent fails alone, the connection stays up.
+      frame = encodeFrame(encodeEnvelope({ request: { requestId, [kind]: body } }));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return new Promise<WireResponse>((resolve, reject) => {
       const { signal } = options;
       const onAbort = () => {
@@ -100,21 +117,23 @@ export class AgentConnection {
         timer,
         cleanup: () => signal?.removeEventListener('abort', onAbort),
       });
-      this.#write(encodeEnvelope({ request: { requestId, [kind]: body } }));
+      this.#socket.write(frame);
     });
+  }
+
+  /**
+   * Settles once every request of `kind` we gave up on has been answered after all, or the
+   * connection closed; undefined when there is none. An agent answers a turn we stopped waiting
+   * for only once that turn has ended.
+   */
+  abandoned(kind: RequestKind): Promise<void> | undefined {
+    const waits = [...this.#abandoned.values()].filter((entry) => entry.kind === kind).map((entry) => entry.answered);
+    return waits.length === 0 ? undefined : Promise.all(waits).then(() => {});
   }
 
   close(): void {
     this.#socket.destroy();
     this.#finish(undefined);
-  }
-
-  #write(payload: Uint8Array): void {
-    try {
-      this.#socket.write(encodeFrame(payload));
-    } catch (error) {
-      this.#fail(error as Error);
-    }
   }
 
   #expire(requestId: string): void {
@@ -123,8 +142,14 @@ export class AgentConnection {
     clearTimeout(pending.timer);
     pending.cleanup();
     this.#pending.delete(requestId);
-    this.#expired.push(requestId);
-    if (this.#expired.length > EXPIRED_ID_MEMORY) this.#expired.shift();
+    let settle!: () => void;
+    const answered = new Promise<void>((resolve) => (settle = resolve));
+    this.#abandoned.set(requestId, { kind: pending.kind, answered, settle });
+    if (this.#abandoned.size > EXPIRED_ID_MEMORY) {
+      const [oldest, entry] = this.#abandoned.entries().next().value!;
+      entry.settle();
+      this.#abandoned.delete(oldest);
+    }
   }
 
   #onData(chunk: Buffer): void {
@@ -170,7 +195,12 @@ export class AgentConnection {
   #onResponse(response: WireResponse): void {
     const pending = this.#pending.get(response.requestId);
     if (pending === undefined) {
-      if (this.#expired.includes(response.requestId)) return;
+      const abandoned = this.#abandoned.get(response.requestId);
+      if (abandoned !== undefined) {
+        abandoned.settle();
+        this.#abandoned.delete(response.requestId);
+        return;
+      }
       return this.#fail(
         new ProtocolError(`the agent answered a request that was never sent (request id "${response.requestId}")`, 'unexpected-message'),
       );
@@ -189,6 +219,8 @@ export class AgentConnection {
   #finish(error: Error | undefined): void {
     if (this.#closed !== undefined) return;
     this.#closed = error ?? null;
+    for (const entry of this.#abandoned.values()) entry.settle();
+    this.#abandoned.clear();
     for (const [id, pending] of this.#pending) {
       clearTimeout(pending.timer);
       pending.cleanup();

@@ -1,18 +1,39 @@
 /** Options of an agent session, with their defaults in one place. */
+import type { Secret } from '../process/redact.js';
 import type { LaunchOptions } from '../process/runtime.js';
+import { DEFAULT_MAX_RECEIVED_FRAME_BYTES } from '../protocol/framing.js';
 
 /** A scripted LLM (or anything with the same shape) the harness starts and points the agent at. */
 export interface LlmServerLike {
   /**
-   * Starts serving; `port`, when given, is the port to listen on (the pre-spawn broker chose it
-   * for an agent started ahead of time). A server that ignores it still works: the session then
-   * starts its own agent.
+   * Starts serving; `port` and `credential`, when given, are the port to listen on and the
+   * credential to require (the pre-spawn broker chose them for an agent started ahead of time).
+   * A server that ignores them still works: the session then starts its own agent.
    */
-  listen(options?: { port?: number }): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
-  /** Requests that matched no rule; new entries during a turn become turn errors. */
+  listen(options?: { port?: number; credential?: string }): Promise<LlmListening>;
+  /** Requests the server could not answer from its script (no rule matched, a rule failed); new entries during a turn become turn errors. */
   readonly unmatched?: readonly { response?: { error?: string } }[];
-  /** Every request served, in order; one before the first turn means the agent is greeting. */
-  readonly requests?: readonly unknown[];
+  /** Every request served and how it was answered: the error sent, or the tool calls asked for. */
+  readonly requests?: readonly { response?: { error?: string; toolCalls?: readonly ModelToolCall[] } }[];
+}
+
+/** A tool call as the model server sent it. */
+export interface ModelToolCall {
+  id: string;
+  name: string;
+  /** The arguments as sent, usually a JSON string. */
+  arguments: string;
+}
+
+/** A model server the session started. */
+export interface LlmListening {
+  /** Given to the agent over the test process's own environment. */
+  env: Record<string, string>;
+  /** The credential the server requires, which `env` gives the agent as its keys. */
+  credential?: string;
+  /** More values to redact everywhere (e.g. an upstream key that is in no environment variable). */
+  secrets?: readonly Secret[];
+  close(): Promise<void>;
 }
 
 export interface AgentSessionOptions extends Omit<LaunchOptions, 'env'> {
@@ -41,6 +62,12 @@ export interface AgentSessionOptions extends Omit<LaunchOptions, 'env'> {
   requestTimeout?: number;
   /** How long the agent gets to exit after SIGINT before SIGKILL. Default 1 s (Node agents never exit on SIGINT; Python ones take about half a second). */
   shutdownGrace?: number;
+  /**
+   * The largest protocol frame accepted from the agent, in bytes. Default 64 MiB. The agents send
+   * frames above the 1 MiB they accept themselves (a large tool output, a long chat history);
+   * a larger length than this is taken for garbage on the connection.
+   */
+  maxFrameBytes?: number;
   /** Bytes of agent output kept for error messages. Default 64 KiB. */
   outputLimit?: number;
   /** Receives everything the agent prints (e.g. `(text) => process.stderr.write(text)` while debugging). */
@@ -61,4 +88,5 @@ export const DEFAULTS = {
   requestTimeout: 10_000,
   shutdownGrace: 1_000,
   pingInterval: 500,
+  maxFrameBytes: DEFAULT_MAX_RECEIVED_FRAME_BYTES,
 } as const;

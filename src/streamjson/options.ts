@@ -20,7 +20,10 @@ export interface StreamJsonSessionOptions {
   protocol?: 'stream-json';
   /** A label for the CLI in usage records and errors (presets set it). */
   name?: string;
-  /** Directory the CLI runs in. Default: a fresh empty directory inside the session's work dir. */
+  /**
+   * Directory the CLI runs in, also for a relative `command[0]`. Default: a fresh empty directory
+   * inside the session's work dir, removed at close.
+   */
   cwd?: string;
   /** Extra environment over the test process's own (and the preset's). `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
@@ -28,7 +31,11 @@ export interface StreamJsonSessionOptions {
   llm?: LlmServerLike;
   /** Writes config files and returns environment for the CLI; presets use it to point the CLI at the LLM. */
   prepare?: (context: PrepareContext) => Record<string, string | undefined> | void | Promise<Record<string, string | undefined> | void>;
-  /** Answers `can_use_tool` requests. Default: deny everything. */
+  /**
+   * Answers `can_use_tool` requests. Default: deny all but the test's own `tools`. Allow/deny lists
+   * also allow the test's own tools unless `deny` names them; a function decides every request
+   * itself, the test's own tools included.
+   */
   permissions?: PermissionPolicy;
   /** Tools implemented in the test, registered with `register_external_tools` at start-up (Letta Code). */
   tools?: readonly ExternalTool[];

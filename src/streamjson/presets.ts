@@ -65,7 +65,8 @@ export function lettaCode(options: LettaCodeOptions = {}): StreamJsonPreset {
             name: 'lc-lmstudio',
             provider_type: 'lmstudio',
             provider_category: 'byok',
-            auth: { type: 'api', key: 'not-needed' },
+            // The model server's per-session credential: it answers nothing without it.
+            auth: { type: 'api', key: llmEnv?.['OPENAI_API_KEY'] ?? 'not-needed' },
             base_url: baseUrl,
             created_at: now,
             updated_at: now,
@@ -138,7 +139,8 @@ export function claudeCode(options: ClaudeCodeOptions = {}): StreamJsonPreset {
         HOME: home,
         CLAUDE_CONFIG_DIR: config,
         ANTHROPIC_BASE_URL: baseUrl,
-        ANTHROPIC_API_KEY: 'dummy-anthropic-api-key',
+        // The model server's per-session credential: it answers nothing without it.
+        ANTHROPIC_API_KEY: llmEnv?.['ANTHROPIC_API_KEY'] ?? 'dummy-anthropic-api-key',
         ANTHROPIC_AUTH_TOKEN: undefined,
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
         DISABLE_AUTOUPDATER: '1',

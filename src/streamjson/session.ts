@@ -8,7 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { AgentSessionError, type AgentErrorCode } from '../errors.js';
 import type { ExitStatus } from '../process/agent-process.js';
+import { createRedactor, knownSecrets, redactInPlace } from '../process/redact.js';
 import { agentTag } from '../process/run-tag.js';
+import type { LlmListening } from '../session/options.js';
 import type { ToolMap, TurnRecord } from '../turn/types.js';
 import { isKnownType, type ControlRequest, type InitMessage, type ResultMessage, type StreamJsonMessage } from './messages.js';
 import { encodeLine, excerpt, NdjsonReader, type NdjsonError } from './ndjson.js';
@@ -38,6 +40,9 @@ interface CurrentTurn {
   reject: (error: Error) => void;
 }
 
+/** How long after the CLI's first line the answer to `initialize` may take. */
+const INITIALIZE_AFTER_OUTPUT_MS = 15_000;
+
 type Obj = Record<string, unknown>;
 const isObj = (value: unknown): value is Obj => value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -50,7 +55,7 @@ export async function startStreamJsonSession(options: StreamJsonSessionOptions):
     throw new TypeError(`Unknown protocol ${JSON.stringify(options.protocol)}: only 'stream-json' is supported here.`);
   }
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'agent-session-test-sj-'));
-  let llm: { env: Record<string, string>; close(): Promise<void> } | undefined;
+  let llm: LlmListening | undefined;
   let session: StreamJsonSession | undefined;
   try {
     llm = options.llm ? await options.llm.listen() : undefined;
@@ -64,7 +69,7 @@ export async function startStreamJsonSession(options: StreamJsonSessionOptions):
       ...prepared,
       ...options.env,
     };
-    session = new StreamJsonSession(options, workDir, llm);
+    session = new StreamJsonSession(options, workDir, llm, createRedactor(knownSecrets(env, [], llm?.secrets)));
     await session.spawn(cwd, env);
     return session;
   } catch (error) {
@@ -100,10 +105,17 @@ export class StreamJsonSession {
   #requestCount = 0;
   /** Settles once stdout has ended, so an exit is handled after the last line. */
   #stdoutEnded!: Promise<void>;
+  #awaitingInitialize = false;
+  /** Armed by the CLI's first line while `initialize` is unanswered. */
+  #initializeTimer: NodeJS.Timeout | undefined;
+
+  /** Keeps every secret the harness knows of out of records, errors and output. */
+  readonly #redact: (text: string) => string;
 
   /** @internal use startStreamJsonSession */
-  constructor(options: StreamJsonSessionOptions, workDir: string, llm: { close(): Promise<void> } | undefined) {
+  constructor(options: StreamJsonSessionOptions, workDir: string, llm: { close(): Promise<void> } | undefined, redact: (text: string) => string = (text) => text) {
     this.#options = options;
+    this.#redact = redact;
     this.command = [...options.command];
     this.#workDir = workDir;
     this.#llm = llm;
@@ -127,6 +139,7 @@ export class StreamJsonSession {
         cwd,
         env,
         ...(this.#options.outputLimit !== undefined && { outputLimit: this.#options.outputLimit }),
+        redact: this.#redact,
         ...(onOutput && { onOutput: (text: string) => onOutput(text) }),
         stdio: {
           onStdout: (text) => this.#reader?.push(text),
@@ -137,7 +150,7 @@ export class StreamJsonSession {
         },
       },
       undefined,
-      'Check that the command exists and is executable (for the bundled peers, run `npm run setup:stream-json`).',
+      spawnHint(this.command[0]!, cwd, this.#options.cwd === undefined),
     );
     const pid = this.#cli.pid;
     if (pid !== undefined) trackAgent(pid);
@@ -147,7 +160,13 @@ export class StreamJsonSession {
     });
     const signal = this.#options.signal;
     if (this.#options.initialize !== false) {
-      await this.#startupRequest({ subtype: 'initialize' }, deadline, startupTimeout, signal);
+      this.#awaitingInitialize = true;
+      try {
+        await this.#startupRequest({ subtype: 'initialize' }, deadline, startupTimeout, signal);
+      } finally {
+        this.#awaitingInitialize = false;
+        clearTimeout(this.#initializeTimer);
+      }
     }
     const tools = this.#options.tools ?? [];
     if (tools.length > 0) {
@@ -225,7 +244,13 @@ export class StreamJsonSession {
     try {
       const record = await done;
       const misses = new Set((this.#options.llm?.unmatched?.slice(missesBefore) ?? []).map((miss) => miss.response?.error ?? 'the scripted LLM had no rule for a request'));
-      for (const message of misses) record.errors.push({ source: 'llm', message });
+      for (const message of misses) {
+        // A CLI that reports the model's error body (Letta: `400 <explanation>`) already put the
+        // explanation in the turn; a second copy would only double a long text.
+        const text = squeeze(message);
+        if (!record.errors.some((error) => squeeze(error.message).includes(text))) record.errors.push({ source: 'llm', message });
+      }
+      redactInPlace(record, this.#redact);
       this.#turns.push(record);
       return record;
     } finally {
@@ -284,7 +309,8 @@ export class StreamJsonSession {
 
   /**
    * Ends the session: closes stdin (the CLI finishes and exits), then signals its process group
-   * after the grace period; stops the scripted LLM and removes the work dir. Idempotent.
+   * after the grace period and ends what the CLI started outside it (Letta's Bash commands), found
+   * by the session's tag; stops the scripted LLM and removes the work dir. Idempotent.
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
@@ -297,6 +323,7 @@ export class StreamJsonSession {
 
   #onMessage(message: StreamJsonMessage): void {
     if (this.#fatal) return;
+    if (this.#awaitingInitialize && this.#initializeTimer === undefined) this.#expectInitializeAnswer(message);
     this.#options.onMessage?.(message);
     const at = Date.now();
     if (!isKnownType(message.type)) {
@@ -318,6 +345,24 @@ export class StreamJsonSession {
       default:
         return this.#addLine(message, at);
     }
+  }
+
+  /**
+   * A CLI that writes stream-json but ignores control requests would otherwise stall start-up for
+   * the whole startup timeout. Letta answers `initialize` right after its first line, Claude Code
+   * with its first line, so silence for long after the first line means the request was dropped.
+   */
+  #expectInitializeAnswer(first: StreamJsonMessage): void {
+    this.#initializeTimer = setTimeout(() => {
+      if (!this.#awaitingInitialize || this.#fatal) return;
+      this.#fail(
+        this.#error(
+          'AGENT_STARTUP_TIMEOUT',
+          `The CLI writes stream-json (its first line: ${excerpt(JSON.stringify(first))}) but did not answer the initialize control request within ${INITIALIZE_AFTER_OUTPUT_MS / 1000} s of it.`,
+          'The CLI probably ignores control requests: pass { initialize: false } to start without the handshake (permissions and external tools need a CLI that answers control requests).',
+        ),
+      );
+    }, INITIALIZE_AFTER_OUTPUT_MS);
   }
 
   #addLine(message: StreamJsonMessage, at: number): void {
@@ -431,7 +476,7 @@ export class StreamJsonSession {
   }
 
   #partial(assembler: TurnAssembler): TurnRecord {
-    return assembler.partial(this.#sources(assembler));
+    return redactInPlace(assembler.partial(this.#sources(assembler)), this.#redact);
   }
 
   #details() {
@@ -445,11 +490,11 @@ export class StreamJsonSession {
   }
 
   #error(code: AgentErrorCode, message: string, hint: string, cause?: unknown, turn?: TurnRecord): AgentSessionError {
-    return new AgentSessionError(code, message, { ...this.#details(), hint, ...(cause !== undefined && { cause }), ...(turn && { turn }) });
+    return new AgentSessionError(code, this.#redact(message), { ...this.#details(), hint, ...(cause !== undefined && { cause }), ...(turn && { turn }) });
   }
 
   #withTurn(error: AgentSessionError, turn: TurnRecord): AgentSessionError {
-    return new AgentSessionError(error.code, error.shortMessage, { ...this.#details(), ...(error.hint !== undefined && { hint: error.hint }), turn });
+    return new AgentSessionError(error.code, this.#redact(error.shortMessage), { ...this.#details(), ...(error.hint !== undefined && { hint: error.hint }), turn });
   }
 }
 
@@ -475,6 +520,19 @@ function modelToolOutputs(llm: unknown): Map<string, string> | undefined {
     }
   }
   return outputs;
+}
+
+/** What to check when the CLI could not be started; a relative path is the usual surprise. */
+function spawnHint(bin: string, cwd: string, defaultCwd: boolean): string {
+  const check = 'Check that the command exists and is executable (for the bundled peers, run `npm run setup:stream-json`).';
+  if (path.isAbsolute(bin) || !/[\\/]/.test(bin)) return check;
+  const where = defaultCwd ? `${cwd}, the session's fresh empty directory, since no cwd was given` : cwd;
+  return `${check} ${JSON.stringify(bin)} is a relative path, so it resolves against the CLI's working directory (${where}), not the test's: give an absolute path, e.g. path.resolve(${JSON.stringify(bin)}).`;
+}
+
+/** Text without whitespace or escaped newlines, to find one message inside another however it was re-encoded. */
+function squeeze(text: string): string {
+  return text.replace(/\\n|\s+/g, '');
 }
 
 function contentText(content: unknown): string {

@@ -9,7 +9,10 @@ export interface ExternalTool {
   /** JSON schema of the arguments. */
   parameters: Record<string, unknown>;
   label?: string;
-  /** Runs the tool. A throw is sent to the agent as an error result with the error's message. */
+  /**
+   * Runs the tool. A string is the output; `{ text, isError }` marks it as an error or not. Any
+   * other value, and a throw, is sent to the agent as an error result saying what went wrong.
+   */
   execute(input: Record<string, unknown>, context: { toolCallId: string }): ExternalToolResult | Promise<ExternalToolResult>;
 }
 

@@ -72,9 +72,13 @@ describe.each([
   });
 });
 
-test('records and replays a Python agent that uses LiveKit inference', async () => {
-  const file = path.join(dir, 'inference.jsonl');
-  const agentFile = `${examplesDir}python/inference_agent.py`;
+// Both SDKs sign their inference token (HS256) with LIVEKIT_API_SECRET, which is the server's credential.
+test.each([
+  ['Python', 'python/inference_agent.py'],
+  ['Node', 'node/inference_agent.ts'],
+])('records and replays a %s agent that uses LiveKit inference', async (sdk, agent) => {
+  const file = path.join(dir, `inference-${sdk}.jsonl`);
+  const agentFile = `${examplesDir}${agent}`;
   const upstream = cloud();
   const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream });
   const first = await startAgentSession(agentFile, { llm: recorder, env: pythonEnv });

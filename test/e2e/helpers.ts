@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { AgentSessionError } from '../../src/errors.js';
 
 export const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -18,6 +19,32 @@ export function alive(pid: number | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+/** True while `pid` runs: a killed process its new parent has not reaped yet does not count. */
+export function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Pids to SIGKILL after each test of the file, whatever happened: processes a test expects to be
+ * gone, so a failure does not leave them running.
+ */
+export function killedAfterEach(): number[] {
+  const pids: number[] = [];
+  afterEach(() => {
+    for (const pid of pids.splice(0)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
+  });
+  return pids;
 }
 
 /** Runs `fn`, expects an AgentSessionError, and returns it with how long it took. */

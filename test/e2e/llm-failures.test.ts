@@ -35,6 +35,43 @@ describe('LLM failures the agent reports are recorded in the turn', () => {
   });
 });
 
+describe('a scripted rule that fails is reported in the turn, with its error', () => {
+  const throwingLlm = () =>
+    scriptedLlm([
+      {
+        name: 'thrower',
+        when: { user: /boom/ },
+        reply: () => {
+          throw new Error('boom');
+        },
+      },
+    ]);
+
+  test.each([
+    ['Python', pythonAgent],
+    ['Node', nodeAgent],
+  ])('%s: the rule, its number and its error are in turn.errors', async (_, file) => {
+    const llm = throwingLlm();
+    const session = await startAgentSession(file, { env: pythonEnv, llm });
+    sessions.push(session);
+
+    const turn = await session.say('boom');
+    expect(turn.errors).toContainEqual({ source: 'llm', message: expect.stringMatching(/scripted LLM rule #0 "thrower" failed: boom/) });
+    expect(llm.unmatched.map((request) => request.rule)).toContain('thrower');
+    // The agent's own error events say why too (a Node agent's name only the model; the harness adds the reason).
+    const events = turn.events.filter((e) => e.type === 'error');
+    expect(events.length).toBeGreaterThan(0);
+    for (const event of events) expect(event.message).toMatch(/rule #0 "thrower" failed: boom/);
+  });
+
+  test('Node: an error the rule answers on purpose is named in the error event too', async () => {
+    const session = await startAgentSession(nodeAgent, { llm: refusingLlm() });
+    sessions.push(session);
+    const turn = await session.say('hello');
+    expect(turn.errors.find((e) => e.source === 'event')?.message).toMatch(/^openai\.LLM: model refused the request$/);
+  });
+});
+
 describe('the agent ends its own session after repeated errors', () => {
   test('Python: the socket closes while the process lives on; the harness reports it and kills the agent', async () => {
     const session = await startAgentSession(pythonAgent, { env: pythonEnv, llm: refusingLlm() });

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { alive, fixture, pythonEnv } from './helpers.js';
+import { scriptedLlm } from '../../src/llm/index.js';
+import { startAgentSession } from '../../src/session/agent-session.js';
+import { alive, fixture, killedAfterEach, pythonEnv, running } from './helpers.js';
 
 const startAgent = fileURLToPath(new URL('../fixtures/runner-death/start-agent.ts', import.meta.url));
 
@@ -15,32 +17,98 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
+/** Helpers the agents under test started. */
+const helpers = killedAfterEach();
+
+/** The pid the escaping fixtures' `start_helper` tool reports. */
+const helperPid = (output: string | undefined) => Number(/started as (\d+)/.exec(output ?? '')?.[1]);
+
+/** Starts start-agent.ts on `agentFile` in a process of its own, as a runner worker would. */
+function startWorker(agentFile: string, ...args: string[]) {
+  return spawn(process.execPath, ['--import', 'tsx', startAgent, agentFile, ...args], {
+    env: { ...process.env, ...pythonEnv },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+interface Started {
+  agentPid: number;
+  watchdogPid: number;
+  helperPid?: number;
+}
+
+function started(worker: ReturnType<typeof startWorker>): Promise<Started> {
+  return new Promise<Started>((resolve, reject) => {
+    let out = '';
+    worker.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve(JSON.parse(line));
+    });
+    worker.once('exit', (code) => reject(new Error(`the worker exited (${code}) before its agent started`)));
+  });
+}
+
 describe('orphan guard: agents die with the process that started them', () => {
   test('a worker that is SIGKILLed takes its agent down within seconds', async () => {
-    const worker = spawn(process.execPath, ['--import', 'tsx', startAgent, fixture('python/hanging_tool.py')], {
-      env: { ...process.env, ...pythonEnv },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const worker = startWorker(fixture('python/hanging_tool.py'));
     try {
-      const started = await new Promise<{ agentPid: number; watchdogPid: number }>((resolve, reject) => {
-        let out = '';
-        worker.stdout!.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const line = out.split('\n').find((l) => l.startsWith('{'));
-          if (line) resolve(JSON.parse(line));
-        });
-        worker.once('exit', (code) => reject(new Error(`the worker exited (${code}) before its agent started`)));
-      });
-      expect(groupAlive(started.agentPid)).toBe(true);
-      expect(alive(started.watchdogPid)).toBe(true);
+      const { agentPid, watchdogPid } = await started(worker);
+      expect(groupAlive(agentPid)).toBe(true);
+      expect(alive(watchdogPid)).toBe(true);
 
       // No exit handler runs on SIGKILL: only the watchdog can act.
       worker.kill('SIGKILL');
-      await expect.poll(() => groupAlive(started.agentPid), { timeout: 5000, interval: 50 }).toBe(false);
+      await expect.poll(() => groupAlive(agentPid), { timeout: 5000, interval: 50 }).toBe(false);
       // The watchdog leaves once it has done its job.
-      await expect.poll(() => alive(started.watchdogPid), { timeout: 5000 }).toBe(false);
+      await expect.poll(() => alive(watchdogPid), { timeout: 5000 }).toBe(false);
     } finally {
       worker.kill('SIGKILL');
     }
+  });
+
+  test.each([
+    ['Python', 'python/escaping_tool.py'],
+    ['Node', 'node/escaping_tool.ts'],
+  ])('the watchdog also ends what a %s agent started in a new session', async (_, agentFile) => {
+    const worker = startWorker(fixture(agentFile), '--helper');
+    try {
+      const { agentPid, helperPid } = await started(worker);
+      expect(helperPid).toBeGreaterThan(1);
+      helpers.push(helperPid!);
+      expect(running(helperPid!)).toBe(true);
+      worker.kill('SIGKILL');
+      await expect.poll(() => groupAlive(agentPid), { timeout: 5000, interval: 50 }).toBe(false);
+      await expect.poll(() => running(helperPid!), { timeout: 5000, interval: 50 }).toBe(false);
+    } finally {
+      worker.kill('SIGKILL');
+    }
+  });
+});
+
+describe('close() ends what the agent started out of its process group', () => {
+  test.each([
+    ['Python', 'python/escaping_tool.py'],
+    ['Node', 'node/escaping_tool.ts'],
+  ])('a %s agent\'s helper in a new session', async (_, agentFile) => {
+    const session = await startAgentSession(fixture(agentFile), {
+      env: pythonEnv,
+      llm: scriptedLlm([
+        { when: { user: /helper/ }, reply: { toolCalls: [{ name: 'start_helper' }] } },
+        { when: { toolOutput: /.*/ }, reply: { text: 'started' } },
+      ]),
+    });
+    let helper: number;
+    try {
+      const turn = await session.say('start the helper');
+      helper = helperPid(turn.toolCalls[0]?.output);
+      expect(helper, JSON.stringify(turn.toolCalls)).toBeGreaterThan(1);
+      helpers.push(helper);
+      expect(running(helper)).toBe(true);
+    } finally {
+      await session.close();
+    }
+    // Gone when close() resolves, not at the end of the run.
+    expect(running(helper)).toBe(false);
   });
 });

@@ -22,7 +22,7 @@ async function startFake(fault: string, when = 'runInput', startupTimeout = 20_0
 describe('protocol violations end the session with a PROTOCOL_ERROR, promptly, and stop the agent', () => {
   test.each([
     ['garbage', /frame that is not an agent session message/],
-    ['oversized', /2097152|larger than|exceeds/],
+    ['oversized', /frame of 134217728 bytes, above the 67108864-byte limit \(maxFrameBytes\)/],
     ['truncated', /ended in the middle of a frame \(\d+ bytes unread\)/],
     ['unknown-response', /answered a request that was never sent \(request id "not-ast-\d+"\)/],
   ])('%s during a turn', async (fault, detail) => {

@@ -1,7 +1,8 @@
 /**
  * Runs a small Vitest project (test/fixtures/runner-faults) in a child process and ends it the ways
  * runs end badly: a test timeout, a thrown error, --bail, Ctrl-C, and SIGKILL of the runner or
- * of a worker. Each time, no agent of that run may be left once the runner is gone.
+ * of a worker. Each time, no agent of that run may be left once the runner is gone, nor anything an
+ * agent (or Letta Code's Bash tool) started in a session of its own.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { findTaggedProcesses, RUN_TAG_ENV } from '../../src/process/run-tag.js';
-import { pythonEnv } from './helpers.js';
+import { pythonEnv, running } from './helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const config = 'test/fixtures/runner-faults/vitest.config.ts';
@@ -143,5 +144,38 @@ describe('no agent outlives a run that ends badly', () => {
     const worker = run.reports().find((r) => r['event'] === 'turn-started')!['pid'] as number;
     process.kill(worker, 'SIGKILL');
     await expectNothingLeft(run);
+  });
+});
+
+/** The two ways a runner ends without its teardown, as a user causes them. */
+const endings: [string, (run: Run) => void][] = [
+  ['Ctrl-C', (run) => process.kill(-run.pid, 'SIGINT')],
+  ['SIGKILL of the runner', (run) => process.kill(run.pid, 'SIGKILL')],
+];
+
+describe('nothing an agent started in a new session outlives the run either', () => {
+  for (const agent of ['python', 'node']) {
+    test.each(endings)(`${agent} agent, %s`, async (_, end) => {
+      const run = runVitest(['escape.case.ts'], [], { CASE_AGENT: agent });
+      await until(() => reported(run, 'helper-started'), 90_000, 'the helper to start');
+      const helper = run.reports().find((r) => r['event'] === 'helper-started')!['helper'] as number;
+      expect(running(helper), run.output()).toBe(true);
+      end(run);
+      // expectNothingLeft waits for every process carrying the run's tag, the helper included.
+      await expectNothingLeft(run);
+      expect(running(helper)).toBe(false);
+    });
+  }
+});
+
+describe("nor a Letta Code Bash command, which runs in a session of its own", () => {
+  test.each(endings)('%s mid-command', async (_, end) => {
+    const run = runVitest(['letta-bash.case.ts']);
+    const command = () => findTaggedProcesses(run.runId).find((p) => p.command.startsWith('sleep 987'));
+    await until(() => command() !== undefined, 90_000, 'the Bash command to start');
+    const sleeper = command()!.pid;
+    end(run);
+    await expectNothingLeft(run);
+    expect(running(sleeper)).toBe(false);
   });
 });

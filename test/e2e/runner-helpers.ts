@@ -10,6 +10,7 @@ import type { AgentSessionReport } from '../../src/reporter/index.js';
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const vitestBin = path.join(repo, 'node_modules/vitest/vitest.mjs');
 export const runnerFixture = path.join(repo, 'test/fixtures/runner/reports');
+export const secretsFixture = path.join(repo, 'test/fixtures/runner/secrets');
 
 /** The environment of a nested run: none of this run's Vitest state, and none of its agent run id (its teardown would sweep our agents). */
 function childEnv(extra: Record<string, string>): Record<string, string> {
@@ -26,11 +27,14 @@ export interface NestedRun {
   output: string;
 }
 
-/** `vitest run --root test/fixtures/runner/reports ...args`, with the plugin's report written to `reportDir`. */
-export async function runFixtureVitest(args: string[], reportDir: string): Promise<NestedRun> {
-  const result = await execa(process.execPath, [vitestBin, 'run', '--root', runnerFixture, ...args], {
+/**
+ * `vitest run --root test/fixtures/runner/reports ...args` (or another fixture project's `root`),
+ * with the plugin's report written to `reportDir` and `env` over the child's environment.
+ */
+export async function runFixtureVitest(args: string[], reportDir: string, options: { root?: string; env?: Record<string, string> } = {}): Promise<NestedRun> {
+  const result = await execa(process.execPath, [vitestBin, 'run', '--root', options.root ?? runnerFixture, ...args], {
     cwd: repo,
-    env: childEnv({ AGENT_REPORT_DIR: reportDir }),
+    env: childEnv({ AGENT_REPORT_DIR: reportDir, ...options.env }),
     extendEnv: false,
     reject: false,
     all: true,

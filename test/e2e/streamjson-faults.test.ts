@@ -89,6 +89,22 @@ describe('stream-json faults', () => {
     expect(error.hint).toContain('setup:stream-json');
   });
 
+  test('a relative command: the hint says it resolves against the CLI\'s working directory', async () => {
+    const error = await failure(startStreamJsonSession({ command: ['node_modules/.bin/letta'] }));
+    expect(error.code).toBe('AGENT_SPAWN_FAILED');
+    expect(error.hint).toMatch(/"node_modules\/\.bin\/letta" is a relative path, so it resolves against the CLI's working directory \(.*fresh empty directory/);
+    expect(error.hint).toContain('path.resolve(');
+  });
+
+  test('a CLI that ignores the initialize request fails soon after its first line, not at the startup timeout', async () => {
+    const started = Date.now();
+    const error = await failure(startStreamJsonSession({ command: [process.execPath, fakeCli, 'no-control'], startupTimeout: 50_000 }));
+    expect(error.code).toBe('AGENT_STARTUP_TIMEOUT');
+    expect(error.shortMessage).toMatch(/its first line: .*"subtype":"init".*did not answer the initialize control request/);
+    expect(error.hint).toContain('{ initialize: false }');
+    expect(Date.now() - started).toBeLessThan(35_000);
+  });
+
   test('a CLI that does not speak stream-json exits while starting', async () => {
     const error = await failure(startStreamJsonSession({ command: [process.execPath, '-e', 'console.error("usage: no such flag"); process.exit(2)'] }));
     expect(error.code).toBe('AGENT_EXITED');

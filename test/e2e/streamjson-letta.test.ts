@@ -2,14 +2,21 @@
  * The stream-json driver against the real Letta Code CLI (local backend) talking to the
  * scripted LLM: turns, tool calls with results, permissions, external tools, error results.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { lettaCode, useAgentSession, useStreamJsonSession } from 'agent-session-test';
 import { scriptedLlm } from 'agent-session-test/llm';
 import { lettaBin } from '../fixtures/streamjson/peers.js';
 
+// A secret of the test process's own environment, which the session must keep out of its records.
+const TOKEN = `svc-${randomBytes(12).toString('hex')}`;
+process.env['RUNNER_SERVICE_TOKEN'] = TOKEN;
+afterAll(() => void delete process.env['RUNNER_SERVICE_TOKEN']);
+
 const llm = scriptedLlm([
+  { name: 'repeat', when: { user: /my token/ }, reply: ({ request }) => ({ text: `You said: ${request.lastUserText ?? ''}` }) },
   { name: 'greet', when: { user: /hello/i }, reply: { text: 'Hello from the scripted model.' } },
   { name: 'write file', when: { user: /create the marker/ }, reply: { toolCalls: [{ name: 'Bash', args: { command: 'echo made-by-bash > marker.txt && cat marker.txt', description: 'write a marker' } }] } },
   { name: 'delete file', when: { user: /delete everything/ }, reply: { toolCalls: [{ name: 'Bash', args: { command: 'rm -rf ./*', description: 'delete' } }] } },
@@ -44,6 +51,13 @@ describe('Letta Code', () => {
     expect(second.index).toBe(1);
     expect(second).toHaveReplied(/scripted model/);
     expect(agent.init?.tools).toContain('Bash');
+  });
+
+  test("the test process's secrets never show in the records", async () => {
+    const turn = await agent.say(`my token is ${TOKEN}`);
+    expect(turn).toHaveReplied('my token is [redacted $RUNNER_SERVICE_TOKEN]');
+    expect(turn.input).toBe('my token is [redacted $RUNNER_SERVICE_TOKEN]');
+    expect(JSON.stringify(turn)).not.toContain(TOKEN);
   });
 
   test('a tool call, allowed by the policy, with its result', async () => {

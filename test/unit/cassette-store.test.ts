@@ -26,7 +26,7 @@ afterEach(async () => {
 
 /** Runs the writer script in its own Node process. */
 function writerProcess(env: Record<string, string>) {
-  return run(process.execPath, ['--import', 'tsx', writer], { cwd: root, env: { ...process.env, UPSTREAM: upstream.url, ...env }, timeout: 60_000 });
+  return run(process.execPath, ['--import', 'tsx', writer], { cwd: root, env: { ...process.env, UPSTREAM: upstream.url, UPSTREAM_KEY: upstream.credential, ...env }, timeout: 60_000 });
 }
 
 const entry = (test: string, key: string, n: number): CassetteEntry => ({
@@ -83,9 +83,9 @@ describe('cassette files', { timeout: 60_000 }, () => {
     expect(leftovers.some((name) => name.endsWith('.tmp'))).toBe(true);
 
     // ...and the next writer breaks the dead process's lock, cleans up and saves.
-    const next = cassetteLlm({ cassette: file, mode: 'record', upstream: { baseUrl: upstream.url } });
+    const next = cassetteLlm({ cassette: file, mode: 'record', upstream: { baseUrl: upstream.url, apiKey: upstream.credential } });
     const server = await next.listen();
-    await fetch(`${server.url}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'after the crash' }] }) });
+    await fetch(`${server.url}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${server.credential}` }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'after the crash' }] }) });
     await server.close();
     expect(parseCassette(await readFile(file, 'utf8'), file)).toHaveLength(4);
     expect(await readdir(dir)).toEqual(['crash.jsonl']);

@@ -20,12 +20,12 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A scripted model standing in for the cloud one. */
-async function fakeCloud(rules: LlmRule[]) {
+/** A scripted model standing in for the cloud one; `upstream` reaches it with its key. */
+async function fakeCloud(rules: LlmRule[], apiKey?: string) {
   const llm = scriptedLlm(rules);
-  const server = await llm.listen();
+  const server = await llm.listen(apiKey === undefined ? {} : { credential: apiKey });
   closers.push(() => server.close());
-  return { llm, server };
+  return { llm, server, upstream: { baseUrl: server.url, apiKey: server.credential } };
 }
 
 function track(server: CassetteLlmServer): CassetteLlmServer {
@@ -33,13 +33,12 @@ function track(server: CassetteLlmServer): CassetteLlmServer {
   return server;
 }
 
-function post(server: { url: string }, body: Record<string, unknown>, route = '/chat/completions'): Promise<Response> {
-  return fetch(`${server.url}${route}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer dummy-openai-api-key' },
-    body: JSON.stringify(body),
-  });
+function post(server: { url: string; env: { OPENAI_API_KEY: string } }, body: Record<string, unknown>, route = '/chat/completions'): Promise<Response> {
+  return fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth(server) }, body: JSON.stringify(body) });
 }
+
+/** The header an agent sends: its OPENAI_API_KEY, the server's per-session credential. */
+const auth = (server: { env: { OPENAI_API_KEY: string } }) => ({ authorization: `Bearer ${server.env.OPENAI_API_KEY}` });
 
 /** The `data:` payloads of an SSE body, with `event:` names when present. */
 async function sse(response: Response): Promise<Json[]> {
@@ -65,12 +64,15 @@ const weatherTool = { type: 'function', function: { name: 'lookup_weather', para
 
 describe('cassette LLM: record and replay', () => {
   test('records streamed and plain chat completions from the upstream, then replays them with the upstream gone', async () => {
-    const cloud = await fakeCloud([
-      { when: { user: 'weather' }, reply: { toolCalls: [{ name: 'lookup_weather', args: { city: 'Paris' } }] } },
-      { when: { user: 'hello' }, reply: { text: 'Hello there, traveller!', chunkSize: 5 } },
-    ]);
+    const cloud = await fakeCloud(
+      [
+        { when: { user: 'weather' }, reply: { toolCalls: [{ name: 'lookup_weather', args: { city: 'Paris' } }] } },
+        { when: { user: 'hello' }, reply: { text: 'Hello there, traveller!', chunkSize: 5 } },
+      ],
+      'upstream-key-123',
+    );
     const file = path.join(dir, 'chat.jsonl');
-    const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream: { baseUrl: cloud.server.url, apiKey: 'upstream-key-123' } });
+    const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream: cloud.upstream });
     const live = track(await recorder.listen());
     const streamed = { model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true }, messages: [user('hello')] };
     const plain = { model: 'gpt-4o-mini', messages: [user('weather in Paris?')], tools: [weatherTool], temperature: 0.2 };
@@ -93,11 +95,12 @@ describe('cassette LLM: record and replay', () => {
     expect(second.request.body).toMatchObject({ temperature: 0.2, tools: [weatherTool] });
     expect(second.response).toMatchObject({ status: 200, stream: false, body: { object: 'chat.completion' } });
     const text = await readFile(file, 'utf8');
-    expect(text).not.toMatch(/authorization|upstream-key-123|dummy-openai-api-key/i);
+    expect(text).not.toMatch(/authorization|upstream-key-123/i);
+    expect(text).not.toContain(live.credential);
 
     // Replay: the upstream is gone, the answers are the same.
     await cloud.server.close();
-    const player = cassetteLlm({ cassette: file, mode: 'replay', upstream: { baseUrl: cloud.server.url } });
+    const player = cassetteLlm({ cassette: file, mode: 'replay', upstream: cloud.upstream });
     const replayed = track(await player.listen());
     expect(await sse(await post(replayed, streamed))).toEqual(liveStream);
     expect(await (await post(replayed, plain)).json()).toEqual(livePlain);
@@ -133,7 +136,7 @@ describe('cassette LLM: record and replay', () => {
     ]);
     const file = path.join(dir, 'dice.jsonl');
     const body = { model: 'm', messages: [user('roll a die')] };
-    const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream: { baseUrl: cloud.server.url } });
+    const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream: cloud.upstream });
     const live = track(await recorder.listen());
     await post(live, body);
     await post(live, body);
@@ -156,7 +159,7 @@ describe('cassette LLM: record and replay', () => {
   test('a replay miss shows how the request differs from the closest recorded one', async () => {
     const cloud = await fakeCloud([{ reply: { text: 'Sunny.' } }]);
     const file = path.join(dir, 'miss.jsonl');
-    const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream: { baseUrl: cloud.server.url } });
+    const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream: cloud.upstream });
     const live = track(await recorder.listen());
     const system = 'You are a weather assistant. Keep answers to one sentence and always mention the temperature.';
     await post(live, { model: 'gpt-4o-mini', messages: [{ role: 'system', content: system }, user('weather in Paris?')], tools: [weatherTool] });
@@ -208,7 +211,7 @@ describe('cassette LLM: record and replay', () => {
       expect(text).not.toContain(secret);
       expect(text).not.toContain('upstream-api-key-xyz');
       expect(text).not.toMatch(/acct-\d+|authorization|bearer/i);
-      expect(text).toContain('my key is [REDACTED], account [REDACTED]');
+      expect(text).toContain('my key is [redacted $MY_SERVICE_API_KEY], account [redacted]');
     }
     // Replay matches on the redacted request, so the same prompt still hits.
     const player = cassetteLlm({ cassette: file, mode: 'replay', redact: [/acct-\d+/] });
@@ -219,7 +222,7 @@ describe('cassette LLM: record and replay', () => {
   test('does not record error responses; they are passed on and reported', async () => {
     const cloud = await fakeCloud([{ reply: { error: { status: 400, message: 'context too long' } } }]);
     const file = path.join(dir, 'errors.jsonl');
-    const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream: { baseUrl: cloud.server.url } });
+    const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream: cloud.upstream });
     const live = track(await recorder.listen());
     const response = await post(live, { model: 'm', messages: [user('hi')] });
     expect(response.status).toBe(400);
@@ -232,7 +235,7 @@ describe('cassette LLM: record and replay', () => {
   test('an unreachable upstream is a clear, non-retried failure', async () => {
     const cloud = await fakeCloud([]);
     await cloud.server.close();
-    const recorder = cassetteLlm({ cassette: path.join(dir, 'x.jsonl'), mode: 'auto', upstream: { baseUrl: cloud.server.url } });
+    const recorder = cassetteLlm({ cassette: path.join(dir, 'x.jsonl'), mode: 'auto', upstream: cloud.upstream });
     const live = track(await recorder.listen());
     const response = await post(live, { model: 'm', messages: [user('hi')] });
     expect(response.status).toBe(400);
@@ -242,13 +245,13 @@ describe('cassette LLM: record and replay', () => {
   test('auto replays what is recorded and records only what is missing', async () => {
     const cloud = await fakeCloud([{ reply: ({ request }) => ({ text: `echo ${request.lastUserText}` }) }]);
     const file = path.join(dir, 'auto.jsonl');
-    const first = cassetteLlm({ cassette: file, mode: 'auto', upstream: { baseUrl: cloud.server.url } });
+    const first = cassetteLlm({ cassette: file, mode: 'auto', upstream: cloud.upstream });
     const a = track(await first.listen());
     await post(a, { model: 'm', messages: [user('one')] });
     await a.close();
     expect(cloud.llm.requests).toHaveLength(1);
 
-    const second = cassetteLlm({ cassette: file, mode: 'auto', upstream: { baseUrl: cloud.server.url } });
+    const second = cassetteLlm({ cassette: file, mode: 'auto', upstream: cloud.upstream });
     const b = track(await second.listen());
     expect(((await (await post(b, { model: 'm', messages: [user('one')] })).json()) as Json).choices[0].message.content).toBe('echo one');
     expect(((await (await post(b, { model: 'm', messages: [user('two')] })).json()) as Json).choices[0].message.content).toBe('echo two');
@@ -272,7 +275,7 @@ describe('cassette LLM: record and replay', () => {
     const lines = [{ cassette: 'agent-session-test', version: 1 }, old('before', 0, 'a'), old(me, 0, 'stale 1'), old(me, 1, 'stale 2'), old('after', 0, 'z')];
     await writeFile(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
 
-    const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream: { baseUrl: cloud.server.url } });
+    const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream: cloud.upstream });
     const live = track(await recorder.listen());
     await post(live, { model: 'm', messages: [user('fresh')] });
     await live.close();
@@ -287,13 +290,13 @@ describe('cassette LLM: record and replay', () => {
   test('off forwards and stores nothing; replay never touches the upstream', async () => {
     const cloud = await fakeCloud([{ reply: { text: 'live' } }]);
     const file = path.join(dir, 'off.jsonl');
-    const passthrough = cassetteLlm({ cassette: file, mode: 'off', upstream: { baseUrl: cloud.server.url } });
+    const passthrough = cassetteLlm({ cassette: file, mode: 'off', upstream: cloud.upstream });
     const a = track(await passthrough.listen());
     expect((await post(a, { model: 'm', messages: [user('hi')] })).status).toBe(200);
     await a.close();
     await expect(readFile(file, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
 
-    const player = cassetteLlm({ cassette: file, mode: 'replay', upstream: { baseUrl: cloud.server.url } });
+    const player = cassetteLlm({ cassette: file, mode: 'replay', upstream: cloud.upstream });
     const b = track(await player.listen());
     const response = await post(b, { model: 'm', messages: [user('hi')] });
     expect(response.status).toBe(400);
@@ -310,14 +313,14 @@ describe('cassette LLM: record and replay', () => {
     const a = track(await recorder.listen());
     expect(started).toBe(0);
     // Through the LiveKit inference route too.
-    const response = await fetch(`${a.env.LIVEKIT_INFERENCE_URL}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [user('hi')] }) });
+    const response = await fetch(`${a.env.LIVEKIT_INFERENCE_URL}/chat/completions`, { method: 'POST', headers: auth(a), body: JSON.stringify({ model: 'm', messages: [user('hi')] }) });
     expect(((await response.json()) as Json).choices[0].message.content).toBe('from the stand-in');
     await a.close();
     expect(started).toBe(1);
 
     const player = cassetteLlm({ cassette: file, mode: 'auto', upstream });
     const b = track(await player.listen());
-    expect((await fetch(`${b.env.LIVEKIT_INFERENCE_URL}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [user('hi')] }) })).status).toBe(200);
+    expect((await fetch(`${b.env.LIVEKIT_INFERENCE_URL}/chat/completions`, { method: 'POST', headers: auth(b), body: JSON.stringify({ model: 'm', messages: [user('hi')] }) })).status).toBe(200);
     await b.close();
     expect(started).toBe(1);
     expect((await cassetteLines(file))[1].request.path).toBe('/inference/v1/chat/completions');
@@ -326,7 +329,7 @@ describe('cassette LLM: record and replay', () => {
   test('timing: records when events arrived and replays at that pace', async () => {
     const cloud = await fakeCloud([{ reply: { text: 'a b c d', chunkSize: 2, chunkDelayMs: 80 } }]);
     const file = path.join(dir, 'timing.jsonl');
-    const recorder = cassetteLlm({ cassette: file, mode: 'record', timing: true, upstream: { baseUrl: cloud.server.url } });
+    const recorder = cassetteLlm({ cassette: file, mode: 'record', timing: true, upstream: cloud.upstream });
     const live = track(await recorder.listen());
     await (await post(live, { model: 'm', stream: true, messages: [user('hi')] })).text();
     await live.close();
@@ -349,12 +352,14 @@ describe('cassette LLM: record and replay', () => {
     const server = track(await llm.listen());
     expect(server.env).toEqual({
       OPENAI_BASE_URL: `http://127.0.0.1:${server.port}/v1`,
-      OPENAI_API_KEY: 'dummy-openai-api-key',
+      OPENAI_API_KEY: server.credential,
       LIVEKIT_INFERENCE_URL: `http://127.0.0.1:${server.port}/inference/v1`,
       LIVEKIT_API_KEY: expect.stringMatching(/^dummy/),
-      LIVEKIT_API_SECRET: expect.stringMatching(/^dummy/),
+      LIVEKIT_API_SECRET: server.credential,
+      LIVEKIT_INFERENCE_API_KEY: expect.stringMatching(/^dummy/),
+      LIVEKIT_INFERENCE_API_SECRET: server.credential,
     });
-    const models: Json = await (await fetch(`${server.url}/models`)).json();
+    const models: Json = await (await fetch(`${server.url}/models`, { headers: auth(server) })).json();
     expect(models.object).toBe('list');
   });
 
@@ -374,6 +379,20 @@ describe('cassette LLM: record and replay', () => {
     await expect(cassetteLlm({ cassette: file, mode: 'replay' }).listen()).rejects.toThrow(`cassette ${file} line 2 is not valid JSON`);
     await writeFile(file, '{"hello":1}\n');
     await expect(cassetteLlm({ cassette: file, mode: 'auto' }).listen()).rejects.toThrow(/is not a cassette/);
+  });
+
+  test('record mode fails listen() on a corrupt cassette, before any upstream call, and leaves the file alone', async () => {
+    const file = path.join(dir, 'broken-record.jsonl');
+    const text = '{"cassette":"agent-session-test","version":1}\n{"test":\n';
+    await writeFile(file, text);
+    const upstream = scriptedLlm([{ reply: { text: 'recorded' } }]);
+    const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream });
+    await expect(recorder.listen()).rejects.toThrow(
+      new RegExp(`cassette ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line 2 is not valid JSON \\(.*\\); fix the line or delete the file and record again`),
+    );
+    expect(upstream.requests).toEqual([]);
+    await recorder.close();
+    expect(await readFile(file, 'utf8')).toBe(text);
   });
 });
 

@@ -77,6 +77,23 @@ describe('AgentConnection', () => {
     await expect(next).resolves.toMatchObject({ response: 'pong' });
   });
 
+  test('tells when a turn it stopped waiting for has been answered after all', async () => {
+    const { connection, raw, send, waitFor } = await pair();
+    expect(connection.abandoned('runInput')).toBeUndefined();
+    await connection.request('runInput', { text: 'slow' }, { timeoutMs: 20 }).catch(() => {});
+    await waitFor(() => raw.length === 1);
+    const answered = connection.abandoned('runInput');
+    expect(answered).toBeInstanceOf(Promise);
+    expect(connection.abandoned('ping')).toBeUndefined();
+    let settled = false;
+    void answered!.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(settled).toBe(false);
+    send({ response: { requestId: (raw[0]!['request'] as { requestId: string }).requestId, runInput: { items: [] } } });
+    await waitFor(() => settled);
+    expect(connection.abandoned('runInput')).toBeUndefined();
+  });
+
   test('answers audio_playback_flush with audio_playback_finished', async () => {
     const { received, send, waitFor } = await pair();
     send({ audioPlaybackFlush: {} });
@@ -115,6 +132,34 @@ describe('AgentConnection', () => {
     peer.write(Buffer.from([0x7f, 0xff, 0xff, 0xff]));
     await waitFor(() => closed() !== 'open');
     expect((closed() as { fault?: string }).fault).toBe('oversized-frame');
+  });
+
+  test('refuses to send a request above the 1 MiB the agent accepts, and stays usable', async () => {
+    const { connection, raw, send, waitFor, closed } = await pair();
+    const error = await connection.request('runInput', { text: 'x'.repeat(1 << 20) }, { timeoutMs: 1000 }).catch((e: unknown) => e);
+    expect((error as { fault?: string }).fault).toBe('oversized-frame');
+    expect((error as Error).message).toMatch(/refusing to send a \d+-byte frame: the agent accepts at most 1048576 bytes/);
+    expect(closed()).toBe('open');
+    const ping = connection.request('ping', {}, { timeoutMs: 1000 });
+    await waitFor(() => raw.length === 1);
+    send({ response: { requestId: (raw[0]!['request'] as { requestId: string }).requestId, pong: {} } });
+    expect((await ping).response).toBe('pong');
+  });
+
+  test('accepts frames from the agent above 1 MiB, up to its own cap', async () => {
+    const { connection, raw, peer, waitFor, closed } = await pair();
+    const history = connection.request('getChatHistory', {}, { timeoutMs: 5000 });
+    await waitFor(() => raw.length === 1);
+    const requestId = (raw[0]!['request'] as { requestId: string }).requestId;
+    const text = 'y'.repeat(1_200_000);
+    // Framed by hand: our encoder refuses what the agents send freely.
+    const payload = encodeEnvelope({ response: { requestId, getChatHistory: { items: [{ id: 'm1', message: { role: 3, content: [{ text }] } }] } } });
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(payload.byteLength);
+    peer.write(Buffer.concat([header, payload]));
+    const response = await history;
+    expect(response.getChatHistory?.items).toHaveLength(1);
+    expect(closed()).toBe('open');
   });
 
   test('reports a connection that ends mid-frame as truncated', async () => {

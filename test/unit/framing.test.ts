@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from '../../src/protocol/framing.js';
+import { DEFAULT_MAX_RECEIVED_FRAME_BYTES, encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from '../../src/protocol/framing.js';
 import { ProtocolError } from '../../src/protocol/errors.js';
 
 const payload = (n: number, fill = 7) => Buffer.alloc(n, fill);
@@ -44,10 +44,19 @@ describe('FrameDecoder', () => {
     expect(frames[0]!.equals(body)).toBe(true);
   });
 
-  test('rejects a length above the cap as a protocol violation', () => {
-    const decoder = new FrameDecoder();
+  test('accepts frames above the 1 MiB the agents accept, as the agents send them', () => {
+    const body = Buffer.alloc(MAX_FRAME_BYTES + 100_000, 7);
     const header = Buffer.alloc(4);
-    header.writeUInt32BE(MAX_FRAME_BYTES + 1);
+    header.writeUInt32BE(body.byteLength);
+    const frames = new FrameDecoder().push(Buffer.concat([header, body]));
+    expect(frames).toHaveLength(1);
+    expect(frames[0]!.equals(body)).toBe(true);
+  });
+
+  test('rejects a length above the cap as a protocol violation naming the option', () => {
+    const decoder = new FrameDecoder(2 * MAX_FRAME_BYTES);
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(2 * MAX_FRAME_BYTES + 1);
     let caught: unknown;
     try {
       decoder.push(header);
@@ -56,7 +65,14 @@ describe('FrameDecoder', () => {
     }
     expect(caught).toBeInstanceOf(ProtocolError);
     expect((caught as ProtocolError).fault).toBe('oversized-frame');
-    expect((caught as Error).message).toMatch(/1048577 bytes, above the 1048576-byte limit/);
+    expect((caught as Error).message).toMatch(/2097153 bytes, above the 2097152-byte limit \(maxFrameBytes\)/);
+  });
+
+  test('the default cap is 64 MiB', () => {
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(DEFAULT_MAX_RECEIVED_FRAME_BYTES + 1);
+    expect(() => new FrameDecoder().push(header)).toThrow(/67108865 bytes, above the 67108864-byte limit/);
+    expect(() => new FrameDecoder(0)).toThrow(RangeError);
   });
 
   test('keeps a partial frame pending until the rest arrives', () => {

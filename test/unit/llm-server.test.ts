@@ -9,12 +9,11 @@ type Json = any;
 const weatherTool = { type: 'function', function: { name: 'lookup_weather', parameters: { type: 'object', properties: {} } } };
 
 function chat(server: ScriptedLlmServer, body: Record<string, unknown>, path = '/chat/completions'): Promise<Response> {
-  return fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.env.OPENAI_API_KEY}` },
-    body: JSON.stringify(body),
-  });
+  return fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth(server) }, body: JSON.stringify(body) });
 }
+
+/** The header an agent sends: its OPENAI_API_KEY, the server's per-session credential. */
+const auth = (server: ScriptedLlmServer) => ({ authorization: `Bearer ${server.env.OPENAI_API_KEY}` });
 
 const user = (content: string): OpenAiChatMessage => ({ role: 'user', content });
 
@@ -65,11 +64,14 @@ describe('scripted LLM server', () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/v1`);
     expect(server.env).toEqual({
       OPENAI_BASE_URL: server.url,
-      OPENAI_API_KEY: expect.stringMatching(/^dummy/),
+      OPENAI_API_KEY: server.credential,
       LIVEKIT_INFERENCE_URL: server.url,
       LIVEKIT_API_KEY: expect.stringMatching(/^dummy/),
-      LIVEKIT_API_SECRET: expect.stringMatching(/^dummy/),
+      LIVEKIT_API_SECRET: server.credential,
+      LIVEKIT_INFERENCE_API_KEY: expect.stringMatching(/^dummy/),
+      LIVEKIT_INFERENCE_API_SECRET: server.credential,
     });
+    expect(server.credential).toMatch(/^ast_[\w-]{43}$/);
   });
 
   test('answers a non-streaming request with a chat.completion object', async () => {
@@ -319,11 +321,16 @@ describe('scripted LLM server', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as Json).error.message).toContain('toolCalls[0] needs a `name`');
     expect(llm.requests.map((r) => r.response?.status)).toEqual([429, 400, 400]);
+    // A failing rule is listed with the unmatched requests (the turn reports both); an error reply on purpose is not.
+    expect(llm.unmatched.map((r) => [r.rule, r.response?.error])).toEqual([
+      [1, 'agent-session-test: scripted LLM rule #1 failed: kaboom'],
+      [2, expect.stringContaining('toolCalls[0] needs a `name`')],
+    ]);
   });
 
   test('rejects bad requests clearly and keeps serving', async () => {
     const { server } = await start([{ reply: { text: 'fine' } }]);
-    const post = (path: string, body: string) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (path: string, body: string) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth(server) }, body });
 
     const notJson = await post('/chat/completions', '{"model": ');
     expect(notJson.status).toBe(400);
@@ -341,7 +348,7 @@ describe('scripted LLM server', () => {
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as Json).error.message).toContain('got POST /v1/embeddings');
 
-    const wrongMethod = await fetch(`${server.url}/chat/completions`);
+    const wrongMethod = await fetch(`${server.url}/chat/completions`, { headers: auth(server) });
     expect(wrongMethod.status).toBe(405);
 
     expect((await chat(server, { model: 'm', messages: [user('hi')] })).status).toBe(200);
@@ -350,20 +357,20 @@ describe('scripted LLM server', () => {
   test('serves /chat/completions and /models without the /v1 prefix too', async () => {
     const { server } = await start([{ reply: { text: 'fine' } }]);
     const origin = server.url.replace(/\/v1$/, '');
-    const response = await fetch(`${origin}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [user('hi')] }) });
+    const response = await fetch(`${origin}/chat/completions`, { method: 'POST', headers: auth(server), body: JSON.stringify({ model: 'm', messages: [user('hi')] }) });
     expect(response.status).toBe(200);
-    expect((await fetch(`${origin}/models`)).status).toBe(200);
+    expect((await fetch(`${origin}/models`, { headers: auth(server) })).status).toBe(200);
   });
 
   test('lists the default model and the models requested', async () => {
     const { server } = await start([{ reply: { text: 'ok' } }]);
     await chat(server, { model: 'gpt-4o-mini', messages: [user('hi')] });
     await chat(server, { model: 'openai/gpt-4.1-mini', messages: [user('hi')] });
-    const list: Json = await (await fetch(`${server.url}/models`)).json();
+    const list: Json = await (await fetch(`${server.url}/models`, { headers: auth(server) })).json();
     expect(list.object).toBe('list');
     expect(list.data.map((m: Json) => m.id)).toEqual(['scripted', 'gpt-4o-mini', 'openai/gpt-4.1-mini']);
     expect(list.data[0]).toEqual({ id: 'scripted', object: 'model', created: expect.any(Number), owned_by: expect.any(String) });
-    const one: Json = await (await fetch(`${server.url}/models/gpt-4o-mini`)).json();
+    const one: Json = await (await fetch(`${server.url}/models/gpt-4o-mini`, { headers: auth(server) })).json();
     expect(one).toMatchObject({ id: 'gpt-4o-mini', object: 'model' });
   });
 
@@ -405,7 +412,7 @@ describe('scripted LLM server', () => {
     const { server } = await serve([{ reply: { text: 'ok' } }]);
     const agent = new Agent({ keepAlive: true });
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${server.url}/chat/completions`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+      const req = httpRequest(`${server.url}/chat/completions`, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...auth(server) } }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       });

@@ -21,9 +21,21 @@ describe('spawn specs', () => {
     const spec = spawnSpec('/a/agent.py', ['python', 'agent.py', '--connect-addr', CONNECT_PLACEHOLDER], '/a', env, llm);
     expect(spec.env).toEqual({ OPENAI_BASE_URL: 'http://127.0.0.1:{llmPort}/v1', OPENAI_API_KEY: 'k', PATH: '/bin', OTHER_URL: 'http://127.0.0.1:41234/' });
     expect(Object.keys(spec.env)).toEqual([...Object.keys(spec.env)].sort());
-    const filled = fillSpec(spec, '127.0.0.1:5000', 6000);
+    const filled = fillSpec(spec, '127.0.0.1:5000', 6000, 'ast_other');
     expect(filled.argv).toEqual(['python', 'agent.py', '--connect-addr', '127.0.0.1:5000']);
     expect(filled.env['OPENAI_BASE_URL']).toBe('http://127.0.0.1:6000/v1');
+  });
+
+  test("the model server's credential becomes a placeholder, so two sessions' servers with their own credentials have the same spec", () => {
+    const server = (credential: string, port: number) => ({ env: { OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_API_KEY: credential, LIVEKIT_API_SECRET: credential }, port, credential });
+    const one = server('ast_first-credential', 41234);
+    const two = server('ast_second-credential', 50000);
+    const a = spawnSpec('/a', ['x'], '/', { ...one.env, PATH: '/bin' }, one);
+    const b = spawnSpec('/a', ['x'], '/', { ...two.env, PATH: '/bin' }, two);
+    expect(a.env).toEqual({ OPENAI_BASE_URL: 'http://127.0.0.1:{llmPort}/v1', OPENAI_API_KEY: '{llmCredential}', LIVEKIT_API_SECRET: '{llmCredential}', PATH: '/bin' });
+    expect(specDifference(a, b)).toBeUndefined();
+    // The spare gets the credential the broker chose, which the claiming session's server then takes.
+    expect(fillSpec(a, '127.0.0.1:5000', 6000, 'ast_spare').env).toMatchObject({ OPENAI_API_KEY: 'ast_spare', LIVEKIT_API_SECRET: 'ast_spare' });
   });
 
   test('a port that is a prefix of a longer number is left alone', () => {

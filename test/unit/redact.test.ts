@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createRedactor, findSecrets, redactInPlace } from '../../src/process/redact.js';
+import { createRedactor, findSecrets, redactCopy, redactInPlace } from '../../src/process/redact.js';
 
 describe('findSecrets', () => {
   test('takes values of secret-looking names, and listed ones', () => {
@@ -25,6 +25,11 @@ describe('createRedactor', () => {
     expect(redact('x tok-123456-extended y tok-123456 z tok-123456')).toBe('x [redacted $B_TOKEN] y [redacted $A_TOKEN] z [redacted $A_TOKEN]');
   });
 
+  test('takes unnamed values and patterns too, with one marker format', () => {
+    const redact = createRedactor([...findSecrets({ MY_API_KEY: 'sk-live-abcdef' }), { value: 'upstream-key-9876' }, { value: /acct-\d+/ }]);
+    expect(redact('sk-live-abcdef upstream-key-9876 acct-12 acct-345')).toBe('[redacted $MY_API_KEY] [redacted] [redacted] [redacted]');
+  });
+
   test('is the identity without secrets', () => {
     expect(createRedactor([])('anything')).toBe('anything');
   });
@@ -40,5 +45,14 @@ describe('redactInPlace', () => {
     expect(JSON.stringify(record)).not.toContain('open-sesame-42');
     expect(record.errors[0]!.message).toBe('rejected [redacted $MY_SECRET]');
     expect(record.count).toBe(3);
+  });
+});
+
+describe('redactCopy', () => {
+  test('returns a redacted copy, object keys included, and leaves the original alone', () => {
+    const redact = createRedactor([{ name: 'TOKEN', value: 'tok-123456' }]);
+    const body = { messages: [{ content: 'use tok-123456' }], 'tok-123456': 1, n: 2 };
+    expect(redactCopy(body, redact)).toEqual({ messages: [{ content: 'use [redacted $TOKEN]' }], '[redacted $TOKEN]': 1, n: 2 });
+    expect(body.messages[0]!.content).toBe('use tok-123456');
   });
 });

@@ -12,7 +12,7 @@ const server = await front.listen();
 afterAll(() => server.close());
 
 const post = (body: object) =>
-  fetch(`${server.env['ANTHROPIC_BASE_URL']}/v1/messages?beta=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${server.env['ANTHROPIC_BASE_URL']}/v1/messages?beta=true`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.env['ANTHROPIC_API_KEY']! }, body: JSON.stringify(body) });
 const tools = [{ name: 'Bash', description: 'run', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }];
 
 test('a JSON answer with text and tool_use blocks, from OpenAI-shaped rules', async () => {
@@ -52,7 +52,7 @@ test('an error reply keeps its status, in Anthropic form', async () => {
 
 test('the connectivity probe is answered; other paths are 404 with what is served', async () => {
   expect((await fetch(`${server.env['ANTHROPIC_BASE_URL']}/api/hello`, { method: 'HEAD' })).status).toBe(200);
-  const other = await fetch(`${server.env['ANTHROPIC_BASE_URL']}/v1/complete`, { method: 'POST', body: '{}' });
+  const other = await fetch(`${server.env['ANTHROPIC_BASE_URL']}/v1/complete`, { method: 'POST', headers: { 'x-api-key': server.env['ANTHROPIC_API_KEY']! }, body: '{}' });
   expect(other.status).toBe(404);
   expect(JSON.stringify(await other.json())).toContain('POST /v1/messages');
 });

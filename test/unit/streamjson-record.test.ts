@@ -95,4 +95,9 @@ describe('permission policy', () => {
     expect(await decide(async () => ({ behavior: 'deny', message: 'why' }), request('X'))).toEqual({ behavior: 'deny', message: 'why' });
     await expect(decide(() => 42 as never, request('X'))).rejects.toThrow(/returned 42/);
   });
+  test("the test's own tools: a deny list or a function can refuse them (docs/stream-json.md)", async () => {
+    const own = new Set(['get_weather']);
+    expect(await decide({ deny: ['get_weather'] }, request('get_weather'), own)).toMatchObject({ behavior: 'deny' });
+    expect(await decide(() => 'deny', request('get_weather'), own)).toMatchObject({ behavior: 'deny' });
+  });
 });
