@@ -523,7 +523,10 @@ export class AgentSession {
 
   /** The greeting's record: its events so far, its items from the history, and the LLM misses before the first turn. */
   #finishGreeting(items: TurnItem[], final = true): TurnRecord {
-    if (final) for (const message of modelFailuresSince(this.#options.llm, this.#llmMark)) this.#greetingBuilder.addError({ source: 'llm', message });
+    if (final) {
+      explainModelErrors(this.#greetingBuilder.events, this.#options.llm, this.#llmMark);
+      for (const message of modelFailuresSince(this.#options.llm, this.#llmMark)) this.#greetingBuilder.addError({ source: 'llm', message });
+    }
     return redactInPlace(this.#greetingBuilder.finish(items, undefined), this.#redact);
   }
 
