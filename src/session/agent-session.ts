@@ -475,12 +475,20 @@ export class AgentSession {
       const progress = await this.#settleGreeting({ deadline: Date.now() + timeout, expect: true, signal: options.signal }, 'getChatHistory', timeout);
       if (progress.state === 'done') return (this.#greeting = this.#finishGreeting(progress.items));
       const unfinished = progress.state === 'unfinished';
-      throw new AgentSessionError('NO_GREETING', unfinished ? `The agent's greeting did not finish within ${timeout} ms.` : `The agent did not greet within ${timeout} ms.`, {
+      const failure = modelFailuresSince(this.#options.llm, this.#llmMark)[0]?.split('\n')[0];
+      const message = unfinished
+        ? `The agent's greeting did not finish within ${timeout} ms.`
+        : failure !== undefined
+          ? `The agent's greeting got no answer from the model: ${failure}`
+          : `The agent did not greet within ${timeout} ms.`;
+      throw new AgentSessionError('NO_GREETING', message, {
         ...this.#details(),
         ...(unfinished && { turn: this.#finishGreeting(progress.items, false) }),
         hint: unfinished
           ? 'A tool it calls while greeting may hang, or the LLM may not answer; raise the wait with greeting({ timeout }) if it is just slow.'
-          : "Nothing in the agent replied on its own: its on_enter/onEnter (or the code after session.start) should call generate_reply/generateReply or say. With a scripted LLM, check that a rule answers the greeting's request (it has no user message).",
+          : failure !== undefined
+            ? "Add a scripted rule for the greeting's model request: it has no user message, e.g. `when: (req) => !req.messages.some((m) => m.role === 'user')`."
+            : "Nothing in the agent replied on its own: its on_enter/onEnter (or the code after session.start) should call generate_reply/generateReply or say. With a scripted LLM, check that a rule answers the greeting's request (it has no user message).",
       });
     }
     throw new AgentSessionError('NO_GREETING', 'The agent gave no greeting: the first turn began while it was listening with nothing said.', {
@@ -501,6 +509,7 @@ export class AgentSession {
         const last = this.#options.llm?.requests?.slice(this.#llmMark.requests).at(-1);
         return last !== undefined && last.response?.error === undefined;
       },
+      modelFailed: () => modelFailuresSince(this.#options.llm, this.#llmMark).length > 0,
       nextEvent: (ms) =>
         new Promise<void>((resolve) => {
           const waiters = this.#eventWaiters;

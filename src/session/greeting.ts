@@ -21,6 +21,8 @@ export interface GreetingSource {
    * not failed. Node reports 'listening' while a greeting's first model call is under way.
    */
   modelAsked(): boolean;
+  /** With a model server the harness runs: whether a model call of the agent's failed (no rule answered it). */
+  modelFailed(): boolean;
 }
 
 export type GreetingProgress =
@@ -79,7 +81,8 @@ export async function settleGreeting(
     const spoke = items.some((item) => item.type !== 'agent_handoff');
     const busy = midGreeting(state, items, source.quietFor()) || (!spoke && source.modelAsked());
     if (!busy && spoke) return { state: 'done', items };
-    if (!busy && !options.expect) return { state: 'none' };
+    // A greeting whose model call failed will not come: no need to wait for it.
+    if (!busy && (!options.expect || (!spoke && source.modelFailed()))) return { state: 'none' };
     const remaining = options.deadline - Date.now();
     if (remaining <= 0) return spoke || busy ? { state: 'unfinished', items } : { state: 'none' };
     await source.nextEvent(Math.min(POLL_MS, remaining));

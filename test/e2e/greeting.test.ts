@@ -78,4 +78,13 @@ describe('an agent without a greeting', () => {
     expect(after.error.code).toBe('NO_GREETING');
     expect(after.ms).toBeLessThan(1000);
   });
+
+  test("a greeting the scripted model has no rule for fails at once, naming the missing rule", async () => {
+    const session = await start(fixture('node/greeting_agent.ts'), scriptedLlm([{ when: { user: /.+/ }, reply: { text: 'sure' } }]));
+    const { error, ms } = await failure(() => session.greeting({ timeout: 20_000 }));
+    expect(error.code).toBe('NO_GREETING');
+    expect(error.shortMessage).toMatch(/^The agent's greeting got no answer from the model: .*no scripted LLM rule matched/);
+    expect(error.hint).toMatch(/Add a scripted rule for the greeting's model request/);
+    expect(ms).toBeLessThan(10_000);
+  });
 });

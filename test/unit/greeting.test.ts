@@ -9,7 +9,7 @@ const output: TurnItem = { ...base, type: 'function_call_output', name: 'lookup_
 const message = (role: 'assistant' | 'user', text: string): TurnItem => ({ ...base, type: 'message', role, text, content: [text], interrupted: false });
 
 /** An agent that moves through the given steps, one per poll; each step is its state, its history, and whether the model was asked. */
-function scripted(steps: { state: AgentState; history: TurnItem[]; modelAsked?: boolean; quietMs?: number }[]) {
+function scripted(steps: { state: AgentState; history: TurnItem[]; modelAsked?: boolean; modelFailed?: boolean; quietMs?: number }[]) {
   let at = 0;
   const step = () => steps[Math.min(at, steps.length - 1)]!;
   const source: GreetingSource = {
@@ -18,6 +18,7 @@ function scripted(steps: { state: AgentState; history: TurnItem[]; modelAsked?: 
     nextEvent: async () => void at++,
     quietFor: () => step().quietMs ?? 0,
     modelAsked: () => step().modelAsked ?? false,
+    modelFailed: () => step().modelFailed ?? false,
   };
   return { source, polls: () => at };
 }
@@ -63,5 +64,11 @@ describe('the greeting', () => {
     expect(await settleGreeting(quiet.source, { deadline: Date.now() + 50, expect: true })).toEqual({ state: 'none' });
     const stuck = scripted([{ state: 'thinking', history: [handoff, call] }]);
     expect(await settleGreeting(stuck.source, { deadline: Date.now() + 50, expect: true })).toEqual({ state: 'unfinished', items: [call] });
+  });
+
+  test('a greeting whose model call failed is not waited for', async () => {
+    const { source, polls } = scripted([{ state: 'listening', history: [handoff], modelFailed: true }]);
+    expect(await settleGreeting(source, { deadline: Date.now() + 5000, expect: true })).toEqual({ state: 'none' });
+    expect(polls()).toBe(0);
   });
 });
