@@ -6,7 +6,7 @@
 export { useAgentSession, agentSessionFixture, resolveAgentFile } from './vitest/use-agent-session.js';
 export { matchers } from './vitest/register.js';
 export { startAgentSession, AgentSession } from './session/agent-session.js';
-export type { SayOptions, RequestCallOptions } from './session/agent-session.js';
+export type { GreetingOptions, SayOptions, RequestCallOptions } from './session/agent-session.js';
 export { createAgentSessionHandle } from './session/handle.js';
 export type { AgentSessionHandle } from './session/handle.js';
 export type { AgentSessionOptions, LlmServerLike } from './session/options.js';

@@ -65,20 +65,102 @@ const RULES: Rule[] = [
   },
 ];
 
+/** A key a provider plugin wants, as SDKs and provider clients word it. */
+const MISSING_KEY = /\bAPI key is required\b|\bMissing credentials\b|\bapi[_ ]key\b[^\n]*\b(?:is required|must be set|not set|missing)\b/i;
+/** The environment variable named next to it, e.g. `$OPENAI_API_KEY` or `OPENAI_API_KEY`. */
+const KEY_VARIABLE = /\b([A-Z][A-Z0-9]*_(?:API_KEY|KEY|TOKEN|SECRET))\b/;
+/** A Node agent's logger line for the error that ended it (pino's `FATAL (pid): ...`). */
+const FATAL = /\bFATAL\b(?: \([^)]*\))?:? *(.+)$/m;
 /** The last `SomeError: message` line of a Python traceback or a Node error print. */
-const RAISED = /^(?:Uncaught )?([A-Z]\w*(?:Error|Exception)): (.+)$/gm;
+const RAISED = /^(?:Uncaught )?((?:[\w.]*[A-Z]\w*)?(?:Error|Exception)): (.+)$/gm;
 
-/** Advice for an agent that failed before or while connecting, from its output. */
-export function diagnose(output: string, launch: Launch): string {
+/** What the output says went wrong: the decisive line, and what to do about it. */
+export interface Diagnosis {
+  /** The line of the agent's output that names the cause, without log prefixes; absent when none does. */
+  cause?: string;
+  hint: string;
+  /**
+   * What the hint rests on: a known message, the agent's own fatal log line, the last raised
+   * exception (which may be one the agent survived), or only how it exited.
+   */
+  basis: 'known' | 'fatal' | 'raised' | 'exit';
+}
+
+/** How the agent ended, as far as it is known. */
+export interface FailureContext {
+  /** Whether it failed before connecting or after it was ready. */
+  phase: 'starting' | 'running';
+  exitCode?: number | null;
+  signal?: string | null;
+}
+
+/** The whole output line around a match, without its timestamp and log level prefix. */
+function lineAt(output: string, index: number): string {
+  const start = output.lastIndexOf('\n', index) + 1;
+  const end = output.indexOf('\n', index);
+  return stripLogPrefix(output.slice(start, end === -1 ? undefined : end));
+}
+
+function stripLogPrefix(line: string): string {
+  return line
+    .replace(/^\[[\d:.]+\]\s+/, '') // pino: [hh:mm:ss.mmm]
+    .replace(/^\d\d:\d\d:\d\d\s+/, '') // Python's console log: hh:mm:ss
+    .replace(/^(?:FATAL|ERROR|CRITICAL)\b(?: \([^)]*\))?:?\s*/, '')
+    .trim();
+}
+
+/** Explains why an agent failed, from its output and how it ended. */
+export function diagnose(output: string, launch: Launch, context: FailureContext = { phase: 'starting' }): Diagnosis {
   for (const rule of RULES) {
     const match = output.match(rule.pattern);
-    if (match) return rule.hint(match, launch);
+    if (match) return { cause: lineAt(output, match.index ?? 0), hint: rule.hint(match, launch), basis: 'known' };
+  }
+  const missingKey = output.match(MISSING_KEY);
+  if (missingKey) {
+    const cause = lineAt(output, missingKey.index ?? 0);
+    const variable = cause.match(KEY_VARIABLE)?.[1];
+    return {
+      cause,
+      basis: 'known',
+      hint:
+        `A plugin the agent builds has no API key${variable ? ` (${variable})` : ''}. The harness only provides keys for the model it replaces with { llm } (OPENAI_* and LIVEKIT_*); ` +
+        `give other providers theirs through { env } (a dummy value is enough for a plugin text mode never calls, such as STT or TTS), or build that plugin only when its key is set.`,
+    };
+  }
+  if (/room is not connected/.test(output)) {
+    return {
+      cause: lineAt(output, output.search(/room is not connected/)),
+      basis: 'known',
+      hint:
+        'The agent waits on the room (e.g. ctx.waitForParticipant()), and in console mode there is none: the session runs without a room or participants. ' +
+        'Skip room-only steps in console mode, or start the session without waiting for a participant.',
+    };
+  }
+  const fatal = output.match(FATAL);
+  if (fatal) {
+    const cause = lineAt(output, fatal.index ?? 0);
+    return { cause, basis: 'fatal', hint: `The agent stopped on its own fatal error ("${cause}"); nothing failed before it. Fix that in the agent (the lines before it in the output show where).` };
   }
   const raised = [...output.matchAll(RAISED)].at(-1);
-  if (raised) return `The agent raised ${raised[1]}: ${raised[2]}. Fix that in the agent (the traceback is in the output below).`;
-  return launch.kind === 'python'
-    ? 'Run the command above by hand to see the failure; the agent needs livekit-agents >= 1.6 and a module-level AgentServer.'
-    : 'Run the command above by hand to see the failure; the agent needs @livekit/agents >= 1.4.7, a default export from defineAgent and cli.runApp.';
+  if (raised) {
+    return { cause: `${raised[1]}: ${raised[2]}`, basis: 'raised', hint: `The agent raised ${raised[1]}: ${raised[2]}. Fix that in the agent (the traceback is in the output below).` };
+  }
+  if (context.phase === 'starting' && context.exitCode === 0) {
+    return {
+      basis: 'exit',
+      hint:
+        'The agent exited normally (code 0) without connecting, so its program ended before it started a session. Usually the entry is guarded: ' +
+        'cli.runApp(...) only runs when an environment check passes (LiveKit\'s Node examples skip it when VITEST is set; the harness removes the runner\'s variables unless { keepRunnerEnv } is set, so check { env } and your own variables), ' +
+        'a `__main__` or `require.main` path that is not taken under the console launch, or a file that is a library rather than the agent.',
+    };
+  }
+  return {
+    basis: 'exit',
+    hint:
+      launch.kind === 'python'
+        ? 'Run the command above by hand to see the failure; the agent needs livekit-agents >= 1.6 and a module-level AgentServer.'
+        : 'Run the command above by hand to see the failure; the agent needs @livekit/agents >= 1.4.7, a default export from defineAgent and cli.runApp.',
+  };
 }
 
 /** Output that means the agent's job died even though the process keeps running. */

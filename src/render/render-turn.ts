@@ -128,7 +128,9 @@ function itemLines(c: Context, items: readonly TurnItem[]): string[] {
 
 function turnLines(c: Context, turn: TurnRecord<ToolMap>): string[] {
   const { p } = c;
-  const lines = [...line('user', (s) => p.bold(p.cyan(s)), turn.input), ...itemLines(c, turn.items)];
+  // The greeting (index -1) has no user input: the agent spoke first.
+  const opener = turn.index < 0 ? line('user', (s) => p.bold(p.cyan(s)), p.dim('(greeting: the agent spoke first)')) : line('user', (s) => p.bold(p.cyan(s)), turn.input);
+  const lines = [...opener, ...itemLines(c, turn.items)];
   for (const error of turn.errors) {
     lines.push(...line('error', (s) => p.bold(p.red(s)), `${p.dim(`[${error.source}]`)} ${p.red(truncate(oneLine(error.message), c.max, p))}`));
   }

@@ -8,6 +8,7 @@ import { AgentProcess, type AgentProcessLike, type ExitStatus } from '../process
 import { CRASH_MARKERS, diagnose } from '../process/diagnose.js';
 import { trackAgent, untrackAgent } from '../process/registry.js';
 import { createRedactor, knownSecrets, redactInPlace } from '../process/redact.js';
+import { withoutRunnerEnv } from '../process/runner-env.js';
 import { agentTag } from '../process/run-tag.js';
 import { resolveLaunch, type Launch } from '../process/runtime.js';
 import { ProtocolError } from '../protocol/errors.js';
@@ -16,11 +17,13 @@ import type { RequestKind, WireResponse } from '../protocol/wire.js';
 import { TurnBuilder } from '../turn/builder.js';
 import { noteHandoffInstructions, sentToolArguments } from './turn-extras.js';
 import type { AgentInfo, SessionState, SessionUsage, TurnEvent, TurnItem, TurnRecord } from '../turn/types.js';
+import { describeEnd } from './agent-end.js';
+import { settleGreeting, type GreetingProgress, type GreetingSource } from './greeting.js';
 import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from './connection.js';
 import { BrokeredAgent, currentBroker, learnSpec, requestSpare } from '../prespawn/client.js';
 import { CONNECT_PLACEHOLDER, llmServerPort, spawnSpec } from '../prespawn/spec.js';
 import { listenForAgent, peerInProcessGroup } from './listener.js';
-import { explainModelErrors, modelFailuresSince, modelMark, runningToolCalls } from './model-calls.js';
+import { explainModelErrors, modelFailuresSince, modelMark, runningToolCalls, type ModelMark } from './model-calls.js';
 import { sendTurn } from './send-turn.js';
 import { DEFAULTS, type AgentSessionOptions, type LlmListening, type LlmServerLike } from './options.js';
 
@@ -28,6 +31,12 @@ export interface SayOptions {
   /** Overrides the session's turn timeout for this turn, in ms. */
   timeout?: number;
   /** Aborts the wait (e.g. the test's own signal). */
+  signal?: AbortSignal;
+}
+
+export interface GreetingOptions {
+  /** How long to wait for the greeting to come and finish, in ms. Default: the turn timeout. */
+  timeout?: number;
   signal?: AbortSignal;
 }
 
@@ -52,12 +61,14 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
   const startupTimeout = options.startupTimeout ?? DEFAULTS.startupTimeout;
   const deadline = Date.now() + startupTimeout;
   const broker = currentBroker();
+  // The model server's records so far: requests after this are the agent's (a greeting's, before the first turn).
+  const llmMark = modelMark(options.llm);
   const offer = broker && !options.signal?.aborted ? await requestSpare(broker, agentFile) : undefined;
   let llm: LlmListening | undefined;
   try {
     llm = options.llm ? await listenLlm(options.llm, offer) : undefined;
     const env: Record<string, string | undefined> = {
-      ...process.env,
+      ...(options.keepRunnerEnv ? process.env : withoutRunnerEnv(process.env)),
       // Unbuffered output, so the tail in an error message is what the agent printed last.
       PYTHONUNBUFFERED: '1',
       // Lets the run's global teardown find this agent even if our process dies first.
@@ -68,7 +79,7 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
     // The launch with a placeholder for the session address, which is only known once listening.
     const template = resolveLaunch(agentFile, CONNECT_PLACEHOLDER, { ...options, env });
     const redact = createRedactor(knownSecrets(env, options.secretEnv, llm?.secrets));
-    const startup: Startup = { agentFile, options, deadline, startupTimeout, redact, env, llm };
+    const startup: Startup = { agentFile, options, deadline, startupTimeout, redact, env, llm, llmMark };
     const port = llm && llmServerPort(llm);
     const spec = broker && spawnSpec(agentFile, template.argv, template.cwd, env, llm && { env: llm.env, port, credential: llm.credential });
     if (offer && spec) {
@@ -103,6 +114,7 @@ interface Startup {
   redact: (text: string) => string;
   env: Record<string, string | undefined>;
   llm: { close(): Promise<void> } | undefined;
+  llmMark: ModelMark;
 }
 
 interface CrashWatch {
@@ -197,7 +209,7 @@ async function startWith(
   const { options, deadline } = startup;
   try {
     const socket = await raceStartup(connection, listener.refusals, agent, watch.crashed, launch, deadline, startup.startupTimeout, options.signal);
-    const session = new AgentSession(startup.agentFile, launch, agent, listener, socket, startup.llm, options, startup.redact);
+    const session = new AgentSession(startup.agentFile, launch, agent, listener, socket, startup.llm, options, startup.redact, startup.llmMark);
     await session.ready(deadline, options.signal).catch(async (error: unknown) => {
       // A failed start needs no grace period: report it as soon as the agent is gone.
       await agent.terminate({ graceMs: 0 });
@@ -252,19 +264,29 @@ async function raceStartup(
     }
     const output = agent.output();
     if (first === 'crashed') {
-      throw new AgentSessionError('AGENT_CRASHED', 'The agent crashed while starting (its job failed; the process was still running).', {
+      const diagnosis = diagnose(output, launch, { phase: 'starting' });
+      throw new AgentSessionError('AGENT_CRASHED', `The agent crashed while starting (its job failed; the process was still running)${quote(diagnosis.cause)}.`, {
         ...details,
         output,
-        hint: diagnose(output, launch),
+        hint: diagnosis.hint,
       });
     }
     const status = first as ExitStatus;
-    throw new AgentSessionError('AGENT_EXITED', 'The agent exited before connecting.', {
+    if (status.signal) {
+      throw new AgentSessionError('AGENT_KILLED', `The agent was killed by signal ${status.signal} before connecting.`, {
+        ...details,
+        signal: status.signal,
+        output,
+        hint: 'Something outside the harness ended it (the kernel when out of memory, a container limit, another process); its output below shows how far it got.',
+      });
+    }
+    const diagnosis = diagnose(output, launch, { phase: 'starting', exitCode: status.exitCode });
+    throw new AgentSessionError('AGENT_EXITED', `The agent exited with code ${status.exitCode} before connecting${quote(diagnosis.cause)}.`, {
       ...details,
       exitCode: status.exitCode,
       signal: status.signal,
       output,
-      hint: diagnose(output, launch),
+      hint: diagnosis.hint,
     });
   } finally {
     clearTimeout(timer);
@@ -295,6 +317,16 @@ export class AgentSession {
   #afterDisconnect: Promise<void> | undefined;
   /** True when the agent dropped the connection but was still running (so we ended it). */
   #disconnectedAlive = false;
+  /** Collects the greeting's events from the start; finished once the greeting is over. */
+  readonly #greetingBuilder = new TurnBuilder('', -1);
+  /** The greeting's record; null once the first turn began without one. */
+  #greeting: TurnRecord | null | undefined;
+  /** Where the model server's records stood before the agent started. */
+  readonly #llmMark: ModelMark;
+  #lastEventAt = performance.now();
+  readonly #eventWaiters = new Set<() => void>();
+  /** True once an error has told the user how the agent went away; later calls point back to it. */
+  #endReported = false;
 
   /** @internal use startAgentSession */
   constructor(
@@ -306,7 +338,9 @@ export class AgentSession {
     llm: { close(): Promise<void> } | undefined,
     options: AgentSessionOptions,
     redact: (text: string) => string = (text) => text,
+    llmMark: ModelMark = modelMark(options.llm),
   ) {
+    this.#llmMark = llmMark;
     this.agentFile = agentFile;
     this.launch = launch;
     this.#agent = agent;
@@ -395,8 +429,13 @@ export class AgentSession {
 
   async #say(text: string, options: SayOptions): Promise<TurnRecord> {
     if (typeof text !== 'string') throw new TypeError(`say() takes the user's text as a string, got ${typeof text}`);
-    this.#assertOpen('say');
+    await this.#assertOpen('say');
     const timeout = options.timeout ?? this.#options.turnTimeout ?? DEFAULTS.turnTimeout;
+    // The turn would interrupt a greeting still running: let it finish first (within this turn's time).
+    if (this.#greeting === undefined) {
+      const progress = await this.#settleGreeting({ deadline: Date.now() + timeout, expect: false, signal: options.signal }, 'runInput', timeout);
+      this.#greeting = progress.state === 'none' ? null : this.#finishGreeting(progress.items);
+    }
     const llmMark = modelMark(this.#options.llm);
     const builder = new TurnBuilder(text, this.#turns.length);
     this.#current = builder;
@@ -418,6 +457,90 @@ export class AgentSession {
     const record = redactInPlace(builder.finish(items, response.error ?? undefined, sentArgs), this.#redact);
     this.#turns.push(record);
     return record;
+  }
+
+  /**
+   * The agent's greeting (what it said and did before the first turn, e.g. from on_enter) as a
+   * TurnRecord with `input: ''` and `index: -1`, once it is over and the agent listens again.
+   * Waits for a greeting that has not come yet; fails with NO_GREETING when none comes within the
+   * timeout or the first turn began without one.
+   */
+  greeting(options: GreetingOptions = {}): Promise<TurnRecord> {
+    const run = this.#queue.then(() => this.#awaitGreeting(options));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #awaitGreeting(options: GreetingOptions): Promise<TurnRecord> {
+    if (this.#greeting) return this.#greeting;
+    const timeout = options.timeout ?? this.#options.turnTimeout ?? DEFAULTS.turnTimeout;
+    if (this.#greeting === undefined) {
+      await this.#assertOpen('wait for the greeting');
+      const progress = await this.#settleGreeting({ deadline: Date.now() + timeout, expect: true, signal: options.signal }, 'getChatHistory', timeout);
+      if (progress.state === 'done') return (this.#greeting = this.#finishGreeting(progress.items));
+      const unfinished = progress.state === 'unfinished';
+      const failure = modelFailuresSince(this.#options.llm, this.#llmMark)[0]?.split('\n')[0];
+      const message = unfinished
+        ? `The agent's greeting did not finish within ${timeout} ms.`
+        : failure !== undefined
+          ? `The agent's greeting got no answer from the model: ${failure}`
+          : `The agent did not greet within ${timeout} ms.`;
+      throw new AgentSessionError('NO_GREETING', message, {
+        ...this.#details(),
+        ...(unfinished && { turn: this.#finishGreeting(progress.items, false) }),
+        hint: unfinished
+          ? 'A tool it calls while greeting may hang, or the LLM may not answer; raise the wait with greeting({ timeout }) if it is just slow.'
+          : failure !== undefined
+            ? "Add a scripted rule for the greeting's model request: it has no user message, e.g. `when: (req) => !req.messages.some((m) => m.role === 'user')`."
+            : "Nothing in the agent replied on its own: its on_enter/onEnter (or the code after session.start) should call generate_reply/generateReply or say. With a scripted LLM, check that a rule answers the greeting's request (it has no user message).",
+      });
+    }
+    throw new AgentSessionError('NO_GREETING', 'The agent gave no greeting: the first turn began while it was listening with nothing said.', {
+      ...this.#details(),
+      hint: 'Wait for the greeting before the first say(): `await agent.greeting()`. An agent that greets late (after some awaited set-up) may still be starting it when the first turn is sent.',
+    });
+  }
+
+  /** Polls the agent until the greeting is over; request failures are reported like any request's. */
+  async #settleGreeting(options: Parameters<typeof settleGreeting>[1], kind: RequestKind, timeout: number): Promise<GreetingProgress> {
+    // Each request within the caller's own timeout, so a silent agent fails the turn in the turn's time.
+    const call = { timeout: Math.min(this.#options.requestTimeout ?? DEFAULTS.requestTimeout, timeout), ...(options.signal && { signal: options.signal }) };
+    const source: GreetingSource = {
+      state: () => this.state(call),
+      history: () => this.history(call),
+      quietFor: () => performance.now() - this.#lastEventAt,
+      modelAsked: () => {
+        const last = this.#options.llm?.requests?.slice(this.#llmMark.requests).at(-1);
+        return last !== undefined && last.response?.error === undefined;
+      },
+      modelFailed: () => modelFailuresSince(this.#options.llm, this.#llmMark).length > 0,
+      nextEvent: (ms) =>
+        new Promise<void>((resolve) => {
+          const waiters = this.#eventWaiters;
+          const wake = () => {
+            clearTimeout(timer);
+            waiters.delete(wake);
+            resolve();
+          };
+          const timer = setTimeout(wake, ms);
+          waiters.add(wake);
+        }),
+    };
+    try {
+      return await settleGreeting(source, options);
+    } catch (error) {
+      if (error instanceof AgentSessionError) throw error;
+      throw await this.#requestError(kind, error, timeout, undefined, options.signal);
+    }
+  }
+
+  /** The greeting's record: its events so far, its items from the history, and the LLM misses before the first turn. */
+  #finishGreeting(items: TurnItem[], final = true): TurnRecord {
+    if (final) {
+      explainModelErrors(this.#greetingBuilder.events, this.#options.llm, this.#llmMark);
+      for (const message of modelFailuresSince(this.#options.llm, this.#llmMark)) this.#greetingBuilder.addError({ source: 'llm', message });
+    }
+    return redactInPlace(this.#greetingBuilder.finish(items, undefined), this.#redact);
   }
 
   /** The whole conversation as the agent holds it (every item, including user and system messages). */
@@ -482,7 +605,7 @@ export class AgentSession {
   }
 
   async #call(kind: RequestKind, body: object, options: RequestCallOptions): Promise<WireResponse> {
-    this.#assertOpen(kind);
+    await this.#assertOpen(kind);
     const timeout = options.timeout ?? this.#options.requestTimeout ?? DEFAULTS.requestTimeout;
     let response: WireResponse;
     try {
@@ -497,6 +620,9 @@ export class AgentSession {
   }
 
   #onEvent(event: TurnEvent): void {
+    this.#lastEventAt = performance.now();
+    for (const wake of this.#eventWaiters) wake();
+    this.#eventWaiters.clear();
     if (this.#current) {
       this.#current.addEvent(event);
       return;
@@ -505,6 +631,7 @@ export class AgentSession {
     const last = this.#turns.at(-1);
     if (last === undefined) {
       this.preamble.push(event);
+      if (this.#greeting === undefined) this.#greetingBuilder.addEvent(event);
       return;
     }
     last.events.push(event);
@@ -512,19 +639,28 @@ export class AgentSession {
     else if (event.type === 'session_usage_updated') last.usage = event.usage;
   }
 
-  #assertOpen(what: string): void {
+  async #assertOpen(what: string): Promise<void> {
     if (this.#closing !== undefined) {
       throw new AgentSessionError('SESSION_CLOSED', `Cannot ${what}: the session was closed.`, {
         agentFile: this.agentFile,
         hint: 'The handle is closed after its test file ends; start a new session for further turns.',
       });
     }
-    if (this.#connection.closed) {
-      throw new AgentSessionError('AGENT_DISCONNECTED', `Cannot ${what}: the agent has gone away (${this.#disconnect?.message ?? 'connection closed'}).`, {
+    if (!this.#connection.closed) return;
+    if (this.#endReported) {
+      const status = this.#disconnectedAlive ? undefined : this.#agent.status;
+      const how = status ? describeEnd({ status, output: '', launch: this.launch }, '').what : (this.#disconnect?.message ?? 'connection closed');
+      throw new AgentSessionError('AGENT_DISCONNECTED', `Cannot ${what}: the agent has gone away (${how}).`, {
         ...this.#details(),
         hint: 'An earlier failure ended the agent; see the error that failed first.',
       });
     }
+    // Nothing reported it yet: it went away between requests, and this error is the first to say why.
+    await this.#afterDisconnect;
+    const end = this.#end('The agent ended its session by itself between requests; the output below shows what it did last.');
+    this.#endReported = true;
+    const how = end.code === 'AGENT_DISCONNECTED' ? 'the agent closed the connection while idle and was stopped' : `${end.what} while idle`;
+    throw new AgentSessionError(end.code, `Cannot ${what}: ${how}${end.quoted}.`, { ...this.#details(), hint: end.hint });
   }
 
   #details() {
@@ -564,14 +700,14 @@ export class AgentSession {
           cause instanceof ProtocolError && cause.fault === 'oversized-frame'
             ? 'If the agent really sends messages this large (a huge tool output or chat history), raise { maxFrameBytes }; otherwise the peer on the session port is not speaking the agent session protocol. The connection was dropped and the agent stopped.'
             : 'The peer on the session port is not speaking the agent session protocol correctly; the connection was dropped and the agent stopped.';
-      } else if (this.#agent.status && !this.#disconnectedAlive) {
-        code = 'AGENT_EXITED';
-        message = `The agent exited during ${what}.`;
-        hint = 'It crashed; the output below shows why.';
       } else {
-        code = 'AGENT_DISCONNECTED';
-        message = `The agent closed the connection during ${what} but kept running; it was stopped.`;
-        hint = 'The agent session ended itself, usually after repeated unrecoverable errors (e.g. the LLM failing); see the errors in the earlier turns and in the output below.';
+        const end = this.#end('The agent session ended itself, usually after repeated unrecoverable errors (e.g. the LLM failing); see the errors in the earlier turns and in the output below.');
+        code = end.code;
+        hint = end.hint;
+        message =
+          end.code === 'AGENT_DISCONNECTED'
+            ? `The agent closed the connection during ${what} but kept running; it was stopped${end.quoted}.`
+            : `${capitalise(end.what)} during ${what}${end.quoted}.`;
       }
     } else if (signal?.aborted || (error instanceof Error && isAbortError(error))) {
       // The signal's reason is whatever the aborter chose (Vitest: its "Test timed out" error).
@@ -586,11 +722,21 @@ export class AgentSession {
         cause: error,
       });
     }
+    if (code !== 'ABORTED' && code !== 'TURN_TIMEOUT' && code !== 'REQUEST_TIMEOUT') this.#endReported = true;
     return new AgentSessionError(code, message, { ...this.#details(), hint, cause: error, ...(turn && { turn }) });
+  }
+
+  /** How the agent went away, once the exit after a disconnect is known. */
+  #end(fallbackHint: string) {
+    const status = this.#disconnectedAlive ? undefined : this.#agent.status;
+    return describeEnd({ status, output: this.#agent.output(), launch: this.launch }, fallbackHint);
   }
 }
 
 const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+/** The agent's decisive output line as the tail of a message, or nothing. */
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const quote = (cause: string | undefined) => (cause ? `: "${cause}"` : '');
 
 function isAbortError(error: Error): boolean {
   return error.name === 'AbortError' || error.name === 'TimeoutError' || error.message === 'aborted';

@@ -4,13 +4,18 @@
  * `start()`), and every method waits for it.
  */
 import type { AgentInfo, SessionState, SessionUsage, TurnItem, TurnRecord, ToolMap } from '../turn/types.js';
-import { startAgentSession, type AgentSession, type RequestCallOptions, type SayOptions } from './agent-session.js';
+import { startAgentSession, type AgentSession, type GreetingOptions, type RequestCallOptions, type SayOptions } from './agent-session.js';
 import { lazySession } from './lazy.js';
 import type { AgentSessionOptions } from './options.js';
 
 export interface AgentSessionHandle<Tools extends ToolMap = ToolMap> {
   /** Sends one user turn; resolves with its record. Turns run one at a time. */
   say(text: string, options?: SayOptions): Promise<TurnRecord<Tools>>;
+  /**
+   * The agent's greeting (what it did before the first turn, e.g. from on_enter), once it is over:
+   * a record with `input: ''` and `index: -1`. Rejects with NO_GREETING when none comes in time.
+   */
+  greeting(options?: GreetingOptions): Promise<TurnRecord<Tools>>;
   /** The agent's whole chat history (GetChatHistory). */
   history(options?: RequestCallOptions): Promise<TurnItem[]>;
   /** The current agent's id, instructions, tools, chat context, and framework (sdk, version). */
@@ -44,6 +49,7 @@ export function createAgentSessionHandle<Tools extends ToolMap = ToolMap>(
   const { start, withSignal } = lazy;
   return {
     say: async (text, opts) => (await start()).say(text, withSignal(opts)) as unknown as Promise<TurnRecord<Tools>>,
+    greeting: async (opts) => (await start()).greeting(withSignal(opts)) as unknown as Promise<TurnRecord<Tools>>,
     history: async (opts) => (await start()).history(withSignal(opts)),
     info: async (opts) => (await start()).info(withSignal(opts)),
     state: async (opts) => (await start()).state(withSignal(opts)),

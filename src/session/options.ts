@@ -37,8 +37,18 @@ export interface LlmListening {
 }
 
 export interface AgentSessionOptions extends Omit<LaunchOptions, 'env'> {
-  /** Extra environment for the agent, over the test process's own. `undefined` removes a variable. */
+  /**
+   * Extra environment for the agent, over the test process's own. `undefined` removes a variable.
+   * Applied after the runner's variables were removed, so it can pass any of them back.
+   */
   env?: Record<string, string | undefined>;
+  /**
+   * Keep the test runner's variables in the agent's environment (`VITEST*`, `JEST_WORKER_ID`,
+   * Vitest's `TEST` and Vite's `MODE`/`BASE_URL`/`PROD`/`DEV`/`SSR`, `NODE_ENV=test`, and the runner's flags in
+   * `NODE_OPTIONS`). Default false: the agent runs as it would outside the tests, since agents
+   * such as LiveKit's Node examples skip `cli.runApp` when `VITEST` is set.
+   */
+  keepRunnerEnv?: boolean;
   /**
    * The LLM the agent talks to: a scripted server (`scriptedLlm(...)`), started for the session
    * and stopped with it, its URL given to the agent through OPENAI_BASE_URL and LIVEKIT_INFERENCE_URL.

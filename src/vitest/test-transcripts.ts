@@ -82,25 +82,31 @@ function armFailureTranscript(test: RunnerTestCase): void {
 }
 
 /**
- * Wraps a handle so that every `say()` made inside a test is recorded on that test. Outside a
- * test (in a beforeAll, a script) turns are not attributed to any test.
+ * Wraps a handle so that every `say()` made inside a test is recorded on that test, and the
+ * greeting too when a test asks for it. Outside a test (in a beforeAll, a script) turns are not
+ * attributed to any test.
  */
 export function recordTurnsOnTests<Handle extends TurnTaker>(handle: Handle, agentLabel: string): Handle {
   const agent = path.isAbsolute(agentLabel) ? path.relative(process.cwd(), agentLabel) || agentLabel : agentLabel;
   // A copy of the handle with its accessors intact (`turns` is a getter), and `say` wrapped.
   const wrapped = Object.defineProperties({}, Object.getOwnPropertyDescriptors(handle)) as Handle;
-  wrapped.say = async (text: string, options?: never) => {
-    const test = currentTest();
-    // Armed before the turn, so a test failing in or after this turn shows the earlier ones.
-    if (test) {
-      armFailureTranscript(test);
-      // Made here, where the caller (the test) is still on the stack.
-      lastCalls.set(test, new Error('say'));
-    }
-    const turn = await handle.say(text, options);
-    if (test) (test.meta.agentTurns ??= []).push({ agent, turn: turn as unknown as TurnRecord });
-    return turn;
-  };
+  const recorded =
+    <A extends unknown[]>(call: (...args: A) => Promise<unknown>, label: string) =>
+    async (...args: A) => {
+      const test = currentTest();
+      // Armed before the turn, so a test failing in or after this turn shows the earlier ones.
+      if (test) {
+        armFailureTranscript(test);
+        // Made here, where the caller (the test) is still on the stack.
+        lastCalls.set(test, new Error(label));
+      }
+      const turn = await call(...args);
+      if (test) (test.meta.agentTurns ??= []).push({ agent, turn: turn as TurnRecord });
+      return turn;
+    };
+  wrapped.say = recorded((text: string, options?: never) => handle.say(text, options), 'say');
+  const greeting = handle.greeting;
+  if (greeting) wrapped.greeting = recorded((options?: never) => greeting.call(handle, options), 'greeting');
   return wrapped;
 }
 
@@ -108,4 +114,6 @@ export function recordTurnsOnTests<Handle extends TurnTaker>(handle: Handle, age
 export interface TurnTaker {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   say(text: string, options?: any): Promise<unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  greeting?(options?: any): Promise<unknown>;
 }

@@ -52,7 +52,7 @@ describe('failures during a turn', () => {
 
     const { error, ms } = await failure(() => session.say('boom'));
     expect(error.code).toBe('AGENT_EXITED');
-    expect(error.message).toMatch(/The agent exited during the turn/);
+    expect(error.message).toMatch(/The agent exited with code 3 during the turn/);
     expect(error.exitCode).toBe(3);
     expect(error.output).toMatch(/self_destruct: exiting with code 3/);
     expect(ms).toBeLessThan(5000);
