@@ -1,0 +1,4 @@
+// The bike-shop conversations against the Python agent (livekit-agents), with the scripted model.
+import { bikeShopSuite } from '../bike-shop-suite.js';
+
+bikeShopSuite('./bike_shop_agent.py', 'python');
