@@ -5,7 +5,7 @@
  * against both: each test file calls `bikeShopSuite` with its agent.
  */
 import { describe, expect, test } from 'vitest';
-import { useAgentSession, type AgentSessionHandle, type TurnRecord } from 'agent-session-test';
+import { useAgentSession } from 'agent-session-test';
 import { bikeShopLlm } from './bike-shop-llm.js';
 
 /** The agents' tools and their arguments: types the tool matchers and `turn.toolCalls`. */
@@ -17,23 +17,13 @@ export type BikeShopTools = {
   transfer_to_front_desk: Record<string, never>;
 };
 
-/**
- * The handle with `greeting()`, the turn an agent speaks on its own when the session starts.
- * Declared here so the suite compiles against a harness that does not have it yet.
- */
-type Handle = AgentSessionHandle<BikeShopTools> & { greeting(): Promise<TurnRecord<BikeShopTools>> };
-
-/**
- * Both desks are ShopAgent instances (one agent id), so a handoff is told apart by the desk's
- * instructions. The cast only types the `{ instructions }` form for a harness that lacks it.
- */
-const desk = (instructions: RegExp) => ({ instructions }) as unknown as string;
-const WORKSHOP = desk(/workshop of Spoke & Chain/);
-const FRONT_DESK = desk(/front desk of Spoke & Chain/);
+/** Both desks are ShopAgent instances (one agent id), so a handoff is told apart by the desk's instructions. */
+const WORKSHOP = { instructions: /workshop of Spoke & Chain/ };
+const FRONT_DESK = { instructions: /front desk of Spoke & Chain/ };
 
 export function bikeShopSuite(agentFile: string, sdk: 'python' | 'js') {
   const llm = bikeShopLlm();
-  const agent = useAgentSession<BikeShopTools>(agentFile, { llm }) as Handle;
+  const agent = useAgentSession<BikeShopTools>(agentFile, { llm });
 
   // Soft assertions: a failing check does not hide the ones after it, so a run shows each
   // feature that works and each that does not.
