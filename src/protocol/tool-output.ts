@@ -16,7 +16,10 @@ export interface ToolOutput {
 
 /** Decodes a tool output as sent by either SDK. */
 export function decodeToolOutput(raw: string): ToolOutput {
-  const decoded = decodeValue(raw);
+  let decoded = decodeValue(raw);
+  // A string result reaches us as Node's JSON string but as Python's bare text, which the line
+  // above already decoded: decode Node's once more, so a string holding JSON reads the same.
+  if (typeof decoded?.value === 'string' && raw.trimStart().startsWith('"')) decoded = decodeValue(decoded.value) ?? decoded;
   if (decoded === undefined || typeof decoded.value === 'string') {
     const text = decoded === undefined ? raw : (decoded.value as string);
     return { output: text, value: text, rawOutput: raw };

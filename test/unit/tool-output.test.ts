@@ -77,6 +77,10 @@ describe('decodeToolOutput', () => {
       ['42', '42', 42, '42'],
       ['sunny, 21°C', '"sunny, 21°C"', 'sunny, 21°C', 'sunny, 21°C'],
       ['', '', '', ''],
+      // A string result that holds JSON (or a literal): Python sends the text, Node that text JSON-encoded.
+      ['{"items": ["coke"]}', JSON.stringify('{"items": ["coke"]}'), { items: ['coke'] }, '{"items":["coke"]}'],
+      ["{'size': 'M'}", JSON.stringify("{'size': 'M'}"), { size: 'M' }, '{"size":"M"}'],
+      ['7', '"7"', 7, '7'],
     ];
     for (const [python, node, value, text] of pairs) {
       expect(decodeToolOutput(python), python).toEqual({ output: text, value, rawOutput: python });
