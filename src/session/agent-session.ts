@@ -34,6 +34,11 @@ export interface SayOptions {
   signal?: AbortSignal;
 }
 
+/** What the caller was doing when the session made a request on its behalf, for error messages. */
+interface Doing {
+  doing?: { what: string; when: string };
+}
+
 export interface GreetingOptions {
   /** How long to wait for the greeting to come and finish, in ms. Default: the turn timeout. */
   timeout?: number;
@@ -504,7 +509,9 @@ export class AgentSession {
   /** Polls the agent until the greeting is over; request failures are reported like any request's. */
   async #settleGreeting(options: Parameters<typeof settleGreeting>[1], kind: RequestKind, timeout: number): Promise<GreetingProgress> {
     // Each request within the caller's own timeout, so a silent agent fails the turn in the turn's time.
-    const call = { timeout: Math.min(this.#options.requestTimeout ?? DEFAULTS.requestTimeout, timeout), ...(options.signal && { signal: options.signal }) };
+    // The requests are ours, not the caller's: an error names what the caller was doing.
+    const doing = kind === 'runInput' ? { what: 'say', when: 'while its greeting was awaited' } : { what: 'wait for the greeting', when: 'during its greeting' };
+    const call = { timeout: Math.min(this.#options.requestTimeout ?? DEFAULTS.requestTimeout, timeout), doing, ...(options.signal && { signal: options.signal }) };
     const source: GreetingSource = {
       state: () => this.state(call),
       history: () => this.history(call),
@@ -604,14 +611,14 @@ export class AgentSession {
     return this.#closing;
   }
 
-  async #call(kind: RequestKind, body: object, options: RequestCallOptions): Promise<WireResponse> {
-    await this.#assertOpen(kind);
+  async #call(kind: RequestKind, body: object, options: RequestCallOptions & Doing): Promise<WireResponse> {
+    await this.#assertOpen(options.doing?.what ?? kind, options.doing?.when);
     const timeout = options.timeout ?? this.#options.requestTimeout ?? DEFAULTS.requestTimeout;
     let response: WireResponse;
     try {
       response = await this.#connection.request(kind, body, { timeoutMs: timeout, signal: options.signal });
     } catch (error) {
-      throw await this.#requestError(kind, error, timeout, undefined, options.signal);
+      throw await this.#requestError(kind, error, timeout, undefined, options.signal, options.doing);
     }
     if (response.error != null) {
       throw new AgentSessionError('REQUEST_FAILED', `The agent answered ${kind} with an error: ${this.#redact(response.error)}`, this.#details());
@@ -639,7 +646,8 @@ export class AgentSession {
     else if (event.type === 'session_usage_updated') last.usage = event.usage;
   }
 
-  async #assertOpen(what: string): Promise<void> {
+  /** Fails when the session cannot take a request; `what` and `when` name it for the error ("Cannot say: ... while idle"). */
+  async #assertOpen(what: string, when = 'while idle'): Promise<void> {
     if (this.#closing !== undefined) {
       throw new AgentSessionError('SESSION_CLOSED', `Cannot ${what}: the session was closed.`, {
         agentFile: this.agentFile,
@@ -659,7 +667,7 @@ export class AgentSession {
     await this.#afterDisconnect;
     const end = this.#end('The agent ended its session by itself between requests; the output below shows what it did last.');
     this.#endReported = true;
-    const how = end.code === 'AGENT_DISCONNECTED' ? 'the agent closed the connection while idle and was stopped' : `${end.what} while idle`;
+    const how = end.code === 'AGENT_DISCONNECTED' ? `the agent closed the connection ${when} and was stopped` : `${end.what} ${when}`;
     throw new AgentSessionError(end.code, `Cannot ${what}: ${how}${end.quoted}.`, { ...this.#details(), hint: end.hint });
   }
 
@@ -676,8 +684,8 @@ export class AgentSession {
   }
 
   /** Explains why a request failed, in terms of what the agent did. */
-  async #requestError(kind: RequestKind, error: unknown, timeout: number, turn?: TurnRecord, signal?: AbortSignal): Promise<AgentSessionError> {
-    const what = kind === 'runInput' ? 'the turn' : `the ${kind} request`;
+  async #requestError(kind: RequestKind, error: unknown, timeout: number, turn?: TurnRecord, signal?: AbortSignal, doing?: Doing['doing']): Promise<AgentSessionError> {
+    const what = kind === 'runInput' ? 'the turn' : doing ? `the ${kind} request made to ${doing.what}` : `the ${kind} request`;
     let code: AgentErrorCode;
     let message: string;
     let hint: string;

@@ -88,3 +88,13 @@ describe('an agent without a greeting', () => {
     expect(ms).toBeLessThan(10_000);
   });
 });
+
+test('an agent that dies during its greeting: the error says the greeting was awaited and quotes the cause', async () => {
+  const session = await startAgentSession(fixture('node/greeting_agent.ts'), { llm: greeterLlm(), env: { GREETER_WAITS_FOR_PARTICIPANT: '1' } });
+  sessions.push(session);
+  const { error } = await failure(() => session.greeting({ timeout: 20_000 }));
+  expect(error.code).toBe('AGENT_EXITED');
+  expect(error.shortMessage).toMatch(/wait for the greeting/);
+  expect(error.shortMessage).not.toMatch(/^Cannot getSessionState|^Cannot getChatHistory|while idle/);
+  expect(error.message).toMatch(/console mode failed: room is not connected/);
+});
