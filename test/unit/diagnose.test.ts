@@ -61,7 +61,7 @@ describe('diagnose: turn detector plugins without their model files', () => {
   test('Python: names the missing file and the download-files command', () => {
     // What livekit-plugins-turn-detector 1.8.9 raises with an empty Hugging Face cache.
     const output = 'RuntimeError: livekit-plugins-turn-detector initialization failed. Could not find file "languages.json".';
-    const hint = diagnose(output, python);
+    const { hint } = diagnose(output, python);
     expect(hint).toContain('cannot find its model files (Could not find file "languages.json")');
     expect(hint).toContain('`python -m livekit.agents download-files <agent file>`');
     expect(hint).toContain('inference.TurnDetector()');
@@ -70,7 +70,7 @@ describe('diagnose: turn detector plugins without their model files', () => {
   test('Node: the agents-plugin-livekit message gets the Node command', () => {
     // The message agents-plugin-livekit throws (plugins/livekit/src/turn_detector/base.ts).
     const output = 'Error: agents-plugins-livekit failed to initialize multilingual EOU turn detector: Required model files not found locally.';
-    const hint = diagnose(output, node);
+    const { hint } = diagnose(output, node);
     expect(hint).toContain('(Required model files not found locally)');
     expect(hint).toContain('`npx livekit-agents download-files`');
   });

@@ -12,4 +12,6 @@ test('the greeting a test waits for is recorded on the test with its turns', asy
   await handle.greeting();
   await handle.say('hi');
   expect(task.meta.agentTurns?.map((entry) => entry.turn.index)).toEqual([-1, 0]);
+  // These stand-in turns are not records a reporter could render: keep them out of the run's report.
+  delete task.meta.agentTurns;
 });
