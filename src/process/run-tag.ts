@@ -104,6 +104,8 @@ function signalTree({ pid }: TaggedProcess, signal: NodeJS.Signals): void {
 
 /** How long leftovers get to exit after SIGINT before SIGKILL. */
 const SWEEP_GRACE_MS = 1000;
+/** The most we wait for SIGKILLed processes to be gone. */
+const KILL_SETTLE_MS = 1000;
 
 /**
  * Ends each agent of the run still alive: SIGINT to its process group, up to `graceMs` to go,
@@ -135,7 +137,12 @@ async function endAll(find: () => TaggedProcess[], graceMs: number): Promise<Tag
   for (const agent of found) signalTree(agent, 'SIGINT');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && find().length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-  for (const agent of find()) signalTree(agent, 'SIGKILL');
+  const left = find();
+  for (const agent of left) signalTree(agent, 'SIGKILL');
+  // A SIGKILLed process is not gone the instant kill() returns (on a busy machine it may wait to
+  // be scheduled): wait, briefly and bounded, so the caller's "ended" is true when it resumes.
+  const killedBy = Date.now() + KILL_SETTLE_MS;
+  while (left.length > 0 && Date.now() < killedBy && find().length > 0) await new Promise((resolve) => setTimeout(resolve, 10));
   return found;
 }
 

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { expect, test, vi } from 'vitest';
-import { AGENT_TAG_ENV, sweepLeftovers } from '../../src/process/run-tag.js';
+import { AGENT_TAG_ENV, findSessionProcesses, killSessionProcesses, SESSION_TAG_ENV, sweepLeftovers } from '../../src/process/run-tag.js';
 
 function leftover(runId: string, ignoreSigint: boolean) {
   // `trap '' INT` makes the shell and its child ignore SIGINT, like a Node agent does.
@@ -28,4 +28,16 @@ test('SIGINT first; what ignores it is SIGKILLed after the grace period', async 
   expect(elapsed).toBeGreaterThanOrEqual(250);
   expect(warn).toHaveBeenCalledWith(expect.stringMatching(/agent process\(es\) of this run were still running at teardown and were stopped/));
   warn.mockRestore();
+});
+
+test("a session's sweep returns only once what it SIGKILLed is gone", async () => {
+  const tag = randomUUID();
+  // Ignores SIGINT, and is not our child: nothing here reaps it, as with a helper an agent left.
+  const child = spawn('sh', ['-c', "trap '' INT; sleep 60 & wait"], { detached: true, stdio: 'ignore', env: { ...process.env, [SESSION_TAG_ENV]: tag } });
+  child.unref();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const found = await killSessionProcesses(tag, 0);
+  expect(found.length).toBeGreaterThanOrEqual(2);
+  // Checked at once: "ended" must already be true, not in a moment.
+  expect(findSessionProcesses(tag)).toEqual([]);
 });
