@@ -6,7 +6,7 @@
  */
 import { weatherLlm } from '../examples/weather-llm.js';
 import { startAgentSession } from '../src/session/agent-session.js';
-import { peerInProcessGroup } from '../src/session/listener.js';
+import { peerInProcessGroup } from '../src/process/listener.js';
 import { RawAgent } from './lib/raw-driver.js';
 import { agents, median, ms, progress, ratio, reps, table, type Sdk } from './lib/stats.js';
 

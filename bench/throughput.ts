@@ -4,7 +4,7 @@
  * into turn items. The reassembly is compared with the naive approach (concatenating the
  * buffered bytes with every chunk), which is quadratic in the frame size.
  */
-import { chatItems } from '../src/protocol/convert.js';
+import { chatItems } from '../src/turn/convert.js';
 import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from '../src/protocol/framing.js';
 import { decodeEnvelope, encodeEnvelope } from '../src/protocol/schema.js';
 import { median, progress, reps, table } from './lib/stats.js';

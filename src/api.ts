@@ -18,7 +18,7 @@ export type { RenderOptions } from './render/index.js';
 export { expectTurn, TurnCursor, TurnAssertionError } from './matchers/index.js';
 export type * from './turn/types.js';
 // stream-json CLIs (Letta Code, Claude Code) ---------------------------------------------------
-export { useStreamJsonSession } from './streamjson/vitest.js';
+export { useStreamJsonSession } from './vitest/stream-json-session.js';
 export { startStreamJsonSession, StreamJsonSession, createStreamJsonSessionHandle, lettaCode, claudeCode } from './streamjson/index.js';
 export type * from './streamjson/index.js';
 // end stream-json -------------------------------------------------------------------------------

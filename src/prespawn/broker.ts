@@ -11,7 +11,7 @@ import net from 'node:net';
 import { AgentProcess } from '../process/agent-process.js';
 import { trackAgent, untrackAgent } from '../process/registry.js';
 import { agentTag } from '../process/run-tag.js';
-import { listenForAgent, peerInProcessGroup, type AgentListener } from '../session/listener.js';
+import { listenForAgent, peerInProcessGroup, type AgentListener } from '../process/listener.js';
 import { readLines, send, type BrokerAddress, type BrokerMessage, type ClientMessage } from './messages.js';
 import { createCredential } from '../process/credential.js';
 import { fillSpec, specDifference, type SpawnSpec } from './spec.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { TestCase, TestModule } from 'vitest/node';
 import { renderTurn, stripAnsi } from '../render/index.js';
 import type { TurnRecord } from '../turn/types.js';
-import '../vitest/test-transcripts.js';
+import './task-meta.js';
 
 /** The report's format version; bumped on incompatible changes. */
 export const REPORT_VERSION = 1;

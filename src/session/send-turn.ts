@@ -7,7 +7,7 @@
  * interrupted turn's own late answer, which the agent sends once it has ended, and send again.
  */
 import type { WireResponse } from '../protocol/wire.js';
-import type { AgentConnection } from './connection.js';
+import type { AgentConnection } from '../protocol/connection.js';
 
 /** What a Node agent answers when a request handler throws, as run() does during another run. */
 const REFUSED = 'internal error';

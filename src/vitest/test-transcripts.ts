@@ -8,21 +8,10 @@ import path from 'node:path';
 import { TestRunner, type RunnerTestCase } from 'vitest';
 import { failureFrames, withExtraFrames } from './annotation-location.js';
 import { renderSession } from '../render/index.js';
+import type { AgentTurnEntry } from '../reporter/task-meta.js';
 import type { TurnRecord } from '../turn/types.js';
 
-/** One turn a test took, with the agent that answered it. */
-export interface AgentTurnEntry {
-  /** The agent file, relative to the working directory of the run. */
-  agent: string;
-  turn: TurnRecord;
-}
-
-declare module 'vitest' {
-  interface TaskMeta {
-    /** The turns this test took, in order (set by agent-session-test). */
-    agentTurns?: AgentTurnEntry[];
-  }
-}
+export type { AgentTurnEntry };
 
 /** The annotation type of a failed test's transcript. */
 export const TRANSCRIPT_ANNOTATION = 'agent transcript';

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { StreamJsonSessionHandle } from '../streamjson/handle.js';
 import type { StreamJsonSessionOptions } from '../streamjson/options.js';
-import { useStreamJsonSession } from '../streamjson/vitest.js';
+import { useStreamJsonSession } from './stream-json-session.js';
 import { currentSignal } from './current-signal.js';
 import { createAgentSessionHandle, type AgentSessionHandle } from '../session/handle.js';
 import { DEFAULTS, type AgentSessionOptions } from '../session/options.js';

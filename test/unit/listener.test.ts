@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { describe, expect, test } from 'vitest';
-import { listenForAgent, peerInProcessGroup } from '../../src/session/listener.js';
+import { listenForAgent, peerInProcessGroup } from '../../src/process/listener.js';
 
 const linux = process.platform === 'linux';
 

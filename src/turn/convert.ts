@@ -1,4 +1,4 @@
-/** Converts decoded wire objects into the plain turn-record shapes of `src/turn/types.ts`. */
+/** Converts decoded wire objects (src/protocol/wire.ts) into the plain turn-record shapes of `./types.ts`. */
 import type {
   AgentState,
   ChatRole,
@@ -11,7 +11,7 @@ import type {
   TurnEvent,
   TurnItem,
   UserState,
-} from '../turn/types.js';
+} from './types.js';
 import type {
   WireChatItem,
   WireEvent,
@@ -20,8 +20,8 @@ import type {
   WireMetricsReport,
   WireSessionUsage,
   WireTimestamp,
-} from './wire.js';
-import { decodeToolOutput } from './tool-output.js';
+} from '../protocol/wire.js';
+import { decodeToolOutput } from '../protocol/tool-output.js';
 
 const ROLES: readonly ChatRole[] = ['developer', 'system', 'user', 'assistant'];
 const AGENT_STATES: readonly AgentState[] = ['initializing', 'idle', 'listening', 'thinking', 'speaking'];

@@ -1,9 +1,9 @@
 import net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from '../../src/session/connection.js';
-import { encodeFrame, FrameDecoder } from '../../src/protocol/framing.js';
-import { decodeEnvelope, encodeEnvelope } from '../../src/protocol/schema.js';
-import type { WireEvent } from '../../src/protocol/wire.js';
+import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from '../../../src/protocol/connection.js';
+import { encodeFrame, FrameDecoder } from '../../../src/protocol/framing.js';
+import { decodeEnvelope, encodeEnvelope } from '../../../src/protocol/schema.js';
+import type { WireEvent } from '../../../src/protocol/wire.js';
 
 /** A scripted peer playing the agent's side of one connection. */
 async function pair() {

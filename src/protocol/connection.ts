@@ -4,10 +4,10 @@
  * every audio_playback_flush answered at once (unanswered, it blocks the agent's turn forever).
  */
 import type net from 'node:net';
-import { ProtocolError } from '../protocol/errors.js';
-import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
-import { decodeEnvelope, encodeEnvelope } from '../protocol/schema.js';
-import type { RequestKind, WireEvent, WireResponse } from '../protocol/wire.js';
+import { ProtocolError } from './errors.js';
+import { encodeFrame, FrameDecoder } from './framing.js';
+import { decodeEnvelope, encodeEnvelope } from './schema.js';
+import type { RequestKind, WireEvent, WireResponse } from './wire.js';
 
 export interface ConnectionHandlers {
   onEvent(event: WireEvent, receivedAt: number): void;
