@@ -13,29 +13,18 @@ if [ ! -d examples/node/node_modules ]; then
   npm run setup:examples
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/agent-session-test-pack.XXXXXX")
-scratch="$tmp/project"
-cleanup() {
-  local left
-  # Agents and runner workers started from the scratch project hold its path on their command line.
-  left=$(pgrep -f -- "$scratch/" || true)
-  # shellcheck disable=SC2086 # one process id per word
-  [ -z "$left" ] || kill -KILL $left 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=lib/scratch-copy.sh
+source scripts/lib/scratch-copy.sh
+# scratch_cleanup removes $work, and ends what still runs from it, on exit.
+work=$(mktemp -d "${TMPDIR:-/tmp}/agent-session-test-pack.XXXXXX")
+trap scratch_cleanup EXIT
+scratch="$work/project"
 
-# Runs one named step with its timing; the first failure ends the script, naming the step.
-step() {
-  local name=$1 began=$SECONDS
-  shift
-  echo
-  echo "== $name: $*"
-  if "$@"; then
-    echo "== $name: ok ($((SECONDS - began)) s)"
-  else
-    echo "== $name: FAILED ($((SECONDS - began)) s)"
-    echo "== check-pack failed at: $name"
+# The first failing step ends the script, naming the step.
+must() {
+  step "$@"
+  if [ "$status" -ne 0 ]; then
+    echo "== check-pack failed at: $1"
     exit 1
   fi
 }
@@ -54,17 +43,16 @@ SCRATCH_DEPS=(
 
 pack() {
   # prepack builds dist/ first.
-  npm pack --silent --pack-destination "$tmp" >"$tmp/pack.out"
-  tarball="$tmp/$(tail -n 1 "$tmp/pack.out")"
+  npm pack --silent --pack-destination "$work" >"$work/pack.out"
+  tarball="$work/$(tail -n 1 "$work/pack.out")"
   [ -f "$tarball" ] && echo "== packed $(basename "$tarball"): $(tar -tzf "$tarball" | wc -l) files"
 }
 
 install() {
-  mkdir -p "$scratch"
-  cd "$scratch"
-  printf '{ "name": "pack-check", "private": true, "type": "module" }\n' >package.json
-  npm install --no-audit --no-fund --loglevel=error "$tarball" "${SCRATCH_DEPS[@]}"
-  cd "$repo"
+  # Chained: step runs this inside an if, where set -e does not apply.
+  mkdir -p "$scratch" && cd "$scratch" &&
+    printf '{ "name": "pack-check", "private": true, "type": "module" }\n' >package.json &&
+    npm install --no-audit --no-fund --loglevel=error "$tarball" "${SCRATCH_DEPS[@]}"
 }
 
 # Entries that import @jest/globals, which Jest only provides inside its test environment (the
@@ -90,6 +78,18 @@ write_imports() {
 }
 
 imports() { cd "$scratch" && write_imports && node imports.mjs; }
+
+# The maps point at ../src, which is not published: each must carry its sources.
+source_maps() {
+  cd "$scratch/node_modules/agent-session-test"
+  node --input-type=module -e '
+    import { readdirSync, readFileSync } from "node:fs";
+    const maps = readdirSync("dist", { recursive: true }).filter((f) => f.endsWith(".js.map"));
+    const bare = maps.filter((f) => !JSON.parse(readFileSync(`dist/${f}`, "utf8")).sourcesContent?.every((c) => typeof c === "string"));
+    if (maps.length === 0 || bare.length > 0) throw new Error(`${maps.length} maps, without their sources: ${bare.join(" ")}`);
+    console.log(`${maps.length} source maps carry their sources`);
+  '
+}
 
 jest_imports() {
   cd "$scratch"
@@ -144,13 +144,14 @@ EOF
   npx vitest run --root . conversation.test.ts
 }
 
-step "pack" pack
-step "install into a fresh project" install
-step "import every entry under Node" imports
-step "import the Jest entries under Jest" jest_imports
-step "type-check every entry (strict, nodenext, no skipLibCheck)" types
-step "publint" lint
-step "are the types wrong (esm-only)" types_resolve
-step "one conversation with the example Node agent" conversation
+must "pack" pack
+must "install into a fresh project" install
+must "import every entry under Node" imports
+must "import the Jest entries under Jest" jest_imports
+must "source maps carry their sources" source_maps
+must "type-check every entry (strict, nodenext, no skipLibCheck)" types
+must "publint" lint
+must "are the types wrong (esm-only)" types_resolve
+must "one conversation with the example Node agent" conversation
 echo
 echo "== check-pack: ok"
