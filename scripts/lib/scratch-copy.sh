@@ -1,7 +1,8 @@
-# Shared by the compatibility gates (scripts/test-jest29.sh, scripts/test-vitest5.sh): a scratch
-# copy of the working tree where another runner version can be installed without touching the
-# main install, the example agents' installs shared by symlink, and no process of the copy left
-# behind. Source it from the repository root, then call scratch_copy NAME.
+# Shared by the compatibility gates (scripts/test-jest29.sh, scripts/test-vitest5.sh; check-pack.sh
+# uses step and scratch_cleanup): a scratch copy of the working tree where another runner version
+# can be installed without touching the main install, the example agents' installs shared by
+# symlink, and no process of the copy left behind. Source it from the repository root, then call
+# scratch_copy NAME.
 
 # Sets $work to a fresh copy of what is on disk (tracked and untracked, not ignored, files),
 # removed again, with anything still running from it, when the script exits.

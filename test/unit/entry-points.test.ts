@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 
 // Each public subpath resolves and exposes what the README documents.
@@ -12,6 +12,10 @@ test('the package entry points load', async () => {
   expect(typeof (await import('agent-session-test/vitest')).useAgentSession).toBe('function');
   expect(typeof (await import('agent-session-test/vitest/matchers')).matchers).toBe('object');
   expect(typeof (await import('agent-session-test/vitest/global-setup')).default).toBe('function');
+  // Documented in docs/matchers.md ("Printing transcripts").
+  const render = await import('agent-session-test/render');
+  expect(typeof render.renderSession).toBe('function');
+  expect(render.renderTurn).toBe(root.renderTurn);
 });
 
 // Through a variable, so the repository's type program (Vitest 4) never loads the Vitest 5
@@ -45,4 +49,15 @@ test('every subpath of package.json exports is a module of src that the build em
     expect(target.types, subpath).toBe(`./dist/${module}.d.ts`);
     expect(existsSync(new URL(`../../src/${module}.ts`, import.meta.url)), `${subpath}: src/${module}.ts`).toBe(true);
   }
+});
+
+// Vitest resolves agent-session-test/* through an alias to src/, so only this catches a documented
+// import that an installed package would refuse (ERR_PACKAGE_PATH_NOT_EXPORTED).
+test('every import of the package shown in README.md and docs/ is an entry of package.json exports', () => {
+  const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+  const pkg = JSON.parse(read('package.json')) as { exports: Record<string, unknown> };
+  const pages = ['README.md', ...readdirSync(new URL('../../docs', import.meta.url)).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const documented = new Set(pages.flatMap((page) => [...read(page).matchAll(/['"]agent-session-test(\/[\w/-]+)?['"]/g)].map((m) => `.${m[1] ?? ''}`)));
+  expect(documented.size).toBeGreaterThan(5);
+  expect([...documented].filter((subpath) => !(subpath in pkg.exports))).toEqual([]);
 });
