@@ -10,6 +10,7 @@ import { AgentSessionError, type AgentErrorCode } from '../errors.js';
 import type { ExitStatus } from '../process/agent-process.js';
 import { createRedactor, knownSecrets, redactInPlace } from '../process/redact.js';
 import { agentTag } from '../process/run-tag.js';
+import { modelFailuresSince, modelMark } from '../session/model-calls.js';
 import type { LlmListening } from '../session/options.js';
 import type { ToolMap, TurnRecord } from '../turn/types.js';
 import { isKnownType, type ControlRequest, type InitMessage, type ResultMessage, type StreamJsonMessage } from './messages.js';
@@ -223,7 +224,7 @@ export class StreamJsonSession {
     if (typeof text !== 'string') throw new TypeError(`say() takes the user's text as a string, got ${typeof text}`);
     this.#assertOpen('say');
     const timeout = options.timeout ?? this.#options.turnTimeout ?? STREAM_JSON_DEFAULTS.turnTimeout;
-    const missesBefore = this.#options.llm?.unmatched?.length ?? 0;
+    const llmMark = modelMark(this.#options.llm);
     const assembler = new TurnAssembler(text, this.#turns.length, this.#options.name ?? path.basename(this.command[0]!), this.#init?.model);
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
@@ -243,8 +244,7 @@ export class StreamJsonSession {
     this.#cli!.write(encodeLine({ type: 'user', message: { role: 'user', content: text } }));
     try {
       const record = await done;
-      const misses = new Set((this.#options.llm?.unmatched?.slice(missesBefore) ?? []).map((miss) => miss.response?.error ?? 'the scripted LLM had no rule for a request'));
-      for (const message of misses) {
+      for (const message of modelFailuresSince(this.#options.llm, llmMark)) {
         // A CLI that reports the model's error body (Letta: `400 <explanation>`) already put the
         // explanation in the turn; a second copy would only double a long text.
         const text = squeeze(message);
