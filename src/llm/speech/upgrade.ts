@@ -12,8 +12,8 @@ import { serveInferenceTts } from './inference-tts.js';
 import { serveRealtimeTranscription } from './openai-realtime-stt.js';
 
 export interface SpeechUpgradeOptions {
-  /** Decides whether the request may open a socket; called first. Defaults to always. */
-  authorize?: (req: IncomingMessage) => boolean;
+  /** Decides whether the request may open a socket; called first. Required: no server of ours is open to anyone. */
+  authorize: (req: IncomingMessage) => boolean;
   /** Names the server in refusals, e.g. `the scripted LLM`. */
   serverName: string;
 }
@@ -59,7 +59,7 @@ function refuse(socket: Duplex, status: number, reason: string, message: string)
 }
 
 export function speechUpgrades(options: SpeechUpgradeOptions): SpeechUpgrades {
-  const authorize = options.authorize ?? (() => true);
+  const { authorize } = options;
   // noServer: the HTTP server stays ours; this only does the handshake and the framing.
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   return {
