@@ -31,6 +31,15 @@ export function encodeFrame(payload: Uint8Array): Buffer {
   return frame;
 }
 
+/** Returns `maxFrameBytes` when it is a usable cap; throws a RangeError saying what is allowed otherwise. */
+export function checkFrameCap(maxFrameBytes: number): number {
+  // The length prefix is a uint32, so a larger cap would be no cap.
+  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 1 || maxFrameBytes > 0xffffffff) {
+    throw new RangeError(`maxFrameBytes must be an integer from 1 to ${0xffffffff}, got ${maxFrameBytes}`);
+  }
+  return maxFrameBytes;
+}
+
 /**
  * Splits a byte stream into frame payloads. Chunks are kept as a list and only copied when a
  * frame straddles chunk boundaries, so a large frame arriving in many pieces is assembled once
@@ -44,11 +53,7 @@ export class FrameDecoder {
   #expected = -1;
 
   constructor(maxFrameBytes = DEFAULT_MAX_RECEIVED_FRAME_BYTES) {
-    // The length prefix is a uint32, so a larger cap would be no cap.
-    if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 1 || maxFrameBytes > 0xffffffff) {
-      throw new RangeError(`maxFrameBytes must be an integer from 1 to ${0xffffffff}, got ${maxFrameBytes}`);
-    }
-    this.#maxFrameBytes = maxFrameBytes;
+    this.#maxFrameBytes = checkFrameCap(maxFrameBytes);
   }
 
   /** Bytes of an incomplete frame received so far, header included (0 between frames). */

@@ -9,6 +9,7 @@ import { CRASH_MARKERS, diagnose } from '../process/diagnose.js';
 import { trackAgent, untrackAgent } from '../process/registry.js';
 import { createRedactor, knownSecrets, redactInPlace } from '../process/redact.js';
 import { withoutRunnerEnv } from '../process/runner-env.js';
+import { checkFrameCap } from '../protocol/framing.js';
 import { agentTag } from '../process/run-tag.js';
 import { resolveLaunch, type Launch } from '../process/runtime.js';
 import { ProtocolError } from '../protocol/errors.js';
@@ -62,6 +63,8 @@ const CRASH_OUTPUT_SETTLE_MS = 300;
  * started ahead of time with exactly the same launch; otherwise it is started here.
  */
 export async function startAgentSession(file: string, options: AgentSessionOptions = {}): Promise<AgentSession> {
+  // Bad options fail before anything is spawned.
+  if (options.maxFrameBytes !== undefined) checkFrameCap(options.maxFrameBytes);
   const agentFile = path.resolve(file);
   const startupTimeout = options.startupTimeout ?? DEFAULTS.startupTimeout;
   const deadline = Date.now() + startupTimeout;
