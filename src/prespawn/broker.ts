@@ -4,14 +4,16 @@
  * one to the worker whose test file asks for it. A spare connects back to the broker (an agent
  * connects once and never reconnects, and a socket cannot be passed to an unrelated worker), so
  * the broker relays the session's bytes between the spare and the worker's data connection, and
- * its output and exit status over the worker's control connection.
+ * its output and exit status over the worker's control connection. One class over ~300 lines:
+ * the spares' states, the relay and the control protocol all act on the same spare records.
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { AgentProcess } from '../process/agent-process.js';
-import { trackAgent, untrackAgent } from '../process/registry.js';
+import type { AgentProcess } from '../process/agent-process.js';
+import { launchGuarded } from '../process/launch.js';
+import { untrackAgent } from '../process/registry.js';
 import { agentTag } from '../process/run-tag.js';
-import { listenForAgent, peerInProcessGroup, type AgentListener } from '../process/listener.js';
+import type { AgentListener } from '../process/listener.js';
 import { readLines, send, type BrokerAddress, type BrokerMessage, type ClientMessage } from './messages.js';
 import { createCredential } from '../process/credential.js';
 import { fillSpec, specDifference, type SpawnSpec } from './spec.js';
@@ -301,39 +303,35 @@ export class SpareBroker {
   async #spawn(spare: Spare): Promise<void> {
     const { launch } = spare;
     this.#stats.spawned += 1;
-    let spawned!: (pid: number | undefined) => void;
-    const agentPid = new Promise<number | undefined>((resolve) => (spawned = resolve));
     try {
       spare.llmPort = await freePort();
-      // Only the spare itself may connect to its port, as for a session's own listener.
-      spare.listener = await listenForAgent({
-        isAgent: async (socket) => {
-          const pid = await agentPid;
-          return pid !== undefined && (peerInProcessGroup(socket, pid) ?? true);
+      // Guarded like a session's own launch: only the spare itself may connect to its port.
+      const launched = await launchGuarded({
+        onListening: (listener) => (spare.listener = listener),
+        spawnOptions: (connectAddr) => {
+          spare.connectAddr = connectAddr;
+          const { argv, env } = fillSpec(launch.spec, connectAddr, spare.llmPort, spare.llmCredential);
+          if ((spare.state as SpareState) === 'dead') throw new Error('stopped');
+          return {
+            argv,
+            cwd: launch.spec.cwd,
+            // Tagged with this run, so the run's teardown finds it should the runner die.
+            env: { ...env, ...agentTag() },
+            onOutput: (text, stream) => {
+              if (spare.state === 'claimed' && spare.owner) send(spare.owner, { t: 'output', text, stream });
+            },
+          };
         },
       });
-      spare.connectAddr = `${spare.listener.host}:${spare.listener.port}`;
-      const { argv, env } = fillSpec(launch.spec, spare.connectAddr, spare.llmPort, spare.llmCredential);
-      if ((spare.state as SpareState) === 'dead') throw new Error('stopped');
-      spare.agent = await AgentProcess.spawn({
-        argv,
-        cwd: launch.spec.cwd,
-        // Tagged with this run, so the run's teardown finds it should the runner die.
-        env: { ...env, ...agentTag() },
-        onOutput: (text, stream) => {
-          if (spare.state === 'claimed' && spare.owner) send(spare.owner, { t: 'output', text, stream });
-        },
-      });
+      spare.agent = launched.agent;
     } catch {
-      spawned(undefined);
       spare.listener?.close();
       this.#spares.delete(spare.id);
       if (spare.state !== 'dead') this.#fail(launch);
       return;
     }
     const agent = spare.agent;
-    spawned(agent.pid);
-    if (agent.pid !== undefined) trackAgent(agent.pid);
+    const listener = spare.listener!;
     if (spare.state === 'dead') {
       // Stopped while spawning.
       await this.#end(spare, 'SIGKILL', 0);
@@ -363,7 +361,7 @@ export class SpareBroker {
       }
     }, launch.startupTimeout);
     timer.unref();
-    spare.listener.connection.then(
+    listener.connection.then(
       (socket) => {
         socket.pause();
         socket.on('error', () => {});

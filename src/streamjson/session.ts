@@ -1,17 +1,22 @@
 /**
  * A stream-json CLI under test: spawned with stdin/stdout as NDJSON pipes, one `user` line per
  * turn, everything up to the `result` collected into a turn record. Control requests from the
- * CLI (permissions, external tools) are answered while the turn runs.
+ * CLI (permissions, external tools) are answered while the turn runs. Longer than most modules
+ * because every line the CLI writes can touch the running turn, a pending control request or the
+ * session's end, state this class keeps private; the queue, the waits and the model-miss merge
+ * are the shared core's (src/core).
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AgentSessionError, type AgentErrorCode } from '../errors.js';
-import type { ExitStatus } from '../process/agent-process.js';
+import type { AgentProcessLike, ExitStatus } from '../process/agent-process.js';
 import { createRedactor, knownSecrets, redactInPlace } from '../process/redact.js';
 import { agentTag } from '../process/run-tag.js';
-import { modelFailuresSince, modelMark } from '../session/model-calls.js';
-import type { LlmListening } from '../session/options.js';
+import type { LlmListening } from '../core/model-server.js';
+import { mergeModelMisses, modelMark } from '../core/model-calls.js';
+import { SerialQueue } from '../core/queue.js';
+import { race } from '../core/race.js';
 import type { ToolMap, TurnRecord } from '../turn/types.js';
 import { isKnownType, type ControlRequest, type InitMessage, type ResultMessage, type StreamJsonMessage } from './messages.js';
 import { encodeLine, excerpt, NdjsonReader, type NdjsonError } from './ndjson.js';
@@ -39,6 +44,18 @@ interface CurrentTurn {
   assembler: TurnAssembler;
   resolve: (record: StreamJsonTurnRecord) => void;
   reject: (error: Error) => void;
+}
+
+/** The CLI as the session drives it: a process whose stdin takes the protocol's lines. */
+export interface StdioAgent extends AgentProcessLike {
+  /** Writes to the CLI's stdin; false when it is already closed. */
+  write(text: string): boolean;
+}
+
+/** A control request's answer, or why it failed. */
+interface Answer {
+  body?: Obj;
+  error?: Error;
 }
 
 /** How long after the CLI's first line the answer to `initialize` may take. */
@@ -93,11 +110,10 @@ export class StreamJsonSession {
   readonly #llm: { close(): Promise<void> } | undefined;
   readonly #turns: StreamJsonTurnRecord[] = [];
   readonly #pending = new Map<string, PendingRequest>();
-  #cli: AgentProcess | undefined;
-  #reader: NdjsonReader | undefined;
+  #cli: StdioAgent | undefined;
   #init: InitMessage | undefined;
   #current: CurrentTurn | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   #closing: Promise<void> | undefined;
   /** Why the session cannot go on (a protocol violation, the CLI exiting). */
   #fatal: AgentSessionError | undefined;
@@ -105,7 +121,9 @@ export class StreamJsonSession {
   #orphans = 0;
   #requestCount = 0;
   /** Settles once stdout has ended, so an exit is handled after the last line. */
-  #stdoutEnded!: Promise<void>;
+  readonly #stdoutEnded: Promise<void>;
+  /** @internal Where the CLI's stdout goes. */
+  readonly stdout: { onStdout: (text: string) => void; onStdoutEnd: () => void };
   #awaitingInitialize = false;
   /** Armed by the CLI's first line while `initialize` is unanswered. */
   #initializeTimer: NodeJS.Timeout | undefined;
@@ -120,21 +138,27 @@ export class StreamJsonSession {
     this.command = [...options.command];
     this.#workDir = workDir;
     this.#llm = llm;
+    const reader = new NdjsonReader({
+      onMessage: (message) => this.#onMessage(message as StreamJsonMessage),
+      onError: (error) => this.#onMalformed(error),
+      ...(options.maxLineLength !== undefined && { maxLineLength: options.maxLineLength }),
+    });
+    let endStdout!: () => void;
+    this.#stdoutEnded = new Promise((resolve) => (endStdout = resolve));
+    this.stdout = {
+      onStdout: (text) => reader.push(text),
+      onStdoutEnd: () => {
+        reader.end();
+        endStdout();
+      },
+    };
   }
 
   /** @internal */
   async spawn(cwd: string, env: Record<string, string | undefined>): Promise<void> {
-    const startupTimeout = this.#options.startupTimeout ?? STREAM_JSON_DEFAULTS.startupTimeout;
-    const deadline = Date.now() + startupTimeout;
-    this.#reader = new NdjsonReader({
-      onMessage: (message) => this.#onMessage(message as StreamJsonMessage),
-      onError: (error) => this.#onMalformed(error),
-      ...(this.#options.maxLineLength !== undefined && { maxLineLength: this.#options.maxLineLength }),
-    });
-    let endStdout!: () => void;
-    this.#stdoutEnded = new Promise((resolve) => (endStdout = resolve));
+    const deadline = Date.now() + (this.#options.startupTimeout ?? STREAM_JSON_DEFAULTS.startupTimeout);
     const onOutput = this.#options.onOutput;
-    this.#cli = await AgentProcess.spawn(
+    const cli = await AgentProcess.spawn(
       {
         argv: this.command,
         cwd,
@@ -142,20 +166,24 @@ export class StreamJsonSession {
         ...(this.#options.outputLimit !== undefined && { outputLimit: this.#options.outputLimit }),
         redact: this.#redact,
         ...(onOutput && { onOutput: (text: string) => onOutput(text) }),
-        stdio: {
-          onStdout: (text) => this.#reader?.push(text),
-          onStdoutEnd: () => {
-            this.#reader?.end();
-            endStdout();
-          },
-        },
+        stdio: this.stdout,
       },
       undefined,
       spawnHint(this.command[0]!, cwd, this.#options.cwd === undefined),
     );
-    const pid = this.#cli.pid;
+    await this.attach(cli, deadline);
+  }
+
+  /**
+   * @internal Drives a started CLI whose stdout goes to {@link stdout}: tracks it, then makes
+   * the start-up requests. Unit tests attach one made of in-process streams.
+   */
+  async attach(cli: StdioAgent, deadline: number): Promise<void> {
+    const startupTimeout = this.#options.startupTimeout ?? STREAM_JSON_DEFAULTS.startupTimeout;
+    this.#cli = cli;
+    const pid = cli.pid;
     if (pid !== undefined) trackAgent(pid);
-    void this.#cli.exited.then((status) => {
+    void cli.exited.then((status) => {
       if (pid !== undefined) untrackAgent(pid);
       this.#onExit(status);
     });
@@ -215,9 +243,7 @@ export class StreamJsonSession {
 
   /** Sends one user turn and resolves with its record at the turn's `result`. Turns run one at a time. */
   say<Tools extends ToolMap = ToolMap>(text: string, options: StreamJsonSayOptions = {}): Promise<StreamJsonTurnRecord<Tools>> {
-    const run = this.#queue.then(() => this.#say(text, options));
-    this.#queue = run.catch(() => {});
-    return run as unknown as Promise<StreamJsonTurnRecord<Tools>>;
+    return this.#queue.run(() => this.#say(text, options)) as unknown as Promise<StreamJsonTurnRecord<Tools>>;
   }
 
   async #say(text: string, options: StreamJsonSayOptions): Promise<StreamJsonTurnRecord> {
@@ -226,36 +252,25 @@ export class StreamJsonSession {
     const timeout = options.timeout ?? this.#options.turnTimeout ?? STREAM_JSON_DEFAULTS.turnTimeout;
     const llmMark = modelMark(this.#options.llm);
     const assembler = new TurnAssembler(text, this.#turns.length, this.#options.name ?? path.basename(this.command[0]!), this.#init?.model);
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const done = new Promise<StreamJsonTurnRecord>((resolve, reject) => {
-      this.#current = { assembler, resolve, reject };
-      timer = setTimeout(() => {
-        this.#orphans++;
-        reject(this.#error('TURN_TIMEOUT', `The CLI did not finish the turn within ${timeout} ms (no result line).`, 'A tool or the model may be hanging, or a permission request went unanswered; raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow.', undefined, this.#partial(assembler)));
-      }, timeout);
-      onAbort = () => {
-        this.#orphans++;
-        reject(this.#error('ABORTED', 'Waiting for the turn was aborted.', 'The test was cancelled or timed out.', options.signal?.reason, this.#partial(assembler)));
-      };
-      if (options.signal?.aborted) onAbort();
-      else options.signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    const done = new Promise<StreamJsonTurnRecord>((resolve, reject) => (this.#current = { assembler, resolve, reject }));
     this.#cli!.write(encodeLine({ type: 'user', message: { role: 'user', content: text } }));
     try {
-      const record = await done;
-      for (const message of modelFailuresSince(this.#options.llm, llmMark)) {
-        // A CLI that reports the model's error body (Letta: `400 <explanation>`) already put the
-        // explanation in the turn; a second copy would only double a long text.
-        const text = squeeze(message);
-        if (!record.errors.some((error) => squeeze(error.message).includes(text))) record.errors.push({ source: 'llm', message });
+      const outcome = await race(done, { ms: timeout, signal: options.signal });
+      if (outcome.kind !== 'done') {
+        // The turn's `result` may still come: it must not end a later turn.
+        this.#orphans++;
+        throw outcome.kind === 'timeout'
+          ? this.#error('TURN_TIMEOUT', `The CLI did not finish the turn within ${timeout} ms (no result line).`, 'A tool or the model may be hanging, or a permission request went unanswered; raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow.', undefined, this.#partial(assembler))
+          : this.#error('ABORTED', 'Waiting for the turn was aborted.', 'The test was cancelled or timed out.', outcome.reason, this.#partial(assembler));
       }
+      const record = outcome.value;
+      // A CLI that reports the model's error body (Letta: `400 <explanation>`) already put the
+      // explanation in the turn; a second copy would only double a long text.
+      mergeModelMisses(this.#options.llm, llmMark, { reported: record.errors, add: (error) => record.errors.push(error) });
       redactInPlace(record, this.#redact);
       this.#turns.push(record);
       return record;
     } finally {
-      clearTimeout(timer);
-      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
       this.#current = undefined;
     }
   }
@@ -276,30 +291,22 @@ export class StreamJsonSession {
     this.#assertOpen(request.subtype);
     const requestId = `ast-${request.subtype}-${++this.#requestCount}`;
     const timeout = options.timeout ?? this.#options.requestTimeout ?? STREAM_JSON_DEFAULTS.requestTimeout;
-    return new Promise<Obj>((resolve, reject) => {
-      let onAbort: (() => void) | undefined;
-      const settle = () => {
-        clearTimeout(timer);
-        this.#pending.delete(requestId);
-        if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-      };
-      const timer = setTimeout(() => {
-        settle();
-        reject(this.#error('REQUEST_TIMEOUT', `The CLI did not answer the ${request.subtype} control request within ${timeout} ms.`, 'The CLI may not know this request, or it reads control requests only between turns.'));
-      }, timeout);
-      onAbort = () => {
-        settle();
-        reject(this.#error('ABORTED', `Waiting for the ${request.subtype} control request was aborted.`, 'The test was cancelled or timed out.'));
-      };
-      if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.#pending.set(requestId, {
-        subtype: request.subtype,
-        resolve: (body) => (settle(), resolve(body)),
-        reject: (error) => (settle(), reject(error)),
-      });
-      this.#cli!.write(encodeLine({ type: 'control_request', request_id: requestId, request }));
+    // An already aborted wait sends nothing.
+    if (options.signal?.aborted) return Promise.reject(this.#error('ABORTED', `Waiting for the ${request.subtype} control request was aborted.`, 'The test was cancelled or timed out.'));
+    const answered = new Promise<Answer>((resolve) => {
+      this.#pending.set(requestId, { subtype: request.subtype, resolve: (body) => resolve({ body }), reject: (error) => resolve({ error }) });
     });
+    this.#cli!.write(encodeLine({ type: 'control_request', request_id: requestId, request }));
+    return race(answered, { ms: timeout, signal: options.signal })
+      .finally(() => this.#pending.delete(requestId))
+      .then((outcome) => {
+        if (outcome.kind === 'timeout') {
+          throw this.#error('REQUEST_TIMEOUT', `The CLI did not answer the ${request.subtype} control request within ${timeout} ms.`, 'The CLI may not know this request, or it reads control requests only between turns.');
+        }
+        if (outcome.kind === 'aborted') throw this.#error('ABORTED', `Waiting for the ${request.subtype} control request was aborted.`, 'The test was cancelled or timed out.');
+        if (outcome.value.error) throw outcome.value.error;
+        return outcome.value.body!;
+      });
   }
 
   /** Closes stdin (both CLIs finish and exit on EOF), then SIGTERM and finally SIGKILL the group. */
@@ -528,11 +535,6 @@ function spawnHint(bin: string, cwd: string, defaultCwd: boolean): string {
   if (path.isAbsolute(bin) || !/[\\/]/.test(bin)) return check;
   const where = defaultCwd ? `${cwd}, the session's fresh empty directory, since no cwd was given` : cwd;
   return `${check} ${JSON.stringify(bin)} is a relative path, so it resolves against the CLI's working directory (${where}), not the test's: give an absolute path, e.g. path.resolve(${JSON.stringify(bin)}).`;
-}
-
-/** Text without whitespace or escaped newlines, to find one message inside another however it was re-encoded. */
-function squeeze(text: string): string {
-  return text.replace(/\\n|\s+/g, '');
 }
 
 function contentText(content: unknown): string {

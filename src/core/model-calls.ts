@@ -3,8 +3,8 @@
  * matched, a rule threw, a cassette miss), whose reason the agent's own report may lack, and the
  * tool calls it sent last, which a Node agent does not report while they run.
  */
-import type { FunctionCallItem, TurnEvent } from '../turn/types.js';
-import type { LlmServerLike, ModelToolCall } from './options.js';
+import type { FunctionCallItem, TurnError, TurnEvent } from '../turn/types.js';
+import type { LlmServerLike } from './model-server.js';
 
 /** Where the server's records stand when a turn starts. */
 export interface ModelMark {
@@ -36,6 +36,32 @@ export function explainModelErrors(events: readonly TurnEvent[], llm: LlmServerL
   const reason = llm?.requests?.slice(mark.requests).findLast((request) => request.response?.error !== undefined)?.response?.error;
   if (reason === undefined) return;
   for (const event of labelOnly) event.message = `${event.message}: ${reason}`;
+}
+
+export interface MergeTarget {
+  /** The turn's events, whose label-only model errors get the server's reason. */
+  events?: readonly TurnEvent[];
+  /**
+   * Errors the turn reported itself: a miss one of them already quotes is not added again (a
+   * stream-json CLI such as Letta puts the model's error body in the turn).
+   */
+  reported?: readonly TurnError[];
+  add(error: TurnError): void;
+}
+
+/** Merges what the model server could not answer since `mark` into a turn, as `source: 'llm'` errors. */
+export function mergeModelMisses(llm: LlmServerLike | undefined, mark: ModelMark, target: MergeTarget): void {
+  if (target.events) explainModelErrors(target.events, llm, mark);
+  for (const message of modelFailuresSince(llm, mark)) {
+    const text = squeeze(message);
+    if (target.reported?.some((error) => squeeze(error.message).includes(text))) continue;
+    target.add({ source: 'llm', message });
+  }
+}
+
+/** Text without whitespace or escaped newlines, to find one message inside another however it was re-encoded. */
+function squeeze(text: string): string {
+  return text.replace(/\\n|\s+/g, '');
 }
 
 /**
