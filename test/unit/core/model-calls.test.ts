@@ -43,7 +43,7 @@ describe('mergeModelMisses', () => {
     const mark = modelMark(llm);
     requests.push({ response: { error: 'no rule matched "hi"' } });
     unmatched.push({ response: { error: 'no rule matched "hi"' } });
-    const events: TurnEvent[] = [{ type: 'error', message: 'openai.LLM', createdAt: 0 } as TurnEvent];
+    const events: TurnEvent[] = [{ at: 0, type: 'error', message: 'openai.LLM' }];
     const errors: TurnError[] = [];
     mergeModelMisses(llm, mark, { events, add: (error) => errors.push(error) });
     expect(events[0]).toMatchObject({ message: 'openai.LLM: no rule matched "hi"' });
