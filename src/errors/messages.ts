@@ -100,7 +100,10 @@ export function cliSpawnHint(bin: string, cwd: string, defaultCwd: boolean): str
 }
 
 export function agentSpawnFailed(facts: { spawnError: Error; hint?: string | undefined }, context: ErrorContext = {}): AgentSessionError {
-  return make('AGENT_SPAWN_FAILED', `Could not start the agent: ${facts.spawnError.message}`, facts.hint ?? SPAWN_HINT, { cause: facts.spawnError, ...context });
+  return make('AGENT_SPAWN_FAILED', `Could not start the agent: ${facts.spawnError.message}`, facts.hint ?? SPAWN_HINT, {
+    cause: facts.spawnError,
+    ...context,
+  });
 }
 
 export type AgentExit =
@@ -113,14 +116,29 @@ export type AgentExit =
 
 export function agentExited(facts: AgentExit, context: ErrorContext = {}): AgentSessionError {
   if (facts.phase === 'starting') {
-    return make('AGENT_EXITED', `The agent exited with code ${facts.exitCode} before connecting${quote(facts.cause)}.`, facts.hint, context);
+    return make(
+      'AGENT_EXITED',
+      `The agent exited with code ${facts.exitCode} before connecting${quote(facts.cause)}.`,
+      facts.hint,
+      context,
+    );
   }
   if (facts.phase === 'cli-starting') {
-    return make('AGENT_EXITED', 'The CLI exited while starting.', 'Its stderr below says why; check the command line, its flags and its environment.', context);
+    return make(
+      'AGENT_EXITED',
+      'The CLI exited while starting.',
+      'Its stderr below says why; check the command line, its flags and its environment.',
+      context,
+    );
   }
   const how = facts.signal ? `was killed by ${facts.signal}` : `exited with code ${facts.exitCode}`;
   return facts.duringTurn
-    ? make('AGENT_EXITED', `The CLI ${how} during the turn, before its result.`, 'It crashed or was killed mid-turn; its stderr below says why.', context)
+    ? make(
+        'AGENT_EXITED',
+        `The CLI ${how} during the turn, before its result.`,
+        'It crashed or was killed mid-turn; its stderr below says why.',
+        context,
+      )
     : make('AGENT_EXITED', `The CLI ${how}.`, 'It ended on its own; its stderr below says why.', context);
 }
 
@@ -137,13 +155,28 @@ function killedHint(signal: string, starting: boolean): string {
 /** The agent was killed by a signal before connecting (no `at`), or after it was ready. */
 export function agentKilled(facts: { signal: string; at?: FailedAt }, context: ErrorContext = {}): AgentSessionError {
   if (facts.at === undefined) {
-    return make('AGENT_KILLED', `The agent was killed by signal ${facts.signal} before connecting.`, killedHint(facts.signal, true), context);
+    return make(
+      'AGENT_KILLED',
+      `The agent was killed by signal ${facts.signal} before connecting.`,
+      killedHint(facts.signal, true),
+      context,
+    );
   }
-  return make('AGENT_KILLED', endMessage(`the agent was killed by signal ${facts.signal}`, facts.at, ''), killedHint(facts.signal, false), context);
+  return make(
+    'AGENT_KILLED',
+    endMessage(`the agent was killed by signal ${facts.signal}`, facts.at, ''),
+    killedHint(facts.signal, false),
+    context,
+  );
 }
 
 export function agentCrashed(facts: { cause?: string | undefined; hint: string }, context: ErrorContext = {}): AgentSessionError {
-  return make('AGENT_CRASHED', `The agent crashed while starting (its job failed; the process was still running)${quote(facts.cause)}.`, facts.hint, context);
+  return make(
+    'AGENT_CRASHED',
+    `The agent crashed while starting (its job failed; the process was still running)${quote(facts.cause)}.`,
+    facts.hint,
+    context,
+  );
 }
 
 /** "The agent exited with code 1 during the turn: "x"." or "Cannot say: the agent exited with code 1 while idle: "x"." */
@@ -156,8 +189,20 @@ const CRASHED = 'It crashed; the output below shows why.';
 /** How an agent ended, as a clause ("the agent exited with code 1"), with its code, quoted cause and hint (none: say why yourself). */
 export function describeAgentEnd(end: AgentEnd): { code: AgentErrorCode; what: string; quoted: string; hint: string | undefined } {
   const { status } = end;
-  if (status?.signal) return { code: 'AGENT_KILLED', what: `the agent was killed by signal ${status.signal}`, quoted: '', hint: killedHint(status.signal, false) };
-  if (status) return { code: 'AGENT_EXITED', what: `the agent exited with code ${status.exitCode}`, quoted: quote(end.cause), hint: end.cause ? (end.causeHint ?? CRASHED) : CRASHED };
+  if (status?.signal)
+    return {
+      code: 'AGENT_KILLED',
+      what: `the agent was killed by signal ${status.signal}`,
+      quoted: '',
+      hint: killedHint(status.signal, false),
+    };
+  if (status)
+    return {
+      code: 'AGENT_EXITED',
+      what: `the agent exited with code ${status.exitCode}`,
+      quoted: quote(end.cause),
+      hint: end.cause ? (end.causeHint ?? CRASHED) : CRASHED,
+    };
   return { code: 'AGENT_DISCONNECTED', what: 'the agent closed the connection', quoted: quote(end.cause), hint: end.causeHint };
 }
 
@@ -252,7 +297,10 @@ export function startupTimeout(facts: StartupWait, context: ErrorContext = {}): 
 }
 
 /** A turn that did not finish in time; `running` names the tool calls still open, `cli` a stream-json turn (no result line). */
-export function turnTimeout(facts: { timeout: number; running?: readonly string[]; cli?: boolean }, context: ErrorContext = {}): AgentSessionError {
+export function turnTimeout(
+  facts: { timeout: number; running?: readonly string[]; cli?: boolean },
+  context: ErrorContext = {},
+): AgentSessionError {
   if (facts.cli) {
     return make(
       'TURN_TIMEOUT',
@@ -340,7 +388,12 @@ export function requestFailed(facts: RequestFailure, context: ErrorContext = {})
   switch (facts.failed) {
     case 'answered':
       return facts.cli
-        ? make('REQUEST_FAILED', `The CLI answered ${facts.request} with an error: ${facts.error}`, 'See the CLI documentation for the request; the CLI may not support it.', context)
+        ? make(
+            'REQUEST_FAILED',
+            `The CLI answered ${facts.request} with an error: ${facts.error}`,
+            'See the CLI documentation for the request; the CLI may not support it.',
+            context,
+          )
         : make('REQUEST_FAILED', `The agent answered ${facts.request} with an error: ${facts.error}`, undefined, context);
     case 'send':
       return make(
@@ -350,7 +403,12 @@ export function requestFailed(facts: RequestFailure, context: ErrorContext = {})
         { cause: facts.error, ...context },
       );
     case 'external-tools':
-      return make('REQUEST_FAILED', `The CLI refused to register the external tools: ${facts.reason}`, 'Only Letta Code supports external tools (register_external_tools).', context);
+      return make(
+        'REQUEST_FAILED',
+        `The CLI refused to register the external tools: ${facts.reason}`,
+        'Only Letta Code supports external tools (register_external_tools).',
+        context,
+      );
   }
 }
 
@@ -364,7 +422,10 @@ export function sessionClosed(facts: { cannot: string } | { label: string }, con
 }
 
 /** The caller's signal aborted a wait: starting the agent, or `waitingFor` something, with the signal's reason. */
-export function aborted(facts: { starting: true } | { waitingFor: string; reason?: string }, context: ErrorContext = {}): AgentSessionError {
+export function aborted(
+  facts: { starting: true } | { waitingFor: string; reason?: string },
+  context: ErrorContext = {},
+): AgentSessionError {
   if ('starting' in facts) return make('ABORTED', 'Starting the agent was aborted.', undefined, context);
   const reason = facts.reason === undefined ? '' : ` (${facts.reason})`;
   return make('ABORTED', `Waiting for ${facts.waitingFor} was aborted${reason}.`, TEST_CANCELLED, context);

@@ -76,7 +76,10 @@ test.each(ERROR_CODES)('%s: its factory raises an AgentSessionError with that co
 
 describe('messages and hints', () => {
   test('the details are on the error and in the message; the short message is the first line', () => {
-    const error = runtimeNotFound({ missing: 'python', tried: ['an active virtualenv (VIRTUAL_ENV is not set)', 'python3 and python on PATH'] }, { agentFile: '/p/agent.py' });
+    const error = runtimeNotFound(
+      { missing: 'python', tried: ['an active virtualenv (VIRTUAL_ENV is not set)', 'python3 and python on PATH'] },
+      { agentFile: '/p/agent.py' },
+    );
     expect(error.shortMessage).toBe('No Python interpreter found to run the agent.');
     expect(error.agentFile).toBe('/p/agent.py');
     expect(error.hint).toMatch(/^Tried an active virtualenv \(VIRTUAL_ENV is not set\); python3 and python on PATH\. Create a virtualenv/);
@@ -90,7 +93,9 @@ describe('messages and hints', () => {
     expect(error.shortMessage).toBe('Sending the turn failed: Error: [redacted $TOKEN]');
     expect(error.hint).toBeUndefined();
     expect(error.cause).toBeInstanceOf(Error);
-    expect(startupTimeout({ waitedFor: 'initialize', firstLine: '{"k":"s3cret-value"}', afterMs: 15_000 }, { redact }).message).not.toContain('s3cret-value');
+    expect(
+      startupTimeout({ waitedFor: 'initialize', firstLine: '{"k":"s3cret-value"}', afterMs: 15_000 }, { redact }).message,
+    ).not.toContain('s3cret-value');
   });
 
   test('an agent file that is a directory, or missing', () => {
@@ -102,7 +107,9 @@ describe('messages and hints', () => {
     expect(agentSpawnFailed({ spawnError: new Error('x') }).hint).toBe(SPAWN_HINT);
     expect(cliSpawnHint('letta', '/w', true)).not.toContain('relative path');
     const hint = cliSpawnHint('node_modules/.bin/letta', '/w', true);
-    expect(hint).toMatch(/"node_modules\/\.bin\/letta" is a relative path, so it resolves against the CLI's working directory \(\/w, the session's fresh empty directory/);
+    expect(hint).toMatch(
+      /"node_modules\/\.bin\/letta" is a relative path, so it resolves against the CLI's working directory \(\/w, the session's fresh empty directory/,
+    );
     expect(hint).toContain('path.resolve("node_modules/.bin/letta")');
     expect(cliSpawnHint('./letta', '/w', false)).toContain('working directory (/w), not the test');
   });
@@ -127,7 +134,9 @@ describe('messages and hints', () => {
 
   test('the greeting: each way it can be missing has its own advice', () => {
     expect(noGreeting({ reason: 'unfinished', timeout: 9 }).hint).toMatch(/greeting\(\{ timeout \}\)/);
-    expect(noGreeting({ reason: 'model-failed', failure: 'no rule' }).shortMessage).toBe("The agent's greeting got no answer from the model: no rule");
+    expect(noGreeting({ reason: 'model-failed', failure: 'no rule' }).shortMessage).toBe(
+      "The agent's greeting got no answer from the model: no rule",
+    );
     expect(noGreeting({ reason: 'none', timeout: 9 }).hint).toMatch(/on_enter\/onEnter[\s\S]*generate_reply/);
     expect(noGreeting({ reason: 'first-turn-began' }).hint).toContain('await agent.greeting()');
   });
@@ -140,8 +149,12 @@ describe('messages and hints', () => {
 
   test('aborts: starting, or a wait with the signal reason', () => {
     expect(aborted({ starting: true }).hint).toBeUndefined();
-    expect(aborted({ waitingFor: 'the turn', reason: 'Test timed out' }).shortMessage).toBe('Waiting for the turn was aborted (Test timed out).');
-    expect(aborted({ waitingFor: 'the interrupt control request' }).shortMessage).toBe('Waiting for the interrupt control request was aborted.');
+    expect(aborted({ waitingFor: 'the turn', reason: 'Test timed out' }).shortMessage).toBe(
+      'Waiting for the turn was aborted (Test timed out).',
+    );
+    expect(aborted({ waitingFor: 'the interrupt control request' }).shortMessage).toBe(
+      'Waiting for the interrupt control request was aborted.',
+    );
   });
 
   test('protocol violations: an oversized frame points at maxFrameBytes; stream-json lines at their own fixes', () => {
@@ -158,8 +171,12 @@ describe('messages and hints', () => {
     expect(requestTimeout({ request: 'the interrupt control request', timeout: 5, cli: true }).shortMessage).toBe(
       'The CLI did not answer the interrupt control request within 5 ms.',
     );
-    expect(requestFailed({ failed: 'answered', request: 'the x control request', error: 'no', cli: true }).hint).toMatch(/CLI may not support it/);
-    expect(requestFailed({ failed: 'send', request: 'the turn', error: new Error('big'), tooLarge: true }).hint).toMatch(/Nothing was sent; the session goes on/);
+    expect(requestFailed({ failed: 'answered', request: 'the x control request', error: 'no', cli: true }).hint).toMatch(
+      /CLI may not support it/,
+    );
+    expect(requestFailed({ failed: 'send', request: 'the turn', error: new Error('big'), tooLarge: true }).hint).toMatch(
+      /Nothing was sent; the session goes on/,
+    );
     expect(requestFailed({ failed: 'external-tools', reason: 'unknown subtype' }).hint).toMatch(/Only Letta Code/);
   });
 
@@ -167,7 +184,9 @@ describe('messages and hints', () => {
     expect(agentExited({ phase: 'cli-running', exitCode: null, signal: 'SIGTERM', duringTurn: true }).shortMessage).toBe(
       'The CLI was killed by SIGTERM during the turn, before its result.',
     );
-    expect(agentExited({ phase: 'cli-running', exitCode: 3, signal: null, duringTurn: false }).shortMessage).toBe('The CLI exited with code 3.');
+    expect(agentExited({ phase: 'cli-running', exitCode: 3, signal: null, duringTurn: false }).shortMessage).toBe(
+      'The CLI exited with code 3.',
+    );
     expect(agentExited({ phase: 'starting', exitCode: 1, cause: 'ImportError: x', hint: 'install x' }).shortMessage).toBe(
       'The agent exited with code 1 before connecting: "ImportError: x".',
     );
@@ -183,7 +202,9 @@ describe('an agent that went away after it was ready', () => {
     expect(error.code).toBe('AGENT_KILLED');
     expect(error.shortMessage).toBe('The agent was killed by signal SIGKILL during the turn.');
     expect(error.hint).toMatch(/out of memory/);
-    expect(agentEnded({ status: { exitCode: null, signal: 'SIGTERM' } }, idle).shortMessage).toBe('Cannot say: the agent was killed by signal SIGTERM while idle.');
+    expect(agentEnded({ status: { exitCode: null, signal: 'SIGTERM' } }, idle).shortMessage).toBe(
+      'Cannot say: the agent was killed by signal SIGTERM while idle.',
+    );
     expect(agentKilled({ signal: 'SIGKILL' }).shortMessage).toBe('The agent was killed by signal SIGKILL before connecting.');
   });
 
@@ -200,16 +221,22 @@ describe('an agent that went away after it was ready', () => {
     expect(error.code).toBe('AGENT_DISCONNECTED');
     expect(error.shortMessage).toBe('The agent closed the connection during the turn but kept running; it was stopped.');
     expect(error.hint).toMatch(/repeated unrecoverable errors/);
-    expect(agentEnded({ status: undefined }, idle).shortMessage).toBe('Cannot say: the agent closed the connection while idle and was stopped.');
+    expect(agentEnded({ status: undefined }, idle).shortMessage).toBe(
+      'Cannot say: the agent closed the connection while idle and was stopped.',
+    );
     expect(agentEnded({ status: undefined }, idle).hint).toMatch(/between requests/);
-    expect(agentEnded({ status: undefined, cause: 'room is not connected', causeHint: 'skip room steps' }, during).hint).toBe('skip room steps');
+    expect(agentEnded({ status: undefined, cause: 'room is not connected', causeHint: 'skip room steps' }, during).hint).toBe(
+      'skip room steps',
+    );
   });
 
   test('later calls point back at the first error', () => {
     const error = agentDisconnected({ gone: { cannot: 'say', how: 'the agent exited with code 1', program: 'agent' } });
     expect(error.shortMessage).toBe('Cannot say: the agent has gone away (the agent exited with code 1).');
     expect(error.hint).toMatch(/earlier failure/);
-    expect(agentDisconnected({ gone: { cannot: 'interrupt', how: 'x', program: 'CLI' } }).hint).toBe('An earlier failure ended the CLI; see the error that failed first.');
+    expect(agentDisconnected({ gone: { cannot: 'interrupt', how: 'x', program: 'CLI' } }).hint).toBe(
+      'An earlier failure ended the CLI; see the error that failed first.',
+    );
   });
 
   test('describeAgentEnd gives the clause the later calls quote', () => {
