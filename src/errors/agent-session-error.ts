@@ -7,7 +7,7 @@
 import { renderTurn } from '../render/render-turn.js';
 import type { TurnRecord } from '../turn/types.js';
 
-/** Every code, in the order docs/errors.md lists them; a unit test holds the two together. */
+/** Every code, in the order the codes table of docs/troubleshooting.md lists them; a unit test holds the two together. */
 export const ERROR_CODES = [
   'AGENT_FILE_NOT_FOUND',
   'RUNTIME_NOT_FOUND',

@@ -26,15 +26,15 @@ import {
   type AgentErrorCode,
 } from '../../../src/errors/index.js';
 
-const DOCS = new URL('../../../docs/errors.md', import.meta.url);
+const DOCS = new URL('../../../docs/troubleshooting.md', import.meta.url);
 
-/** The codes named in the first column of the "## Codes" table of docs/errors.md, in order. */
+/** The codes named in the first column of the codes table of docs/troubleshooting.md (the one before "## Troubleshooting"), in order. */
 function documentedCodes(markdown: string): string[] {
-  const section = markdown.split(/^## Codes$/m)[1]?.split(/^## /m)[0] ?? '';
+  const section = markdown.split(/^## Troubleshooting$/m)[0] ?? '';
   return [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]!);
 }
 
-describe('the codes table of docs/errors.md', () => {
+describe('the codes table of docs/troubleshooting.md', () => {
   test('has one row per code, in the order of ERROR_CODES, and no row for a code that does not exist', () => {
     expect(documentedCodes(readFileSync(DOCS, 'utf8'))).toEqual([...ERROR_CODES]);
   });
