@@ -5,7 +5,7 @@
  * went away, whether that was already reported), which is private to this class.
  */
 import type { Socket } from 'node:net';
-import { AgentSessionError, type AgentErrorCode } from '../errors.js';
+import { AgentSessionError, type AgentErrorCode } from '../errors/index.js';
 import { mergeModelMisses, modelFailuresSince, modelMark, runningToolCalls, type ModelMark } from '../core/model-calls.js';
 import { SerialQueue } from '../core/queue.js';
 import { race } from '../core/race.js';

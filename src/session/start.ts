@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import path from 'node:path';
-import { AgentSessionError } from '../errors.js';
+import { AgentSessionError } from '../errors/index.js';
 import { race } from '../core/race.js';
 import { modelMark, type ModelMark } from '../core/model-calls.js';
 import type { AgentProcessLike, ExitStatus } from '../process/agent-process.js';

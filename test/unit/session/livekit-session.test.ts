@@ -3,7 +3,7 @@
  * abort of a turn (with its partial record), and the model server's misses in the turn.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { AgentSessionError } from '../../../src/errors.js';
+import { AgentSessionError } from '../../../src/errors/index.js';
 import type { LlmServerLike } from '../../../src/core/model-server.js';
 import { sessionWithScriptedAgent } from './fake-agent.js';
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { LlmServerLike } from '../../../src/core/model-server.js';
-import { AgentSessionError } from '../../../src/errors.js';
+import { AgentSessionError } from '../../../src/errors/index.js';
 import type { ExitStatus } from '../../../src/process/agent-process.js';
 import type { StreamJsonSessionOptions } from '../../../src/streamjson/options.js';
 import { StreamJsonSession, type StdioAgent } from '../../../src/streamjson/session.js';
