@@ -5,7 +5,21 @@
  * went away, whether that was already reported), which is private to this class.
  */
 import type { Socket } from 'node:net';
-import { AgentSessionError, type AgentErrorCode } from '../errors/index.js';
+import {
+  aborted,
+  agentDisconnected,
+  agentEnded,
+  describeAgentEnd,
+  noGreeting,
+  protocolError,
+  requestFailed,
+  requestTimeout,
+  sessionClosed,
+  startupTimeout as startupTimeoutError,
+  turnTimeout,
+  AgentSessionError,
+  type GreetingMiss,
+} from '../errors/index.js';
 import { mergeModelMisses, modelFailuresSince, modelMark, runningToolCalls, type ModelMark } from '../core/model-calls.js';
 import { SerialQueue } from '../core/queue.js';
 import { race } from '../core/race.js';
@@ -19,7 +33,7 @@ import type { RequestKind, WireResponse } from '../protocol/wire.js';
 import { TurnBuilder } from '../turn/builder.js';
 import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userState } from '../turn/convert.js';
 import type { AgentInfo, SessionState, SessionUsage, TurnEvent, TurnItem, TurnRecord } from '../turn/types.js';
-import { describeEnd } from './agent-end.js';
+import { endFacts } from './agent-end.js';
 import { settleGreeting, type GreetingProgress, type GreetingSource } from './greeting.js';
 import { DEFAULTS, type AgentSessionOptions } from './options.js';
 import { sendTurn } from './send-turn.js';
@@ -161,10 +175,7 @@ export class AgentSession {
       } catch (error) {
         const startupTimeout = this.#options.startupTimeout ?? DEFAULTS.startupTimeout;
         if (error instanceof RequestTimeoutError && Date.now() >= deadline) {
-          throw new AgentSessionError('AGENT_STARTUP_TIMEOUT', `The agent connected but did not answer a ping within the startup timeout (${startupTimeout} ms).`, {
-            ...this.#details(),
-            hint: 'Its event loop may be blocked, or the program on the other end is not a LiveKit agent; raise { startupTimeout } if it is just slow.',
-          });
+          throw startupTimeoutError({ waitedFor: 'ping', timeout: startupTimeout }, this.#details());
         }
         if (!(error instanceof RequestTimeoutError)) throw await this.#requestError('ping', error, startupTimeout, undefined, signal);
       }
@@ -230,25 +241,10 @@ export class AgentSession {
       if (progress.state === 'done') return (this.#greeting = this.#finishGreeting(progress.items));
       const unfinished = progress.state === 'unfinished';
       const failure = modelFailuresSince(this.#options.llm, this.#llmMark)[0]?.split('\n')[0];
-      const message = unfinished
-        ? `The agent's greeting did not finish within ${timeout} ms.`
-        : failure !== undefined
-          ? `The agent's greeting got no answer from the model: ${failure}`
-          : `The agent did not greet within ${timeout} ms.`;
-      throw new AgentSessionError('NO_GREETING', message, {
-        ...this.#details(),
-        ...(unfinished && { turn: this.#finishGreeting(progress.items, false) }),
-        hint: unfinished
-          ? 'A tool it calls while greeting may hang, or the LLM may not answer; raise the wait with greeting({ timeout }) if it is just slow.'
-          : failure !== undefined
-            ? "Add a scripted rule for the greeting's model request: it has no user message, e.g. `when: (req) => !req.messages.some((m) => m.role === 'user')`."
-            : "Nothing in the agent replied on its own: its on_enter/onEnter (or the code after session.start) should call generate_reply/generateReply or say. With a scripted LLM, check that a rule answers the greeting's request (it has no user message).",
-      });
+      const miss: GreetingMiss = unfinished ? { reason: 'unfinished', timeout } : failure !== undefined ? { reason: 'model-failed', failure } : { reason: 'none', timeout };
+      throw noGreeting(miss, { ...this.#details(), ...(unfinished && { turn: this.#finishGreeting(progress.items, false) }) });
     }
-    throw new AgentSessionError('NO_GREETING', 'The agent gave no greeting: the first turn began while it was listening with nothing said.', {
-      ...this.#details(),
-      hint: 'Wait for the greeting before the first say(): `await agent.greeting()`. An agent that greets late (after some awaited set-up) may still be starting it when the first turn is sent.',
-    });
+    throw noGreeting({ reason: 'first-turn-began' }, this.#details());
   }
 
   /** Polls the agent until the greeting is over; request failures are reported like any request's. */
@@ -365,7 +361,7 @@ export class AgentSession {
       throw await this.#requestError(kind, error, timeout, undefined, options.signal, options.doing);
     }
     if (response.error != null) {
-      throw new AgentSessionError('REQUEST_FAILED', `The agent answered ${kind} with an error: ${this.#redact(response.error)}`, this.#details());
+      throw requestFailed({ failed: 'answered', request: kind, error: this.#redact(response.error) }, this.#details());
     }
     return response;
   }
@@ -392,27 +388,18 @@ export class AgentSession {
 
   /** Fails when the session cannot take a request; `what` and `when` name it for the error ("Cannot say: ... while idle"). */
   async #assertOpen(what: string, when = 'while idle'): Promise<void> {
-    if (this.#closing !== undefined) {
-      throw new AgentSessionError('SESSION_CLOSED', `Cannot ${what}: the session was closed.`, {
-        agentFile: this.agentFile,
-        hint: 'The handle is closed after its test file ends; start a new session for further turns.',
-      });
-    }
+    if (this.#closing !== undefined) throw sessionClosed({ cannot: what }, { agentFile: this.agentFile });
     if (!this.#connection.closed) return;
     if (this.#endReported) {
       const status = this.#disconnectedAlive ? undefined : this.#agent.status;
-      const how = status ? describeEnd({ status, output: '', launch: this.launch }, '').what : (this.#disconnect?.message ?? 'connection closed');
-      throw new AgentSessionError('AGENT_DISCONNECTED', `Cannot ${what}: the agent has gone away (${how}).`, {
-        ...this.#details(),
-        hint: 'An earlier failure ended the agent; see the error that failed first.',
-      });
+      const how = status ? describeAgentEnd({ status }).what : (this.#disconnect?.message ?? 'connection closed');
+      throw agentDisconnected({ gone: { cannot: what, how } }, this.#details());
     }
     // Nothing reported it yet: it went away between requests, and this error is the first to say why.
     await this.#afterDisconnect;
-    const end = this.#end('The agent ended its session by itself between requests; the output below shows what it did last.');
+    const end = this.#end();
     this.#endReported = true;
-    const how = end.code === 'AGENT_DISCONNECTED' ? `the agent closed the connection ${when} and was stopped` : `${end.what} ${when}`;
-    throw new AgentSessionError(end.code, `Cannot ${what}: ${how}${end.quoted}.`, { ...this.#details(), hint: end.hint });
+    throw agentEnded(end, { cannot: what, when }, this.#details());
   }
 
   #details() {
@@ -430,63 +417,40 @@ export class AgentSession {
   /** Explains why a request failed, in terms of what the agent did. */
   async #requestError(kind: RequestKind, error: unknown, timeout: number, turn?: TurnRecord, signal?: AbortSignal, doing?: Doing['doing']): Promise<AgentSessionError> {
     const what = kind === 'runInput' ? 'the turn' : doing ? `the ${kind} request made to ${doing.what}` : `the ${kind} request`;
-    let code: AgentErrorCode;
-    let message: string;
-    let hint: string;
+    // Read once the outcome is known: an exit after a disconnect changes the details.
+    const context = () => ({ ...this.#details(), cause: error, ...(turn && { turn }) });
     if (error instanceof RequestTimeoutError) {
-      code = kind === 'runInput' ? 'TURN_TIMEOUT' : 'REQUEST_TIMEOUT';
+      if (kind !== 'runInput') return requestTimeout({ request: what, timeout }, context());
       const running = turn?.items.flatMap((item) => (item.type === 'function_call' ? [`${item.name}(${truncate(item.arguments, 200)})`] : [])) ?? [];
-      message = `The agent did not finish ${what} within ${timeout} ms${running.length > 0 ? `; it was still running ${running.join(', ')}` : ''}.`;
-      hint =
-        kind === 'runInput'
-          ? 'A tool may be hanging, or the LLM may not be answering; raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow. The next say() interrupts this turn first, which takes up to about 5 s.'
-          : 'The agent may be too old to know this request (agents send no reply to unknown requests), or it is blocked.';
-    } else if (error instanceof ConnectionClosedError) {
+      return turnTimeout({ timeout, running }, context());
+    }
+    if (error instanceof ConnectionClosedError) {
       const cause = error.cause instanceof Error ? error.cause : undefined;
       // A protocol violation is reported at once; anything else waits to learn whether the agent died.
       if (cause?.name !== 'ProtocolError') await this.#afterDisconnect;
+      // Later calls point back to this error.
+      this.#endReported = true;
       if (cause?.name === 'ProtocolError') {
-        code = 'PROTOCOL_ERROR';
-        message = `Protocol violation during ${what}: ${cause.message}.`;
-        hint =
-          cause instanceof ProtocolError && cause.fault === 'oversized-frame'
-            ? 'If the agent really sends messages this large (a huge tool output or chat history), raise { maxFrameBytes }; otherwise the peer on the session port is not speaking the agent session protocol. The connection was dropped and the agent stopped.'
-            : 'The peer on the session port is not speaking the agent session protocol correctly; the connection was dropped and the agent stopped.';
-      } else {
-        const end = this.#end('The agent session ended itself, usually after repeated unrecoverable errors (e.g. the LLM failing); see the errors in the earlier turns and in the output below.');
-        code = end.code;
-        hint = end.hint;
-        message =
-          end.code === 'AGENT_DISCONNECTED'
-            ? `The agent closed the connection during ${what} but kept running; it was stopped${end.quoted}.`
-            : `${capitalise(end.what)} during ${what}${end.quoted}.`;
+        return protocolError({ during: what, message: cause.message, fault: cause instanceof ProtocolError ? cause.fault : undefined }, context());
       }
-    } else if (signal?.aborted || (error instanceof Error && isAbortError(error))) {
-      // The signal's reason is whatever the aborter chose (Vitest: its "Test timed out" error).
-      code = 'ABORTED';
-      message = `Waiting for ${what} was aborted (${error instanceof Error ? error.message : String(error)}).`;
-      hint = 'The test was cancelled or timed out.';
-    } else {
-      const tooLarge = error instanceof ProtocolError && error.fault === 'oversized-frame';
-      return new AgentSessionError('REQUEST_FAILED', `Sending ${what} failed: ${String(error)}`, {
-        ...this.#details(),
-        ...(tooLarge && { hint: 'The agents accept at most 1 MiB per message: send less. Nothing was sent; the session goes on.' }),
-        cause: error,
-      });
+      return agentEnded(this.#end(), { during: what }, context());
     }
-    if (code !== 'ABORTED' && code !== 'TURN_TIMEOUT' && code !== 'REQUEST_TIMEOUT') this.#endReported = true;
-    return new AgentSessionError(code, message, { ...this.#details(), hint, cause: error, ...(turn && { turn }) });
+    if (signal?.aborted || (error instanceof Error && isAbortError(error))) {
+      // The signal's reason is whatever the aborter chose (Vitest: its "Test timed out" error).
+      return aborted({ waitingFor: what, reason: error instanceof Error ? error.message : String(error) }, context());
+    }
+    const tooLarge = error instanceof ProtocolError && error.fault === 'oversized-frame';
+    return requestFailed({ failed: 'send', request: what, error, tooLarge }, this.#details());
   }
 
   /** How the agent went away, once the exit after a disconnect is known. */
-  #end(fallbackHint: string) {
+  #end() {
     const status = this.#disconnectedAlive ? undefined : this.#agent.status;
-    return describeEnd({ status, output: this.#agent.output(), launch: this.launch }, fallbackHint);
+    return endFacts({ status, output: this.#agent.output(), launch: this.launch });
   }
 }
 
 const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function isAbortError(error: Error): boolean {
   return error.name === 'AbortError' || error.name === 'TimeoutError' || error.message === 'aborted';

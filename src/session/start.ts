@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import path from 'node:path';
-import { AgentSessionError } from '../errors/index.js';
+import { aborted, agentCrashed, agentExited, agentKilled, startupTimeout as startupTimeoutError } from '../errors/index.js';
 import { race } from '../core/race.js';
 import { modelMark, type ModelMark } from '../core/model-calls.js';
 import type { AgentProcessLike, ExitStatus } from '../process/agent-process.js';
@@ -196,48 +196,22 @@ async function raceStartup(
   const outcome = await race(Promise.race([connection, agent.exited, crashed]), { ms: deadline - Date.now(), signal });
   const details = { agentFile: launch.file, command: launch.argv, pid: agent.pid };
   if (outcome.kind === 'timeout') {
-    const refused = refusals.filter((reason) => reason.includes('not the spawned agent'));
-    throw new AgentSessionError('AGENT_STARTUP_TIMEOUT', `The agent did not connect within the startup timeout (${startupTimeout} ms).`, {
-      ...details,
-      output: agent.output(),
-      hint:
-        refused.length > 0
-          ? `${refused.length} connection(s) to the session port were refused because they did not come from a process in the agent's process group; a launcher that runs the agent elsewhere (a container, a daemon, a process that calls setsid) cannot drive the session.`
-          : 'It may be stuck before AgentSession.start() (e.g. waiting on a network call) or just slow: raise { startupTimeout } if it is slow to import, and check that its entrypoint starts an AgentSession.',
-    });
+    const refused = refusals.filter((reason) => reason.includes('not the spawned agent')).length;
+    throw startupTimeoutError({ waitedFor: 'connection', timeout: startupTimeout, refused }, { ...details, output: agent.output() });
   }
-  if (outcome.kind === 'aborted') {
-    throw new AgentSessionError('ABORTED', 'Starting the agent was aborted.', { ...details, output: agent.output() });
-  }
+  if (outcome.kind === 'aborted') throw aborted({ starting: true }, { ...details, output: agent.output() });
   const first = outcome.value;
   if (first !== null && typeof first === 'object' && 'remoteAddress' in first) return first;
   const output = agent.output();
   if (first === 'crashed') {
     const diagnosis = diagnose(output, launch, { phase: 'starting' });
-    throw new AgentSessionError('AGENT_CRASHED', `The agent crashed while starting (its job failed; the process was still running)${quote(diagnosis.cause)}.`, {
-      ...details,
-      output,
-      hint: diagnosis.hint,
-    });
+    throw agentCrashed({ cause: diagnosis.cause, hint: diagnosis.hint }, { ...details, output });
   }
   const status: ExitStatus = first;
-  if (status.signal) {
-    throw new AgentSessionError('AGENT_KILLED', `The agent was killed by signal ${status.signal} before connecting.`, {
-      ...details,
-      signal: status.signal,
-      output,
-      hint: 'Something outside the harness ended it (the kernel when out of memory, a container limit, another process); its output below shows how far it got.',
-    });
-  }
+  if (status.signal) throw agentKilled({ signal: status.signal }, { ...details, signal: status.signal, output });
   const diagnosis = diagnose(output, launch, { phase: 'starting', exitCode: status.exitCode });
-  throw new AgentSessionError('AGENT_EXITED', `The agent exited with code ${status.exitCode} before connecting${quote(diagnosis.cause)}.`, {
-    ...details,
-    exitCode: status.exitCode,
-    signal: status.signal,
-    output,
-    hint: diagnosis.hint,
-  });
+  throw agentExited(
+    { phase: 'starting', exitCode: status.exitCode, cause: diagnosis.cause, hint: diagnosis.hint },
+    { ...details, exitCode: status.exitCode, signal: status.signal, output },
+  );
 }
-
-/** The agent's decisive output line as the tail of a message, or nothing. */
-const quote = (cause: string | undefined) => (cause ? `: "${cause}"` : '');

@@ -9,7 +9,20 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { AgentSessionError, type AgentErrorCode } from '../errors/index.js';
+import {
+  aborted,
+  AgentSessionError,
+  agentDisconnected,
+  agentExited,
+  cliSpawnHint,
+  protocolError,
+  requestFailed,
+  requestTimeout,
+  sessionClosed,
+  startupTimeout as startupTimeoutError,
+  turnTimeout,
+  type ErrorContext,
+} from '../errors/index.js';
 import type { AgentProcessLike, ExitStatus } from '../process/agent-process.js';
 import { createRedactor, knownSecrets, redactInPlace } from '../process/redact.js';
 import { agentTag } from '../process/run-tag.js';
@@ -169,7 +182,7 @@ export class StreamJsonSession {
         stdio: this.stdout,
       },
       undefined,
-      spawnHint(this.command[0]!, cwd, this.#options.cwd === undefined),
+      cliSpawnHint(this.command[0]!, cwd, this.#options.cwd === undefined),
     );
     await this.attach(cli, deadline);
   }
@@ -202,7 +215,7 @@ export class StreamJsonSession {
       const specs = tools.map(({ name, label, description, parameters }) => ({ name, ...(label !== undefined && { label }), description, parameters }));
       await this.#startupRequest({ subtype: 'register_external_tools', tools: specs }, deadline, startupTimeout, signal).catch((error: unknown) => {
         throw error instanceof AgentSessionError && error.code === 'REQUEST_FAILED'
-          ? this.#error('REQUEST_FAILED', `The CLI refused to register the external tools: ${error.shortMessage}`, 'Only Letta Code supports external tools (register_external_tools).', error)
+          ? requestFailed({ failed: 'external-tools', reason: error.shortMessage }, this.#context({ cause: error }))
           : error;
       });
     }
@@ -213,10 +226,10 @@ export class StreamJsonSession {
       return await this.control(request, { timeout: Math.max(1, deadline - Date.now()), ...(signal && { signal }) });
     } catch (error) {
       if (error instanceof AgentSessionError && error.code === 'REQUEST_TIMEOUT') {
-        throw this.#error('AGENT_STARTUP_TIMEOUT', `The CLI did not answer ${request.subtype} within the startup timeout (${startupTimeout} ms).`, 'Check that the command runs in headless stream-json mode (`--input-format stream-json --output-format stream-json`), or raise { startupTimeout } if it is just slow; pass { initialize: false } for a CLI that does not know the initialize request.');
+        throw startupTimeoutError({ waitedFor: 'control', subtype: request.subtype, timeout: startupTimeout }, this.#context());
       }
       if (error instanceof AgentSessionError && error.code === 'AGENT_EXITED') {
-        throw this.#error('AGENT_EXITED', 'The CLI exited while starting.', 'Its stderr below says why; check the command line, its flags and its environment.');
+        throw agentExited({ phase: 'cli-starting' }, this.#context());
       }
       throw error;
     }
@@ -260,8 +273,8 @@ export class StreamJsonSession {
         // The turn's `result` may still come: it must not end a later turn.
         this.#orphans++;
         throw outcome.kind === 'timeout'
-          ? this.#error('TURN_TIMEOUT', `The CLI did not finish the turn within ${timeout} ms (no result line).`, 'A tool or the model may be hanging, or a permission request went unanswered; raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow.', undefined, this.#partial(assembler))
-          : this.#error('ABORTED', 'Waiting for the turn was aborted.', 'The test was cancelled or timed out.', outcome.reason, this.#partial(assembler));
+          ? turnTimeout({ timeout, cli: true }, this.#context({ turn: this.#partial(assembler) }))
+          : aborted({ waitingFor: 'the turn' }, this.#context({ ...(outcome.reason !== undefined && { cause: outcome.reason }), turn: this.#partial(assembler) }));
       }
       const record = outcome.value;
       // A CLI that reports the model's error body (Letta: `400 <explanation>`) already put the
@@ -292,7 +305,8 @@ export class StreamJsonSession {
     const requestId = `ast-${request.subtype}-${++this.#requestCount}`;
     const timeout = options.timeout ?? this.#options.requestTimeout ?? STREAM_JSON_DEFAULTS.requestTimeout;
     // An already aborted wait sends nothing.
-    if (options.signal?.aborted) return Promise.reject(this.#error('ABORTED', `Waiting for the ${request.subtype} control request was aborted.`, 'The test was cancelled or timed out.'));
+    const what = `the ${request.subtype} control request`;
+    if (options.signal?.aborted) return Promise.reject(aborted({ waitingFor: what }, this.#context()));
     const answered = new Promise<Answer>((resolve) => {
       this.#pending.set(requestId, { subtype: request.subtype, resolve: (body) => resolve({ body }), reject: (error) => resolve({ error }) });
     });
@@ -301,9 +315,9 @@ export class StreamJsonSession {
       .finally(() => this.#pending.delete(requestId))
       .then((outcome) => {
         if (outcome.kind === 'timeout') {
-          throw this.#error('REQUEST_TIMEOUT', `The CLI did not answer the ${request.subtype} control request within ${timeout} ms.`, 'The CLI may not know this request, or it reads control requests only between turns.');
+          throw requestTimeout({ request: what, timeout, cli: true }, this.#context());
         }
-        if (outcome.kind === 'aborted') throw this.#error('ABORTED', `Waiting for the ${request.subtype} control request was aborted.`, 'The test was cancelled or timed out.');
+        if (outcome.kind === 'aborted') throw aborted({ waitingFor: what }, this.#context());
         if (outcome.value.error) throw outcome.value.error;
         return outcome.value.body!;
       });
@@ -335,7 +349,7 @@ export class StreamJsonSession {
     const at = Date.now();
     if (!isKnownType(message.type)) {
       if (this.#options.unknownMessages === 'ignore') return this.#addLine(message, at);
-      return this.#fail(this.#error('PROTOCOL_ERROR', `The CLI sent a message of unknown type ${JSON.stringify(message.type)}: ${excerpt(JSON.stringify(message))}`, "The harness stopped the CLI, since it cannot tell what the message means for the turn. If the CLI is newer than the harness, pass { unknownMessages: 'ignore' } to skip such lines."));
+      return this.#fail((context) => protocolError({ cli: 'unknown-type', type: message.type, excerpt: excerpt(JSON.stringify(message)) }, context));
     }
     switch (message.type) {
       case 'control_response':
@@ -362,13 +376,7 @@ export class StreamJsonSession {
   #expectInitializeAnswer(first: StreamJsonMessage): void {
     this.#initializeTimer = setTimeout(() => {
       if (!this.#awaitingInitialize || this.#fatal) return;
-      this.#fail(
-        this.#error(
-          'AGENT_STARTUP_TIMEOUT',
-          `The CLI writes stream-json (its first line: ${excerpt(JSON.stringify(first))}) but did not answer the initialize control request within ${INITIALIZE_AFTER_OUTPUT_MS / 1000} s of it.`,
-          'The CLI probably ignores control requests: pass { initialize: false } to start without the handshake (permissions and external tools need a CLI that answers control requests).',
-        ),
-      );
+      this.#fail((context) => startupTimeoutError({ waitedFor: 'initialize', firstLine: excerpt(JSON.stringify(first)), afterMs: INITIALIZE_AFTER_OUTPUT_MS }, context));
     }, INITIALIZE_AFTER_OUTPUT_MS);
   }
 
@@ -392,7 +400,7 @@ export class StreamJsonSession {
     const pending = this.#pending.get(String(response['request_id']));
     if (!pending) return;
     if (response['subtype'] === 'success') pending.resolve(isObj(response['response']) ? response['response'] : {});
-    else pending.reject(this.#error('REQUEST_FAILED', `The CLI answered the ${pending.subtype} control request with an error: ${String(response['error'] ?? JSON.stringify(response))}`, 'See the CLI documentation for the request; the CLI may not support it.'));
+    else pending.reject(requestFailed({ failed: 'answered', request: `the ${pending.subtype} control request`, error: String(response['error'] ?? JSON.stringify(response)), cli: true }, this.#context()));
   }
 
   async #onControlRequest(message: ControlRequest, at: number): Promise<void> {
@@ -443,39 +451,32 @@ export class StreamJsonSession {
 
   #onMalformed(error: NdjsonError): void {
     if (this.#fatal) return;
-    this.#fail(this.#error('PROTOCOL_ERROR', `The CLI wrote a malformed line on stdout: ${error.message}: ${error.line}`, 'Something in the CLI printed to stdout outside the stream-json protocol (a log line, a banner), or it is not running in `--output-format stream-json` mode. The harness stopped it.'));
+    this.#fail((context) => protocolError({ cli: 'malformed-line', message: error.message, line: error.line }, context));
   }
 
   async #onExit(status: ExitStatus): Promise<void> {
     await this.#stdoutEnded;
     if (this.#closing !== undefined || this.#fatal) return;
-    const how = status.signal ? `was killed by ${status.signal}` : `exited with code ${status.exitCode}`;
-    const busy = this.#current !== undefined;
-    this.#fail(
-      this.#error('AGENT_EXITED', `The CLI ${how}${busy ? ' during the turn, before its result' : ''}.`, busy ? 'It crashed or was killed mid-turn; its stderr below says why.' : 'It ended on its own; its stderr below says why.'),
-      false,
-    );
+    const duringTurn = this.#current !== undefined;
+    this.#fail((context) => agentExited({ phase: 'cli-running', exitCode: status.exitCode, signal: status.signal, duringTurn }, context), false);
   }
 
-  /** Ends the session for good: fails the running turn and pending requests, and stops the CLI. */
-  #fail(error: AgentSessionError, stop = true): void {
-    this.#fatal = error;
+  /**
+   * Ends the session for good: fails the running turn (its error carries the turn so far) and
+   * pending requests, and stops the CLI. `error` makes the error for a context.
+   */
+  #fail(error: (context: ErrorContext) => AgentSessionError, stop = true): void {
+    const fatal = error(this.#context());
+    this.#fatal = fatal;
     const current = this.#current;
-    if (current) current.reject(this.#withTurn(error, this.#partial(current.assembler)));
-    for (const pending of this.#pending.values()) pending.reject(error);
+    if (current) current.reject(error(this.#context({ turn: this.#partial(current.assembler) })));
+    for (const pending of this.#pending.values()) pending.reject(fatal);
     if (stop) void this.#terminate(0);
   }
 
   #assertOpen(what: string): void {
-    if (this.#closing !== undefined) {
-      throw new AgentSessionError('SESSION_CLOSED', `Cannot ${what}: the session was closed.`, { command: this.command, hint: 'Start a new session for further turns.' });
-    }
-    if (this.#fatal) {
-      throw new AgentSessionError('AGENT_DISCONNECTED', `Cannot ${what}: the CLI has gone away (${this.#fatal.shortMessage}).`, {
-        ...this.#details(),
-        hint: 'An earlier failure ended the CLI; see the error that failed first.',
-      });
-    }
+    if (this.#closing !== undefined) throw sessionClosed({ cannot: what }, { command: this.command });
+    if (this.#fatal) throw agentDisconnected({ gone: { cannot: what, how: this.#fatal.shortMessage, program: 'CLI' } }, this.#details());
   }
 
   #sources(assembler: TurnAssembler): OutputSources {
@@ -496,12 +497,9 @@ export class StreamJsonSession {
     };
   }
 
-  #error(code: AgentErrorCode, message: string, hint: string, cause?: unknown, turn?: TurnRecord): AgentSessionError {
-    return new AgentSessionError(code, this.#redact(message), { ...this.#details(), hint, ...(cause !== undefined && { cause }), ...(turn && { turn }) });
-  }
-
-  #withTurn(error: AgentSessionError, turn: TurnRecord): AgentSessionError {
-    return new AgentSessionError(error.code, this.#redact(error.shortMessage), { ...this.#details(), ...(error.hint !== undefined && { hint: error.hint }), turn });
+  /** What every error of this session carries: the CLI's details, and its redaction (messages may quote what the CLI wrote). */
+  #context(extra: Pick<ErrorContext, 'cause' | 'turn'> = {}): ErrorContext {
+    return { ...this.#details(), redact: this.#redact, ...extra };
   }
 }
 
@@ -527,14 +525,6 @@ function modelToolOutputs(llm: unknown): Map<string, string> | undefined {
     }
   }
   return outputs;
-}
-
-/** What to check when the CLI could not be started; a relative path is the usual surprise. */
-function spawnHint(bin: string, cwd: string, defaultCwd: boolean): string {
-  const check = 'Check that the command exists and is executable (for the bundled peers, run `npm run setup:stream-json`).';
-  if (path.isAbsolute(bin) || !/[\\/]/.test(bin)) return check;
-  const where = defaultCwd ? `${cwd}, the session's fresh empty directory, since no cwd was given` : cwd;
-  return `${check} ${JSON.stringify(bin)} is a relative path, so it resolves against the CLI's working directory (${where}), not the test's: give an absolute path, e.g. path.resolve(${JSON.stringify(bin)}).`;
 }
 
 function contentText(content: unknown): string {
