@@ -5,21 +5,7 @@
  * went away, whether that was already reported), which is private to this class.
  */
 import type { Socket } from 'node:net';
-import {
-  aborted,
-  agentDisconnected,
-  agentEnded,
-  describeAgentEnd,
-  noGreeting,
-  protocolError,
-  requestFailed,
-  requestTimeout,
-  sessionClosed,
-  startupTimeout as startupTimeoutError,
-  turnTimeout,
-  AgentSessionError,
-  type GreetingMiss,
-} from '../errors/index.js';
+import * as errors from '../errors/index.js';
 import { mergeModelMisses, modelFailuresSince, modelMark, runningToolCalls, type ModelMark } from '../core/model-calls.js';
 import { SerialQueue } from '../core/queue.js';
 import { race } from '../core/race.js';
@@ -175,7 +161,7 @@ export class AgentSession {
       } catch (error) {
         const startupTimeout = this.#options.startupTimeout ?? DEFAULTS.startupTimeout;
         if (error instanceof RequestTimeoutError && Date.now() >= deadline) {
-          throw startupTimeoutError({ waitedFor: 'ping', timeout: startupTimeout }, this.#details());
+          throw errors.startupTimeout({ waitedFor: 'ping', timeout: startupTimeout }, this.#details());
         }
         if (!(error instanceof RequestTimeoutError)) throw await this.#requestError('ping', error, startupTimeout, undefined, signal);
       }
@@ -241,10 +227,10 @@ export class AgentSession {
       if (progress.state === 'done') return (this.#greeting = this.#finishGreeting(progress.items));
       const unfinished = progress.state === 'unfinished';
       const failure = modelFailuresSince(this.#options.llm, this.#llmMark)[0]?.split('\n')[0];
-      const miss: GreetingMiss = unfinished ? { reason: 'unfinished', timeout } : failure !== undefined ? { reason: 'model-failed', failure } : { reason: 'none', timeout };
-      throw noGreeting(miss, { ...this.#details(), ...(unfinished && { turn: this.#finishGreeting(progress.items, false) }) });
+      const miss: errors.GreetingMiss = unfinished ? { reason: 'unfinished', timeout } : failure !== undefined ? { reason: 'model-failed', failure } : { reason: 'none', timeout };
+      throw errors.noGreeting(miss, { ...this.#details(), ...(unfinished && { turn: this.#finishGreeting(progress.items, false) }) });
     }
-    throw noGreeting({ reason: 'first-turn-began' }, this.#details());
+    throw errors.noGreeting({ reason: 'first-turn-began' }, this.#details());
   }
 
   /** Polls the agent until the greeting is over; request failures are reported like any request's. */
@@ -277,7 +263,7 @@ export class AgentSession {
     try {
       return await settleGreeting(source, options);
     } catch (error) {
-      if (error instanceof AgentSessionError) throw error;
+      if (error instanceof errors.AgentSessionError) throw error;
       throw await this.#requestError(kind, error, timeout, undefined, options.signal);
     }
   }
@@ -361,7 +347,7 @@ export class AgentSession {
       throw await this.#requestError(kind, error, timeout, undefined, options.signal, options.doing);
     }
     if (response.error != null) {
-      throw requestFailed({ failed: 'answered', request: kind, error: this.#redact(response.error) }, this.#details());
+      throw errors.requestFailed({ failed: 'answered', request: kind, error: this.#redact(response.error) }, this.#details());
     }
     return response;
   }
@@ -388,18 +374,18 @@ export class AgentSession {
 
   /** Fails when the session cannot take a request; `what` and `when` name it for the error ("Cannot say: ... while idle"). */
   async #assertOpen(what: string, when = 'while idle'): Promise<void> {
-    if (this.#closing !== undefined) throw sessionClosed({ cannot: what }, { agentFile: this.agentFile });
+    if (this.#closing !== undefined) throw errors.sessionClosed({ cannot: what }, { agentFile: this.agentFile });
     if (!this.#connection.closed) return;
     if (this.#endReported) {
       const status = this.#disconnectedAlive ? undefined : this.#agent.status;
-      const how = status ? describeAgentEnd({ status }).what : (this.#disconnect?.message ?? 'connection closed');
-      throw agentDisconnected({ gone: { cannot: what, how } }, this.#details());
+      const how = status ? errors.describeAgentEnd({ status }).what : (this.#disconnect?.message ?? 'connection closed');
+      throw errors.agentDisconnected({ gone: { cannot: what, how } }, this.#details());
     }
     // Nothing reported it yet: it went away between requests, and this error is the first to say why.
     await this.#afterDisconnect;
     const end = this.#end();
     this.#endReported = true;
-    throw agentEnded(end, { cannot: what, when }, this.#details());
+    throw errors.agentEnded(end, { cannot: what, when }, this.#details());
   }
 
   #details() {
@@ -415,14 +401,14 @@ export class AgentSession {
   }
 
   /** Explains why a request failed, in terms of what the agent did. */
-  async #requestError(kind: RequestKind, error: unknown, timeout: number, turn?: TurnRecord, signal?: AbortSignal, doing?: Doing['doing']): Promise<AgentSessionError> {
+  async #requestError(kind: RequestKind, error: unknown, timeout: number, turn?: TurnRecord, signal?: AbortSignal, doing?: Doing['doing']): Promise<errors.AgentSessionError> {
     const what = kind === 'runInput' ? 'the turn' : doing ? `the ${kind} request made to ${doing.what}` : `the ${kind} request`;
     // Read once the outcome is known: an exit after a disconnect changes the details.
     const context = () => ({ ...this.#details(), cause: error, ...(turn && { turn }) });
     if (error instanceof RequestTimeoutError) {
-      if (kind !== 'runInput') return requestTimeout({ request: what, timeout }, context());
+      if (kind !== 'runInput') return errors.requestTimeout({ request: what, timeout }, context());
       const running = turn?.items.flatMap((item) => (item.type === 'function_call' ? [`${item.name}(${truncate(item.arguments, 200)})`] : [])) ?? [];
-      return turnTimeout({ timeout, running }, context());
+      return errors.turnTimeout({ timeout, running }, context());
     }
     if (error instanceof ConnectionClosedError) {
       const cause = error.cause instanceof Error ? error.cause : undefined;
@@ -431,16 +417,16 @@ export class AgentSession {
       // Later calls point back to this error.
       this.#endReported = true;
       if (cause?.name === 'ProtocolError') {
-        return protocolError({ during: what, message: cause.message, fault: cause instanceof ProtocolError ? cause.fault : undefined }, context());
+        return errors.protocolError({ during: what, message: cause.message, fault: cause instanceof ProtocolError ? cause.fault : undefined }, context());
       }
-      return agentEnded(this.#end(), { during: what }, context());
+      return errors.agentEnded(this.#end(), { during: what }, context());
     }
     if (signal?.aborted || (error instanceof Error && isAbortError(error))) {
       // The signal's reason is whatever the aborter chose (Vitest: its "Test timed out" error).
-      return aborted({ waitingFor: what, reason: error instanceof Error ? error.message : String(error) }, context());
+      return errors.aborted({ waitingFor: what, reason: error instanceof Error ? error.message : String(error) }, context());
     }
     const tooLarge = error instanceof ProtocolError && error.fault === 'oversized-frame';
-    return requestFailed({ failed: 'send', request: what, error, tooLarge }, this.#details());
+    return errors.requestFailed({ failed: 'send', request: what, error, tooLarge }, this.#details());
   }
 
   /** How the agent went away, once the exit after a disconnect is known. */

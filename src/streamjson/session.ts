@@ -9,20 +9,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  aborted,
-  AgentSessionError,
-  agentDisconnected,
-  agentExited,
-  cliSpawnHint,
-  protocolError,
-  requestFailed,
-  requestTimeout,
-  sessionClosed,
-  startupTimeout as startupTimeoutError,
-  turnTimeout,
-  type ErrorContext,
-} from '../errors/index.js';
+import * as errors from '../errors/index.js';
 import type { AgentProcessLike, ExitStatus } from '../process/agent-process.js';
 import { createRedactor, knownSecrets, redactInPlace } from '../process/redact.js';
 import { agentTag } from '../process/run-tag.js';
@@ -129,7 +116,7 @@ export class StreamJsonSession {
   readonly #queue = new SerialQueue();
   #closing: Promise<void> | undefined;
   /** Why the session cannot go on (a protocol violation, the CLI exiting). */
-  #fatal: AgentSessionError | undefined;
+  #fatal: errors.AgentSessionError | undefined;
   /** Turns given up on (timed out) whose `result` is still to come and must not end a later turn. */
   #orphans = 0;
   #requestCount = 0;
@@ -182,7 +169,7 @@ export class StreamJsonSession {
         stdio: this.stdout,
       },
       undefined,
-      cliSpawnHint(this.command[0]!, cwd, this.#options.cwd === undefined),
+      errors.cliSpawnHint(this.command[0]!, cwd, this.#options.cwd === undefined),
     );
     await this.attach(cli, deadline);
   }
@@ -214,8 +201,8 @@ export class StreamJsonSession {
     if (tools.length > 0) {
       const specs = tools.map(({ name, label, description, parameters }) => ({ name, ...(label !== undefined && { label }), description, parameters }));
       await this.#startupRequest({ subtype: 'register_external_tools', tools: specs }, deadline, startupTimeout, signal).catch((error: unknown) => {
-        throw error instanceof AgentSessionError && error.code === 'REQUEST_FAILED'
-          ? requestFailed({ failed: 'external-tools', reason: error.shortMessage }, this.#context({ cause: error }))
+        throw error instanceof errors.AgentSessionError && error.code === 'REQUEST_FAILED'
+          ? errors.requestFailed({ failed: 'external-tools', reason: error.shortMessage }, this.#context({ cause: error }))
           : error;
       });
     }
@@ -225,11 +212,11 @@ export class StreamJsonSession {
     try {
       return await this.control(request, { timeout: Math.max(1, deadline - Date.now()), ...(signal && { signal }) });
     } catch (error) {
-      if (error instanceof AgentSessionError && error.code === 'REQUEST_TIMEOUT') {
-        throw startupTimeoutError({ waitedFor: 'control', subtype: request.subtype, timeout: startupTimeout }, this.#context());
+      if (error instanceof errors.AgentSessionError && error.code === 'REQUEST_TIMEOUT') {
+        throw errors.startupTimeout({ waitedFor: 'control', subtype: request.subtype, timeout: startupTimeout }, this.#context());
       }
-      if (error instanceof AgentSessionError && error.code === 'AGENT_EXITED') {
-        throw agentExited({ phase: 'cli-starting' }, this.#context());
+      if (error instanceof errors.AgentSessionError && error.code === 'AGENT_EXITED') {
+        throw errors.agentExited({ phase: 'cli-starting' }, this.#context());
       }
       throw error;
     }
@@ -273,8 +260,8 @@ export class StreamJsonSession {
         // The turn's `result` may still come: it must not end a later turn.
         this.#orphans++;
         throw outcome.kind === 'timeout'
-          ? turnTimeout({ timeout, cli: true }, this.#context({ turn: this.#partial(assembler) }))
-          : aborted({ waitingFor: 'the turn' }, this.#context({ ...(outcome.reason !== undefined && { cause: outcome.reason }), turn: this.#partial(assembler) }));
+          ? errors.turnTimeout({ timeout, cli: true }, this.#context({ turn: this.#partial(assembler) }))
+          : errors.aborted({ waitingFor: 'the turn' }, this.#context({ ...(outcome.reason !== undefined && { cause: outcome.reason }), turn: this.#partial(assembler) }));
       }
       const record = outcome.value;
       // A CLI that reports the model's error body (Letta: `400 <explanation>`) already put the
@@ -306,7 +293,7 @@ export class StreamJsonSession {
     const timeout = options.timeout ?? this.#options.requestTimeout ?? STREAM_JSON_DEFAULTS.requestTimeout;
     // An already aborted wait sends nothing.
     const what = `the ${request.subtype} control request`;
-    if (options.signal?.aborted) return Promise.reject(aborted({ waitingFor: what }, this.#context()));
+    if (options.signal?.aborted) return Promise.reject(errors.aborted({ waitingFor: what }, this.#context()));
     const answered = new Promise<Answer>((resolve) => {
       this.#pending.set(requestId, { subtype: request.subtype, resolve: (body) => resolve({ body }), reject: (error) => resolve({ error }) });
     });
@@ -315,9 +302,9 @@ export class StreamJsonSession {
       .finally(() => this.#pending.delete(requestId))
       .then((outcome) => {
         if (outcome.kind === 'timeout') {
-          throw requestTimeout({ request: what, timeout, cli: true }, this.#context());
+          throw errors.requestTimeout({ request: what, timeout, cli: true }, this.#context());
         }
-        if (outcome.kind === 'aborted') throw aborted({ waitingFor: what }, this.#context());
+        if (outcome.kind === 'aborted') throw errors.aborted({ waitingFor: what }, this.#context());
         if (outcome.value.error) throw outcome.value.error;
         return outcome.value.body!;
       });
@@ -349,7 +336,7 @@ export class StreamJsonSession {
     const at = Date.now();
     if (!isKnownType(message.type)) {
       if (this.#options.unknownMessages === 'ignore') return this.#addLine(message, at);
-      return this.#fail((context) => protocolError({ cli: 'unknown-type', type: message.type, excerpt: excerpt(JSON.stringify(message)) }, context));
+      return this.#fail((context) => errors.protocolError({ cli: 'unknown-type', type: message.type, excerpt: excerpt(JSON.stringify(message)) }, context));
     }
     switch (message.type) {
       case 'control_response':
@@ -376,7 +363,7 @@ export class StreamJsonSession {
   #expectInitializeAnswer(first: StreamJsonMessage): void {
     this.#initializeTimer = setTimeout(() => {
       if (!this.#awaitingInitialize || this.#fatal) return;
-      this.#fail((context) => startupTimeoutError({ waitedFor: 'initialize', firstLine: excerpt(JSON.stringify(first)), afterMs: INITIALIZE_AFTER_OUTPUT_MS }, context));
+      this.#fail((context) => errors.startupTimeout({ waitedFor: 'initialize', firstLine: excerpt(JSON.stringify(first)), afterMs: INITIALIZE_AFTER_OUTPUT_MS }, context));
     }, INITIALIZE_AFTER_OUTPUT_MS);
   }
 
@@ -400,7 +387,7 @@ export class StreamJsonSession {
     const pending = this.#pending.get(String(response['request_id']));
     if (!pending) return;
     if (response['subtype'] === 'success') pending.resolve(isObj(response['response']) ? response['response'] : {});
-    else pending.reject(requestFailed({ failed: 'answered', request: `the ${pending.subtype} control request`, error: String(response['error'] ?? JSON.stringify(response)), cli: true }, this.#context()));
+    else pending.reject(errors.requestFailed({ failed: 'answered', request: `the ${pending.subtype} control request`, error: String(response['error'] ?? JSON.stringify(response)), cli: true }, this.#context()));
   }
 
   async #onControlRequest(message: ControlRequest, at: number): Promise<void> {
@@ -451,21 +438,21 @@ export class StreamJsonSession {
 
   #onMalformed(error: NdjsonError): void {
     if (this.#fatal) return;
-    this.#fail((context) => protocolError({ cli: 'malformed-line', message: error.message, line: error.line }, context));
+    this.#fail((context) => errors.protocolError({ cli: 'malformed-line', message: error.message, line: error.line }, context));
   }
 
   async #onExit(status: ExitStatus): Promise<void> {
     await this.#stdoutEnded;
     if (this.#closing !== undefined || this.#fatal) return;
     const duringTurn = this.#current !== undefined;
-    this.#fail((context) => agentExited({ phase: 'cli-running', exitCode: status.exitCode, signal: status.signal, duringTurn }, context), false);
+    this.#fail((context) => errors.agentExited({ phase: 'cli-running', exitCode: status.exitCode, signal: status.signal, duringTurn }, context), false);
   }
 
   /**
    * Ends the session for good: fails the running turn (its error carries the turn so far) and
    * pending requests, and stops the CLI. `error` makes the error for a context.
    */
-  #fail(error: (context: ErrorContext) => AgentSessionError, stop = true): void {
+  #fail(error: (context: errors.ErrorContext) => errors.AgentSessionError, stop = true): void {
     const fatal = error(this.#context());
     this.#fatal = fatal;
     const current = this.#current;
@@ -475,8 +462,8 @@ export class StreamJsonSession {
   }
 
   #assertOpen(what: string): void {
-    if (this.#closing !== undefined) throw sessionClosed({ cannot: what }, { command: this.command });
-    if (this.#fatal) throw agentDisconnected({ gone: { cannot: what, how: this.#fatal.shortMessage, program: 'CLI' } }, this.#details());
+    if (this.#closing !== undefined) throw errors.sessionClosed({ cannot: what }, { command: this.command });
+    if (this.#fatal) throw errors.agentDisconnected({ gone: { cannot: what, how: this.#fatal.shortMessage, program: 'CLI' } }, this.#details());
   }
 
   #sources(assembler: TurnAssembler): OutputSources {
@@ -498,7 +485,7 @@ export class StreamJsonSession {
   }
 
   /** What every error of this session carries: the CLI's details, and its redaction (messages may quote what the CLI wrote). */
-  #context(extra: Pick<ErrorContext, 'cause' | 'turn'> = {}): ErrorContext {
+  #context(extra: Pick<errors.ErrorContext, 'cause' | 'turn'> = {}): errors.ErrorContext {
     return { ...this.#details(), redact: this.#redact, ...extra };
   }
 }

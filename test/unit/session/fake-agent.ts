@@ -2,24 +2,14 @@
  * A LiveKit session over an in-process socket pair: the real AgentSession on one end, a scripted
  * agent on the other, and a stand-in for the agent's process. Nothing is spawned.
  */
-import net from 'node:net';
+import type net from 'node:net';
 import type { AgentProcessLike, ExitStatus } from '../../../src/process/agent-process.js';
 import type { Launch } from '../../../src/process/runtime.js';
+import { socketPair } from '../protocol/socket-pair.js';
 import { encodeFrame, FrameDecoder } from '../../../src/protocol/framing.js';
 import { decodeEnvelope, encodeEnvelope } from '../../../src/protocol/schema.js';
 import { AgentSession } from '../../../src/session/livekit-session.js';
 import type { AgentSessionOptions } from '../../../src/session/options.js';
-
-/** A connected pair of loopback sockets. */
-export async function socketPair(): Promise<[net.Socket, net.Socket]> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
-  const near = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
-  const far = await accepted;
-  server.close();
-  return [near, far];
-}
 
 /** The agent's process, as the session sees it: never exits unless terminated. */
 export function processStandIn(): AgentProcessLike & { terminated: boolean } {
