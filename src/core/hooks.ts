@@ -21,7 +21,11 @@ export interface HookBudget {
 }
 
 /** Starts `handle` before the file's first test and closes it after its last. */
-export function startAndCloseAround(hooks: RunnerHooks, handle: { start(): Promise<unknown>; close(): Promise<void> }, budget: HookBudget): void {
+export function startAndCloseAround(
+  hooks: RunnerHooks,
+  handle: { start(): Promise<unknown>; close(): Promise<void> },
+  budget: HookBudget,
+): void {
   hooks.beforeAll(async () => {
     await handle.start();
   }, budget.startMs + HOOK_SLACK_MS);

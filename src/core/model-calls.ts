@@ -31,7 +31,9 @@ const LABEL_ONLY = /^[\w.-]+$/;
 
 /** Gives error events that name only the failing model the reason the server sent (the turn's last error answer). */
 export function explainModelErrors(events: readonly TurnEvent[], llm: LlmServerLike | undefined, mark: ModelMark): void {
-  const labelOnly = events.filter((event): event is Extract<TurnEvent, { type: 'error' }> => event.type === 'error' && LABEL_ONLY.test(event.message));
+  const labelOnly = events.filter(
+    (event): event is Extract<TurnEvent, { type: 'error' }> => event.type === 'error' && LABEL_ONLY.test(event.message),
+  );
   if (labelOnly.length === 0) return;
   const reason = llm?.requests?.slice(mark.requests).findLast((request) => request.response?.error !== undefined)?.response?.error;
   if (reason === undefined) return;
@@ -73,7 +75,8 @@ export function runningToolCalls(events: readonly TurnEvent[], llm: LlmServerLik
   const started = new Map<string, FunctionCallItem>();
   const finished = new Set<string>();
   for (const event of events) {
-    if (event.type === 'tool_execution_updated' && event.update.kind === 'started') started.set(event.update.call.callId, event.update.call);
+    if (event.type === 'tool_execution_updated' && event.update.kind === 'started')
+      started.set(event.update.call.callId, event.update.call);
     else if (event.type === 'tool_execution_updated' && event.update.kind === 'ended') finished.add(event.update.callId);
     else if (event.type === 'function_tools_started') for (const call of event.calls) started.set(call.callId, call);
     else if (event.type === 'function_tools_executed') for (const call of event.calls) finished.add(call.callId);

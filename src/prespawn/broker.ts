@@ -138,7 +138,7 @@ export class SpareBroker {
     const spares = [...this.#spares.values()].filter((spare) => spare.state !== 'claimed');
     await Promise.all(spares.map((spare) => this.#kill(spare)));
     // One still spawning is killed as soon as its spawn returns.
-    await Promise.all(spares.map((spare) => spare.spawning));
+    await Promise.all(spares.flatMap((spare) => spare.spawning ?? []));
   }
 
   /** Ends every agent the broker started, taken or not, and stops listening. */
@@ -148,7 +148,7 @@ export class SpareBroker {
     if (this.#server.listening) this.#server.close();
     const spares = [...this.#spares.values()];
     await Promise.all(spares.map((spare) => this.#kill(spare)));
-    await Promise.all(spares.map((spare) => spare.spawning));
+    await Promise.all(spares.flatMap((spare) => spare.spawning ?? []));
   }
 
   #accept(socket: net.Socket): void {
@@ -229,7 +229,14 @@ export class SpareBroker {
       send(socket, { t: 'none' });
       return undefined;
     }
-    send(socket, { t: 'offer', id: spare.id, llmPort: spare.llmPort, llmCredential: spare.llmCredential, pid, connectAddr: spare.connectAddr! });
+    send(socket, {
+      t: 'offer',
+      id: spare.id,
+      llmPort: spare.llmPort,
+      llmCredential: spare.llmCredential,
+      pid,
+      connectAddr: spare.connectAddr!,
+    });
     return spare;
   }
 
@@ -288,7 +295,7 @@ export class SpareBroker {
     const wanted = Math.min(this.#options.spares, this.#pending.size);
     const launches = [...this.#launches.values()].filter((launch) => !launch.failed);
     // Round-robin over the launches, so one agent does not take every slot.
-    for (let progress = true; progress && waiting() < wanted; ) {
+    for (let progress = true; progress && waiting() < wanted;) {
       progress = false;
       for (const launch of launches) {
         if (waiting() >= wanted) break;
@@ -338,7 +345,14 @@ export class SpareBroker {
       this.#spares.delete(spare.id);
       return;
     }
-    let timer: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      // A spare that does not connect in time fails its launch; a claimed one is the worker's to judge.
+      if (!spare.socket && spare.state !== 'claimed') {
+        this.#fail(launch);
+        void this.#kill(spare);
+      }
+    }, launch.startupTimeout);
+    timer.unref();
     void agent.exited.then(async (status) => {
       clearTimeout(timer);
       if (!spare.stopping && !spare.socket) this.#fail(launch);
@@ -353,14 +367,6 @@ export class SpareBroker {
       this.#spares.delete(spare.id);
       this.#refill();
     });
-    timer = setTimeout(() => {
-      // A spare that does not connect in time fails its launch; a claimed one is the worker's to judge.
-      if (!spare.socket && spare.state !== 'claimed') {
-        this.#fail(launch);
-        void this.#kill(spare);
-      }
-    }, launch.startupTimeout);
-    timer.unref();
     listener.connection.then(
       (socket) => {
         socket.pause();

@@ -200,7 +200,7 @@ export class BrokeredAgent implements AgentProcessLike {
     control.on('close', () => {
       // The broker went away (the runner is ending); its orphan guard has ended the agent.
       if (this.#status === undefined) {
-        this.pushOutput('\n[agent-session-test: the runner\'s pre-spawn broker closed the connection]\n', 'stderr');
+        this.pushOutput("\n[agent-session-test: the runner's pre-spawn broker closed the connection]\n", 'stderr');
         this.#exit({ exitCode: null, signal: null });
       }
       this.#data?.destroy();

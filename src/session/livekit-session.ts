@@ -105,13 +105,17 @@ export class AgentSession {
     this.#llm = llm;
     this.#options = options;
     this.#redact = redact;
-    this.#connection = new AgentConnection(socket, {
-      onEvent: (wire, receivedAt) => this.#onEvent(redactInPlace(sessionEvent(wire, receivedAt), this.#redact)),
-      onClose: (error) => {
-        this.#disconnect = error ?? new Error('the agent closed the connection');
-        if (this.#closing === undefined) this.#afterDisconnect = this.#reapAfterDisconnect();
+    this.#connection = new AgentConnection(
+      socket,
+      {
+        onEvent: (wire, receivedAt) => this.#onEvent(redactInPlace(sessionEvent(wire, receivedAt), this.#redact)),
+        onClose: (error) => {
+          this.#disconnect = error ?? new Error('the agent closed the connection');
+          if (this.#closing === undefined) this.#afterDisconnect = this.#reapAfterDisconnect();
+        },
       },
-    }, options.maxFrameBytes ?? DEFAULTS.maxFrameBytes);
+      options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
+    );
   }
 
   /**
@@ -183,7 +187,11 @@ export class AgentSession {
     const timeout = options.timeout ?? this.#options.turnTimeout ?? DEFAULTS.turnTimeout;
     // The turn would interrupt a greeting still running: let it finish first (within this turn's time).
     if (this.#greeting === undefined) {
-      const progress = await this.#settleGreeting({ deadline: Date.now() + timeout, expect: false, signal: options.signal }, 'runInput', timeout);
+      const progress = await this.#settleGreeting(
+        { deadline: Date.now() + timeout, expect: false, signal: options.signal },
+        'runInput',
+        timeout,
+      );
       this.#greeting = progress.state === 'none' ? null : this.#finishGreeting(progress.items);
     }
     const llmMark = modelMark(this.#options.llm);
@@ -223,11 +231,19 @@ export class AgentSession {
     const timeout = options.timeout ?? this.#options.turnTimeout ?? DEFAULTS.turnTimeout;
     if (this.#greeting === undefined) {
       await this.#assertOpen('wait for the greeting');
-      const progress = await this.#settleGreeting({ deadline: Date.now() + timeout, expect: true, signal: options.signal }, 'getChatHistory', timeout);
+      const progress = await this.#settleGreeting(
+        { deadline: Date.now() + timeout, expect: true, signal: options.signal },
+        'getChatHistory',
+        timeout,
+      );
       if (progress.state === 'done') return (this.#greeting = this.#finishGreeting(progress.items));
       const unfinished = progress.state === 'unfinished';
       const failure = modelFailuresSince(this.#options.llm, this.#llmMark)[0]?.split('\n')[0];
-      const miss: errors.GreetingMiss = unfinished ? { reason: 'unfinished', timeout } : failure !== undefined ? { reason: 'model-failed', failure } : { reason: 'none', timeout };
+      const miss: errors.GreetingMiss = unfinished
+        ? { reason: 'unfinished', timeout }
+        : failure !== undefined
+          ? { reason: 'model-failed', failure }
+          : { reason: 'none', timeout };
       throw errors.noGreeting(miss, { ...this.#details(), ...(unfinished && { turn: this.#finishGreeting(progress.items, false) }) });
     }
     throw errors.noGreeting({ reason: 'first-turn-began' }, this.#details());
@@ -237,8 +253,15 @@ export class AgentSession {
   async #settleGreeting(options: Parameters<typeof settleGreeting>[1], kind: RequestKind, timeout: number): Promise<GreetingProgress> {
     // Each request within the caller's own timeout, so a silent agent fails the turn in the turn's time.
     // The requests are ours, not the caller's: an error names what the caller was doing.
-    const doing = kind === 'runInput' ? { what: 'say', when: 'while its greeting was awaited' } : { what: 'wait for the greeting', when: 'during its greeting' };
-    const call = { timeout: Math.min(this.#options.requestTimeout ?? DEFAULTS.requestTimeout, timeout), doing, ...(options.signal && { signal: options.signal }) };
+    const doing =
+      kind === 'runInput'
+        ? { what: 'say', when: 'while its greeting was awaited' }
+        : { what: 'wait for the greeting', when: 'during its greeting' };
+    const call = {
+      timeout: Math.min(this.#options.requestTimeout ?? DEFAULTS.requestTimeout, timeout),
+      doing,
+      ...(options.signal && { signal: options.signal }),
+    };
     const source: GreetingSource = {
       state: () => this.state(call),
       history: () => this.history(call),
@@ -271,7 +294,10 @@ export class AgentSession {
   /** The greeting's record: its events so far, its items from the history, and the LLM misses before the first turn. */
   #finishGreeting(items: TurnItem[], final = true): TurnRecord {
     if (final) {
-      mergeModelMisses(this.#options.llm, this.#llmMark, { events: this.#greetingBuilder.events, add: (error) => this.#greetingBuilder.addError(error) });
+      mergeModelMisses(this.#options.llm, this.#llmMark, {
+        events: this.#greetingBuilder.events,
+        add: (error) => this.#greetingBuilder.addError(error),
+      });
     }
     return redactInPlace(this.#greetingBuilder.finish(items, undefined), this.#redact);
   }
@@ -401,13 +427,21 @@ export class AgentSession {
   }
 
   /** Explains why a request failed, in terms of what the agent did. */
-  async #requestError(kind: RequestKind, error: unknown, timeout: number, turn?: TurnRecord, signal?: AbortSignal, doing?: Doing['doing']): Promise<errors.AgentSessionError> {
+  async #requestError(
+    kind: RequestKind,
+    error: unknown,
+    timeout: number,
+    turn?: TurnRecord,
+    signal?: AbortSignal,
+    doing?: Doing['doing'],
+  ): Promise<errors.AgentSessionError> {
     const what = kind === 'runInput' ? 'the turn' : doing ? `the ${kind} request made to ${doing.what}` : `the ${kind} request`;
     // Read once the outcome is known: an exit after a disconnect changes the details.
     const context = () => ({ ...this.#details(), cause: error, ...(turn && { turn }) });
     if (error instanceof RequestTimeoutError) {
       if (kind !== 'runInput') return errors.requestTimeout({ request: what, timeout }, context());
-      const running = turn?.items.flatMap((item) => (item.type === 'function_call' ? [`${item.name}(${truncate(item.arguments, 200)})`] : [])) ?? [];
+      const running =
+        turn?.items.flatMap((item) => (item.type === 'function_call' ? [`${item.name}(${truncate(item.arguments, 200)})`] : [])) ?? [];
       return errors.turnTimeout({ timeout, running }, context());
     }
     if (error instanceof ConnectionClosedError) {
@@ -417,7 +451,10 @@ export class AgentSession {
       // Later calls point back to this error.
       this.#endReported = true;
       if (cause?.name === 'ProtocolError') {
-        return errors.protocolError({ during: what, message: cause.message, fault: cause instanceof ProtocolError ? cause.fault : undefined }, context());
+        return errors.protocolError(
+          { during: what, message: cause.message, fault: cause instanceof ProtocolError ? cause.fault : undefined },
+          context(),
+        );
       }
       return errors.agentEnded(this.#end(), { during: what }, context());
     }

@@ -9,9 +9,15 @@ import { llmServerPort } from '../prespawn/spec.js';
 import type { LlmListening } from './options.js';
 
 /** The claimed agent, or undefined once the offer is released (the caller starts its own). */
-export async function claimSpare(offer: SpareOffer, spec: SpawnSpec, llm: LlmListening | undefined, options: ClaimOptions): Promise<BrokeredAgent | undefined> {
+export async function claimSpare(
+  offer: SpareOffer,
+  spec: SpawnSpec,
+  llm: LlmListening | undefined,
+  options: ClaimOptions,
+): Promise<BrokeredAgent | undefined> {
   // A model server that could not take the spare's port or credential makes the spare useless here.
-  const fits = llm === undefined || (llmServerPort(llm) === offer.llmPort && (llm.credential === undefined || llm.credential === offer.llmCredential));
+  const fits =
+    llm === undefined || (llmServerPort(llm) === offer.llmPort && (llm.credential === undefined || llm.credential === offer.llmCredential));
   const claimed = fits ? await offer.claim(spec, options) : undefined;
   if (claimed === undefined) offer.release();
   return claimed instanceof BrokeredAgent ? claimed : undefined;

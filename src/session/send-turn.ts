@@ -13,7 +13,12 @@ import { race } from '../core/race.js';
 /** What a Node agent answers when a request handler throws, as run() does during another run. */
 const REFUSED = 'internal error';
 
-export async function sendTurn(connection: AgentConnection, text: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<WireResponse> {
+export async function sendTurn(
+  connection: AgentConnection,
+  text: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<WireResponse> {
   const deadline = Date.now() + timeoutMs;
   const earlier = connection.abandoned('runInput');
   const response = await connection.request('runInput', { text }, { timeoutMs, signal });

@@ -57,10 +57,16 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
     const template = resolveLaunch(agentFile, CONNECT_PLACEHOLDER, { ...options, env });
     const redact = createRedactor(knownSecrets(env, options.secretEnv, llm?.secrets));
     const startup: Startup = { agentFile, options, deadline, startupTimeout, redact, env, llm, llmMark };
-    const spec = broker && spawnSpec(agentFile, template.argv, template.cwd, env, llm && { env: llm.env, port: llmServerPort(llm), credential: llm.credential });
+    const spec =
+      broker &&
+      spawnSpec(agentFile, template.argv, template.cwd, env, llm && { env: llm.env, port: llmServerPort(llm), credential: llm.credential });
     if (offer && spec) {
       const watch = crashWatch(options.onOutput);
-      const claimed = await claimSpare(offer, spec, llm, { ...(options.outputLimit !== undefined && { outputLimit: options.outputLimit }), redact, onOutput: watch.onOutput });
+      const claimed = await claimSpare(offer, spec, llm, {
+        ...(options.outputLimit !== undefined && { outputLimit: options.outputLimit }),
+        redact,
+        onOutput: watch.onOutput,
+      });
       if (claimed) {
         const launch = { ...template, argv: fillConnect(template.argv, offer.connectAddr).map(redact) };
         return await startWith(startup, launch, claimed, claimed.connection, NO_LISTENER, watch);
@@ -164,8 +170,27 @@ async function startWith(
 ): Promise<AgentSession> {
   const { options, deadline } = startup;
   try {
-    const socket = await raceStartup(connection, listener.refusals, agent, watch.crashed, launch, deadline, startup.startupTimeout, options.signal);
-    const session = new AgentSession(startup.agentFile, launch, agent, listener, socket, startup.llm, options, startup.redact, startup.llmMark);
+    const socket = await raceStartup(
+      connection,
+      listener.refusals,
+      agent,
+      watch.crashed,
+      launch,
+      deadline,
+      startup.startupTimeout,
+      options.signal,
+    );
+    const session = new AgentSession(
+      startup.agentFile,
+      launch,
+      agent,
+      listener,
+      socket,
+      startup.llm,
+      options,
+      startup.redact,
+      startup.llmMark,
+    );
     await session.ready(deadline, options.signal).catch(async (error: unknown) => {
       // A failed start needs no grace period: report it as soon as the agent is gone.
       await agent.terminate({ graceMs: 0 });

@@ -67,7 +67,9 @@ const isObj = (value: unknown): value is Obj => value !== null && typeof value =
 /** Starts the CLI and waits until it has answered `initialize` (and registered the test's tools). */
 export async function startStreamJsonSession(options: StreamJsonSessionOptions): Promise<StreamJsonSession> {
   if (!Array.isArray(options?.command) || options.command.length === 0 || options.command.some((arg) => typeof arg !== 'string')) {
-    throw new TypeError('startStreamJsonSession needs { command: [file, ...args] } as a non-empty array of strings (or a preset such as lettaCode()).');
+    throw new TypeError(
+      'startStreamJsonSession needs { command: [file, ...args] } as a non-empty array of strings (or a preset such as lettaCode()).',
+    );
   }
   if (options.protocol !== undefined && options.protocol !== 'stream-json') {
     throw new TypeError(`Unknown protocol ${JSON.stringify(options.protocol)}: only 'stream-json' is supported here.`);
@@ -132,7 +134,12 @@ export class StreamJsonSession {
   readonly #redact: (text: string) => string;
 
   /** @internal use startStreamJsonSession */
-  constructor(options: StreamJsonSessionOptions, workDir: string, llm: { close(): Promise<void> } | undefined, redact: (text: string) => string = (text) => text) {
+  constructor(
+    options: StreamJsonSessionOptions,
+    workDir: string,
+    llm: { close(): Promise<void> } | undefined,
+    redact: (text: string) => string = (text) => text,
+  ) {
     this.#options = options;
     this.#redact = redact;
     this.command = [...options.command];
@@ -185,7 +192,7 @@ export class StreamJsonSession {
     if (pid !== undefined) trackAgent(pid);
     void cli.exited.then((status) => {
       if (pid !== undefined) untrackAgent(pid);
-      this.#onExit(status);
+      void this.#onExit(status);
     });
     const signal = this.#options.signal;
     if (this.#options.initialize !== false) {
@@ -199,16 +206,28 @@ export class StreamJsonSession {
     }
     const tools = this.#options.tools ?? [];
     if (tools.length > 0) {
-      const specs = tools.map(({ name, label, description, parameters }) => ({ name, ...(label !== undefined && { label }), description, parameters }));
-      await this.#startupRequest({ subtype: 'register_external_tools', tools: specs }, deadline, startupTimeout, signal).catch((error: unknown) => {
-        throw error instanceof errors.AgentSessionError && error.code === 'REQUEST_FAILED'
-          ? errors.requestFailed({ failed: 'external-tools', reason: error.shortMessage }, this.#context({ cause: error }))
-          : error;
-      });
+      const specs = tools.map(({ name, label, description, parameters }) => ({
+        name,
+        ...(label !== undefined && { label }),
+        description,
+        parameters,
+      }));
+      await this.#startupRequest({ subtype: 'register_external_tools', tools: specs }, deadline, startupTimeout, signal).catch(
+        (error: unknown) => {
+          throw error instanceof errors.AgentSessionError && error.code === 'REQUEST_FAILED'
+            ? errors.requestFailed({ failed: 'external-tools', reason: error.shortMessage }, this.#context({ cause: error }))
+            : error;
+        },
+      );
     }
   }
 
-  async #startupRequest(request: Obj & { subtype: string }, deadline: number, startupTimeout: number, signal: AbortSignal | undefined): Promise<Obj> {
+  async #startupRequest(
+    request: Obj & { subtype: string },
+    deadline: number,
+    startupTimeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Obj> {
     try {
       return await this.control(request, { timeout: Math.max(1, deadline - Date.now()), ...(signal && { signal }) });
     } catch (error) {
@@ -261,7 +280,10 @@ export class StreamJsonSession {
         this.#orphans++;
         throw outcome.kind === 'timeout'
           ? errors.turnTimeout({ timeout, cli: true }, this.#context({ turn: this.#partial(assembler) }))
-          : errors.aborted({ waitingFor: 'the turn' }, this.#context({ ...(outcome.reason !== undefined && { cause: outcome.reason }), turn: this.#partial(assembler) }));
+          : errors.aborted(
+              { waitingFor: 'the turn' },
+              this.#context({ ...(outcome.reason !== undefined && { cause: outcome.reason }), turn: this.#partial(assembler) }),
+            );
       }
       const record = outcome.value;
       // A CLI that reports the model's error body (Letta: `400 <explanation>`) already put the
@@ -295,7 +317,11 @@ export class StreamJsonSession {
     const what = `the ${request.subtype} control request`;
     if (options.signal?.aborted) return Promise.reject(errors.aborted({ waitingFor: what }, this.#context()));
     const answered = new Promise<Answer>((resolve) => {
-      this.#pending.set(requestId, { subtype: request.subtype, resolve: (body) => resolve({ body }), reject: (error) => resolve({ error }) });
+      this.#pending.set(requestId, {
+        subtype: request.subtype,
+        resolve: (body) => resolve({ body }),
+        reject: (error) => resolve({ error }),
+      });
     });
     this.#cli!.write(encodeLine({ type: 'control_request', request_id: requestId, request }));
     return race(answered, { ms: timeout, signal: options.signal })
@@ -336,7 +362,9 @@ export class StreamJsonSession {
     const at = Date.now();
     if (!isKnownType(message.type)) {
       if (this.#options.unknownMessages === 'ignore') return this.#addLine(message, at);
-      return this.#fail((context) => errors.protocolError({ cli: 'unknown-type', type: message.type, excerpt: excerpt(JSON.stringify(message)) }, context));
+      return this.#fail((context) =>
+        errors.protocolError({ cli: 'unknown-type', type: message.type, excerpt: excerpt(JSON.stringify(message)) }, context),
+      );
     }
     switch (message.type) {
       case 'control_response':
@@ -363,7 +391,12 @@ export class StreamJsonSession {
   #expectInitializeAnswer(first: StreamJsonMessage): void {
     this.#initializeTimer = setTimeout(() => {
       if (!this.#awaitingInitialize || this.#fatal) return;
-      this.#fail((context) => errors.startupTimeout({ waitedFor: 'initialize', firstLine: excerpt(JSON.stringify(first)), afterMs: INITIALIZE_AFTER_OUTPUT_MS }, context));
+      this.#fail((context) =>
+        errors.startupTimeout(
+          { waitedFor: 'initialize', firstLine: excerpt(JSON.stringify(first)), afterMs: INITIALIZE_AFTER_OUTPUT_MS },
+          context,
+        ),
+      );
     }, INITIALIZE_AFTER_OUTPUT_MS);
   }
 
@@ -387,7 +420,18 @@ export class StreamJsonSession {
     const pending = this.#pending.get(String(response['request_id']));
     if (!pending) return;
     if (response['subtype'] === 'success') pending.resolve(isObj(response['response']) ? response['response'] : {});
-    else pending.reject(errors.requestFailed({ failed: 'answered', request: `the ${pending.subtype} control request`, error: String(response['error'] ?? JSON.stringify(response)), cli: true }, this.#context()));
+    else
+      pending.reject(
+        errors.requestFailed(
+          {
+            failed: 'answered',
+            request: `the ${pending.subtype} control request`,
+            error: String(response['error'] ?? JSON.stringify(response)),
+            cli: true,
+          },
+          this.#context(),
+        ),
+      );
   }
 
   async #onControlRequest(message: ControlRequest, at: number): Promise<void> {
@@ -397,10 +441,19 @@ export class StreamJsonSession {
     if (request.subtype === 'can_use_tool') {
       const toolName = String(request['tool_name'] ?? '');
       const input = isObj(request['input']) ? request['input'] : {};
-      const toolCallId = typeof request['tool_call_id'] === 'string' ? request['tool_call_id'] : typeof request['tool_use_id'] === 'string' ? request['tool_use_id'] : undefined;
+      const toolCallId =
+        typeof request['tool_call_id'] === 'string'
+          ? request['tool_call_id']
+          : typeof request['tool_use_id'] === 'string'
+            ? request['tool_use_id']
+            : undefined;
       let answer: PermissionAnswer;
       try {
-        answer = await decide(this.#options.permissions, { toolName, input, requestId, raw: request, ...(toolCallId !== undefined && { toolCallId }) }, new Set(this.#options.tools?.map((t) => t.name)));
+        answer = await decide(
+          this.#options.permissions,
+          { toolName, input, requestId, raw: request, ...(toolCallId !== undefined && { toolCallId }) },
+          new Set(this.#options.tools?.map((t) => t.name)),
+        );
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         turn?.builder.addError({ source: 'event', message: `the permission policy failed for ${toolName}: ${reason}` });
@@ -426,10 +479,20 @@ export class StreamJsonSession {
       const tool = this.#options.tools?.find((t) => t.name === toolName);
       const { text, isError } = await runExternalTool(tool, toolName, input, toolCallId);
       turn?.recordExternalTool({ toolCallId, toolName, input, output: text, isError, at });
-      this.#reply({ subtype: 'external_tool_result', request_id: requestId, tool_call_id: toolCallId, content: [{ type: 'text', text }], is_error: isError });
+      this.#reply({
+        subtype: 'external_tool_result',
+        request_id: requestId,
+        tool_call_id: toolCallId,
+        content: [{ type: 'text', text }],
+        is_error: isError,
+      });
       return;
     }
-    this.#reply({ subtype: 'error', request_id: requestId, error: `agent-session-test does not handle ${JSON.stringify(request.subtype)} control requests` });
+    this.#reply({
+      subtype: 'error',
+      request_id: requestId,
+      error: `agent-session-test does not handle ${JSON.stringify(request.subtype)} control requests`,
+    });
   }
 
   #reply(response: Obj): void {
@@ -445,7 +508,10 @@ export class StreamJsonSession {
     await this.#stdoutEnded;
     if (this.#closing !== undefined || this.#fatal) return;
     const duringTurn = this.#current !== undefined;
-    this.#fail((context) => errors.agentExited({ phase: 'cli-running', exitCode: status.exitCode, signal: status.signal, duringTurn }, context), false);
+    this.#fail(
+      (context) => errors.agentExited({ phase: 'cli-running', exitCode: status.exitCode, signal: status.signal, duringTurn }, context),
+      false,
+    );
   }
 
   /**
@@ -463,11 +529,16 @@ export class StreamJsonSession {
 
   #assertOpen(what: string): void {
     if (this.#closing !== undefined) throw errors.sessionClosed({ cannot: what }, { command: this.command });
-    if (this.#fatal) throw errors.agentDisconnected({ gone: { cannot: what, how: this.#fatal.shortMessage, program: 'CLI' } }, this.#details());
+    if (this.#fatal)
+      throw errors.agentDisconnected({ gone: { cannot: what, how: this.#fatal.shortMessage, program: 'CLI' } }, this.#details());
   }
 
   #sources(assembler: TurnAssembler): OutputSources {
-    return { permissions: assembler.permissions, externalTools: assembler.externalTools, modelToolOutputs: modelToolOutputs(this.#options.llm) };
+    return {
+      permissions: assembler.permissions,
+      externalTools: assembler.externalTools,
+      modelToolOutputs: modelToolOutputs(this.#options.llm),
+    };
   }
 
   #partial(assembler: TurnAssembler): TurnRecord {
@@ -506,7 +577,8 @@ function modelToolOutputs(llm: unknown): Map<string, string> | undefined {
         outputs.set(message['tool_call_id'], contentText(message['content']));
       } else if (message['role'] === 'user' && Array.isArray(message['content'])) {
         for (const block of message['content']) {
-          if (isObj(block) && block['type'] === 'tool_result' && typeof block['tool_use_id'] === 'string') outputs.set(block['tool_use_id'], contentText(block['content']));
+          if (isObj(block) && block['type'] === 'tool_result' && typeof block['tool_use_id'] === 'string')
+            outputs.set(block['tool_use_id'], contentText(block['content']));
         }
       }
     }
@@ -519,4 +591,3 @@ function contentText(content: unknown): string {
   if (!Array.isArray(content)) return '';
   return content.map((part) => (isObj(part) && typeof part['text'] === 'string' ? part['text'] : '')).join('\n');
 }
-

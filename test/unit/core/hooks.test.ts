@@ -9,7 +9,11 @@ describe('startAndCloseAround', () => {
       afterAll: (fn, timeout) => registered.push({ hook: 'afterAll', fn, timeout }),
     };
     const calls: string[] = [];
-    startAndCloseAround(hooks, { start: async () => calls.push('start'), close: async () => void calls.push('close') }, { startMs: 60_000, closeMs: 2_000 });
+    startAndCloseAround(
+      hooks,
+      { start: async () => calls.push('start'), close: async () => void calls.push('close') },
+      { startMs: 60_000, closeMs: 2_000 },
+    );
     expect(registered.map(({ hook, timeout }) => [hook, timeout])).toEqual([
       ['beforeAll', 60_000 + HOOK_SLACK_MS],
       ['afterAll', 2_000 + HOOK_SLACK_MS],

@@ -38,7 +38,7 @@ describe('mergeModelMisses', () => {
     ]);
   });
 
-  test("gives an error event that names only the model the reason the server sent", () => {
+  test('gives an error event that names only the model the reason the server sent', () => {
     const { llm, unmatched, requests } = server();
     const mark = modelMark(llm);
     requests.push({ response: { error: 'no rule matched "hi"' } });

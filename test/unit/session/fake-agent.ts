@@ -53,7 +53,8 @@ export class ScriptedAgent {
     this.#socket = socket;
     const decoder = new FrameDecoder();
     socket.on('data', (chunk: Buffer) => {
-      for (const frame of decoder.push(chunk)) this.#onMessage(JSON.parse(JSON.stringify(decodeEnvelope(frame))) as Record<string, unknown>);
+      for (const frame of decoder.push(chunk))
+        this.#onMessage(JSON.parse(JSON.stringify(decodeEnvelope(frame))) as Record<string, unknown>);
     });
     socket.on('error', () => {});
   }
@@ -63,7 +64,8 @@ export class ScriptedAgent {
     if (!request) return;
     const requestId = String(request['requestId']);
     const kind = Object.keys(request).find((key) => key !== 'requestId' && key !== 'request')!;
-    if (kind === 'getSessionState') return this.respond(requestId, { getSessionState: { agentState: 2, userState: 1, agentId: 'a', options: {} } });
+    if (kind === 'getSessionState')
+      return this.respond(requestId, { getSessionState: { agentState: 2, userState: 1, agentId: 'a', options: {} } });
     if (kind === 'getChatHistory') return this.respond(requestId, { getChatHistory: { items: [] } });
     this.requests.push({ requestId, kind, body: (request[kind] ?? {}) as Record<string, unknown> });
     for (const wake of this.#waiters.splice(0)) wake();
@@ -89,7 +91,9 @@ export class ScriptedAgent {
 
   /** Answers a runInput with one assistant message. */
   reply(request: ReceivedRequest, text: string): void {
-    this.respond(request.requestId, { runInput: { items: [{ message: { id: `m-${request.requestId}`, role: 3, content: [{ text }], interrupted: false } }] } });
+    this.respond(request.requestId, {
+      runInput: { items: [{ message: { id: `m-${request.requestId}`, role: 3, content: [{ text }], interrupted: false } }] },
+    });
   }
 
   event(event: Record<string, unknown>): void {
@@ -106,7 +110,13 @@ export async function sessionWithScriptedAgent(options: AgentSessionOptions = {}
   const [near, far] = await socketPair();
   const agent = new ScriptedAgent(far);
   const process = processStandIn();
-  const launch: Launch = { kind: 'python', file: '/agents/scripted.py', argv: ['python', 'scripted.py'], cwd: '/agents', interpreterSource: 'test' };
+  const launch: Launch = {
+    kind: 'python',
+    file: '/agents/scripted.py',
+    argv: ['python', 'scripted.py'],
+    cwd: '/agents',
+    interpreterSource: 'test',
+  };
   const session = new AgentSession(launch.file, launch, process, { close() {} }, near, undefined, options);
   return {
     session,

@@ -41,11 +41,15 @@ describe('AgentSession turns', () => {
     const { session, agent } = await started();
     const first = session.say('look it up', { timeout: 200 }).catch((error: unknown) => error);
     await agent.received('runInput');
-    agent.event({ functionToolsStarted: { functionCalls: [{ id: 'fc1', callId: 'c1', name: 'lookup_weather', arguments: '{"city":"Paris"}' }] } });
+    agent.event({
+      functionToolsStarted: { functionCalls: [{ id: 'fc1', callId: 'c1', name: 'lookup_weather', arguments: '{"city":"Paris"}' }] },
+    });
     const error = await first;
     expect(error).toBeInstanceOf(AgentSessionError);
     expect(error).toMatchObject({ code: 'TURN_TIMEOUT' });
-    expect((error as AgentSessionError).shortMessage).toBe('The agent did not finish the turn within 200 ms; it was still running lookup_weather({"city":"Paris"}).');
+    expect((error as AgentSessionError).shortMessage).toBe(
+      'The agent did not finish the turn within 200 ms; it was still running lookup_weather({"city":"Paris"}).',
+    );
     expect((error as AgentSessionError).turn?.items).toMatchObject([{ type: 'function_call', name: 'lookup_weather' }]);
     expect(session.turns).toEqual([]);
     const next = session.say('again');
@@ -78,8 +82,12 @@ describe('AgentSession turns', () => {
     agent.event({ error: { message: 'openai.LLM' } });
     agent.respond(asked.requestId, { runInput: { items: [] } });
     const record = await turn;
-    expect(record.errors.filter((error) => error.source === 'llm')).toEqual([{ source: 'llm', message: 'no rule matched the request "hi"' }]);
-    expect(record.events).toContainEqual(expect.objectContaining({ type: 'error', message: 'openai.LLM: no rule matched the request "hi"' }));
+    expect(record.errors.filter((error) => error.source === 'llm')).toEqual([
+      { source: 'llm', message: 'no rule matched the request "hi"' },
+    ]);
+    expect(record.events).toContainEqual(
+      expect.objectContaining({ type: 'error', message: 'openai.LLM: no rule matched the request "hi"' }),
+    );
   });
 
   test('a closed session refuses turns with SESSION_CLOSED', async () => {

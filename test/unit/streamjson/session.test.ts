@@ -92,7 +92,7 @@ describe('StreamJsonSession turns', () => {
     expect(session.turns.map((turn) => turn.input)).toEqual(['one', 'two']);
   });
 
-  test("a turn that times out fails with TURN_TIMEOUT and its partial record; its late result does not end the next turn", async () => {
+  test('a turn that times out fails with TURN_TIMEOUT and its partial record; its late result does not end the next turn', async () => {
     const { session, wrote, print } = await started();
     const late = session.say('slow', { timeout: 100 }).catch((error: unknown) => error);
     await wrote('user');
@@ -155,7 +155,10 @@ describe('StreamJsonSession control requests', () => {
     const { session, wrote } = await started();
     const answer = session.control({ subtype: 'ping' }, { timeout: 50 });
     await wrote('control_request');
-    await expect(answer).rejects.toMatchObject({ code: 'REQUEST_TIMEOUT', shortMessage: 'The CLI did not answer the ping control request within 50 ms.' });
+    await expect(answer).rejects.toMatchObject({
+      code: 'REQUEST_TIMEOUT',
+      shortMessage: 'The CLI did not answer the ping control request within 50 ms.',
+    });
   });
 
   test('an already aborted signal sends nothing and fails with ABORTED', async () => {
