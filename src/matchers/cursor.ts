@@ -73,7 +73,10 @@ const callText = (method: string, args: unknown[]): string => {
   return `${method}(${args.slice(0, last + 1).map(formatValue).join(', ')})`;
 };
 
-function fail(shared: Shared, call: string, expected: string, received: string, cursor: number | undefined, caller: Function): never {
+/** The public method a failure is reported from: the stack trace starts at its caller. */
+type StackCut = (...args: never[]) => unknown;
+
+function fail(shared: Shared, call: string, expected: string, received: string, cursor: number | undefined, caller: StackCut): never {
   const p = messagePalette(shared.render.color);
   const itemLines = shared.items.map(
     (it, i) => `${i === cursor ? p.bold('→') : ' '} ${String(i).padStart(2)}  ${describeItem(it)}`,
@@ -207,7 +210,7 @@ export class TurnCursor<Tools extends ToolMap = ToolMap> {
     return this.#position === 0 ? undefined : this.#shared.items[this.#position - 1];
   }
 
-  #check(index: number, pattern: ItemPattern | undefined, call: string, caller: Function): void {
+  #check(index: number, pattern: ItemPattern | undefined, call: string, caller: StackCut): void {
     const item = this.#shared.items[index];
     if (item === undefined) {
       fail(this.#shared, call, `item ${index} to be ${pattern ? describePattern(pattern) : 'any item'}`, `no more items (the turn has ${plural(this.#shared.items.length, 'item')})`, index, caller);
