@@ -29,8 +29,8 @@ const MODES: readonly CassetteMode[] = ['record', 'replay', 'auto', 'off'];
 export interface CassetteUpstream {
   /** The base URL, as for `OPENAI_BASE_URL` (e.g. `https://api.openai.com/v1`). */
   baseUrl: string;
-  /** Sent as `Authorization: Bearer …`. Without it the agent's own authorization header is forwarded. */
-  apiKey?: string;
+  /** Sent as `Authorization: Bearer …`. Without it none is sent: the agent's own (the session credential) never goes upstream. */
+  apiKey?: string | undefined;
   /** Extra request headers (never stored). */
   headers?: Record<string, string>;
 }
