@@ -7,17 +7,8 @@ import type { RenderOptions } from '../render/render-turn.js';
 import type { ToolMap, TurnItem, TurnItemType } from '../turn/types.js';
 import { describeItem, describePattern, matchesItem, toItemPattern } from './item-pattern.js';
 import type { ItemFields, ItemPattern, Turns } from './types.js';
-import {
-  defaultEquals,
-  failureMessage,
-  formatValue,
-  messagePalette,
-  notATurnMessage,
-  plural,
-  selectTurns,
-  type AnyTurn,
-  type Equals,
-} from './utils.js';
+import { failureMessage, messagePalette } from './frame.js';
+import { defaultEquals, formatValue, notATurnMessage, plural, selectTurns, type AnyTurn, type Equals } from './utils.js';
 
 /** Options of `expectTurn`. */
 export interface CursorOptions extends Pick<RenderOptions, 'color' | 'maxLength'> {
