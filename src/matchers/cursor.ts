@@ -2,6 +2,9 @@
  * Step-by-step checks over a turn's items, for tests that read best as "first this, then that,
  * then nothing else". Runner-agnostic: failures throw a `TurnAssertionError` (an Error named
  * `AssertionError`) with the items, the cursor position and the transcript.
+ *
+ * One module although it is long: the cursor and the checks it hands out (`ItemCheck`,
+ * `RangeCheck`) share one state and one failure path, which split files would have to export.
  */
 import type { RenderOptions } from '../render/render-turn.js';
 import type { ToolMap, TurnItem, TurnItemType } from '../turn/types.js';
