@@ -10,8 +10,8 @@ export type { GreetingOptions, SayOptions, RequestCallOptions } from './session/
 export { createAgentSessionHandle } from './session/handle.js';
 export type { AgentSessionHandle } from './session/handle.js';
 export type { AgentSessionOptions, LlmServerLike } from './session/options.js';
-export { AgentSessionError, formatCommand } from './errors.js';
-export type { AgentErrorCode } from './errors.js';
+export { AgentSessionError, formatCommand } from './errors/index.js';
+export type { AgentErrorCode } from './errors/index.js';
 export { ProtocolError } from './protocol/errors.js';
 export { renderTurn, renderSession } from './render/index.js';
 export type { RenderOptions } from './render/index.js';
