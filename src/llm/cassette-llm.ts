@@ -3,6 +3,10 @@
  * a real upstream and stores them in a cassette (record), or answers them from the cassette
  * without any network (replay). It works at the network edge, so it serves an agent in any
  * language running in another process.
+ *
+ * Near 300 lines and kept whole: the class is the state every exchange reads and writes (the
+ * mode, the recorded entries, what this run recorded, the upstream targets). What needs none of
+ * it is in the cassette-* modules beside it (options, format, diff, store, server).
  */
 
 import path from 'node:path';

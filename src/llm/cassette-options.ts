@@ -120,12 +120,16 @@ function isCi(env: NodeJS.ProcessEnv): boolean {
 /** The mode from the option, else the environment variable, else the CI default. */
 export function resolveCassetteMode(option: CassetteMode | undefined, env: NodeJS.ProcessEnv = process.env): CassetteMode {
   if (option !== undefined) {
-    if (!MODES.includes(option)) throw new TypeError(`${PREFIX} cassetteLlm \`mode\` must be one of ${MODES.join(', ')}; got ${JSON.stringify(option)}`);
+    if (!MODES.includes(option))
+      throw new TypeError(`${PREFIX} cassetteLlm \`mode\` must be one of ${MODES.join(', ')}; got ${JSON.stringify(option)}`);
     return option;
   }
   const fromEnv = env[CASSETTE_MODE_ENV]?.trim().toLowerCase();
   if (fromEnv) {
-    if (!MODES.includes(fromEnv as CassetteMode)) throw new TypeError(`${PREFIX} ${CASSETTE_MODE_ENV} must be one of ${MODES.join(', ')}; got ${JSON.stringify(env[CASSETTE_MODE_ENV])}`);
+    if (!MODES.includes(fromEnv as CassetteMode))
+      throw new TypeError(
+        `${PREFIX} ${CASSETTE_MODE_ENV} must be one of ${MODES.join(', ')}; got ${JSON.stringify(env[CASSETTE_MODE_ENV])}`,
+      );
     return fromEnv as CassetteMode;
   }
   return isCi(env) ? 'replay' : 'auto';
@@ -138,7 +142,9 @@ export function resolveCassetteFile(option: string | undefined, testPath: string
     return path.resolve(testPath ? path.dirname(testPath) : process.cwd(), option);
   }
   if (!testPath) {
-    throw new TypeError(`${PREFIX} cassetteLlm could not tell which test file it is in, so it cannot name the cassette; pass \`cassette: './__cassettes__/name.jsonl'\``);
+    throw new TypeError(
+      `${PREFIX} cassetteLlm could not tell which test file it is in, so it cannot name the cassette; pass \`cassette: './__cassettes__/name.jsonl'\``,
+    );
   }
   const base = path.basename(testPath).replace(/\.[cm]?[jt]sx?$/, '');
   return path.join(path.dirname(testPath), '__cassettes__', `${base}.jsonl`);

@@ -48,7 +48,11 @@ export async function readBody(req: IncomingMessage): Promise<string | undefined
  * Closes `server` at once: `close` alone waits for keep-alive sockets to time out, so they are
  * dropped, answers still being written are aborted, and `closeUpgraded` drops websockets. Idempotent through the returned closer.
  */
-export function promptCloser(server: Server, inFlight: Iterable<AbortController>, closeUpgraded: () => void = () => {}): () => Promise<void> {
+export function promptCloser(
+  server: Server,
+  inFlight: Iterable<AbortController>,
+  closeUpgraded: () => void = () => {},
+): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => {
     closing ??= new Promise<void>((resolve, reject) => {
@@ -76,7 +80,12 @@ export interface AcceptedRequest {
  * tracked in `inFlight` until its response closes; a response finished before that is not
  * aborted, so what follows it (a cassette saving the exchange) still runs.
  */
-export function acceptRequest(req: IncomingMessage, res: ServerResponse, credential: string, inFlight: Set<AbortController>): AcceptedRequest | undefined {
+export function acceptRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  credential: string,
+  inFlight: Set<AbortController>,
+): AcceptedRequest | undefined {
   if (!isAuthorized(req, credential)) {
     sendJson(res, 401, unauthorizedBody());
     return undefined;

@@ -33,7 +33,14 @@ export function resolveReply(view: LlmRequestView, reply: LlmReply, counts: Repl
   if (reply.error !== undefined) {
     const { status, message } = reply.error;
     if (!Number.isInteger(status) || status < 400 || status > 599) throw new Error('`error.status` must be an HTTP error status (400-599)');
-    return { kind: 'error', status, message: String(message), type: reply.error.type ?? errorTypeFor(status), code: reply.error.code ?? null, delayMs };
+    return {
+      kind: 'error',
+      status,
+      message: String(message),
+      type: reply.error.type ?? errorTypeFor(status),
+      code: reply.error.code ?? null,
+      delayMs,
+    };
   }
 
   if (reply.text !== undefined && typeof reply.text !== 'string') throw new Error('`text` must be a string');
@@ -47,7 +54,8 @@ export function resolveReply(view: LlmRequestView, reply: LlmReply, counts: Repl
     throw new Error(`\`finishReason\` must be one of ${[...FINISH_REASONS].join(', ')}`);
   }
   const chunkSize = nonNegative(reply.chunkSize, 'chunkSize');
-  if (chunkSize === 0 || (chunkSize !== undefined && !Number.isInteger(chunkSize))) throw new Error('`chunkSize` must be a positive integer');
+  if (chunkSize === 0 || (chunkSize !== undefined && !Number.isInteger(chunkSize)))
+    throw new Error('`chunkSize` must be a positive integer');
 
   const completionText = (reply.text ?? '') + toolCalls.map((c) => c.name + c.arguments).join('');
   const resolved: ResolvedReply = {

@@ -17,7 +17,10 @@ export const messagePalette = (color?: boolean): Palette => palette(color);
 export function hint(p: Palette, matcherName: string, received: unknown, isNot: boolean, params: [string, unknown][] = []): string {
   let last = params.length - 1;
   while (last >= 0 && params[last]?.[1] === undefined) last--;
-  const args = params.slice(0, last + 1).map(([n]) => n).join(', ');
+  const args = params
+    .slice(0, last + 1)
+    .map(([n]) => n)
+    .join(', ');
   const label = Array.isArray(received) ? 'turns' : 'turn';
   return `${p.dim('expect(')}${p.red(label)}${p.dim(`)${isNot ? '.not' : ''}.${matcherName}(`)}${p.green(args)}${p.dim(')')}`;
 }
@@ -39,7 +42,13 @@ export interface MatcherFrame {
  * received turn(s) and apply the `turn` option. Bad input throws rather than fails, so `.not`
  * cannot turn a mistake into a pass.
  */
-export function openMatcher(context: MatcherContext, matcherName: string, received: unknown, params: [string, unknown][], options: unknown): MatcherFrame {
+export function openMatcher(
+  context: MatcherContext,
+  matcherName: string,
+  received: unknown,
+  params: [string, unknown][],
+  options: unknown,
+): MatcherFrame {
   const isNot = context.isNot === true;
   const p = messagePalette();
   const header = hint(p, matcherName, received, isNot, params);

@@ -11,7 +11,10 @@ test('sessionUsage reads every counter of every kind of model usage, missing one
     audioDuration: 6,
     totalRequests: 7,
   };
-  const at = (kind: 'llm' | 'tts' | 'stt' | 'interruption' | 'eot') => ({ usage: kind, [kind]: { provider: 'p', model: kind, ...counters } });
+  const at = (kind: 'llm' | 'tts' | 'stt' | 'interruption' | 'eot') => ({
+    usage: kind,
+    [kind]: { provider: 'p', model: kind, ...counters },
+  });
   expect(sessionUsage({ modelUsage: [at('llm'), at('tts'), at('stt'), at('interruption'), at('eot')] }).models).toEqual([
     { kind: 'llm', provider: 'p', model: 'llm', inputTokens: 1, inputCachedTokens: 2, outputTokens: 3, sessionDuration: 4 },
     { kind: 'tts', provider: 'p', model: 'tts', inputTokens: 1, outputTokens: 3, charactersCount: 5, audioDuration: 6 },
