@@ -13,8 +13,8 @@ const alias = [
 ];
 
 // Each Vitest major type-checks the matcher declarations written for it (see test/types/vitest5).
-// `npm run test:unit` skips these type tests for a fast loop: they take as long as all the unit
-// tests together, and `npm run typecheck` checks the same files.
+// `npm run test:unit` skips these type tests for a fast loop: they take nearly as long as all the
+// unit tests, and `npm run typecheck` (tsc) checks the same files.
 const typecheck = process.env['SKIP_TYPE_TESTS']
   ? { enabled: false }
   : Number(version.split('.')[0]) >= 5
