@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // Files outside tsconfig.json's project: plain JavaScript, the Vitest 5 entry (type-checked against
-// Vitest 5 by its own tsconfig) and the LiveKit example scripts (copied into a scratch checkout).
+// Vitest 5 by its own tsconfig) and the LiveKit example scripts (run from a scratch project by try.sh).
 const untyped = ['**/*.js', '**/*.mjs', '**/*.cjs', 'src/vitest5/**', 'scripts/livekit-examples/**'];
 
 export default tseslint.config(
