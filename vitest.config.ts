@@ -14,7 +14,8 @@ const alias = [
 
 // Each Vitest major type-checks the matcher declarations written for it (see test/types/vitest5).
 // `npm run test:unit` skips these type tests for a fast loop: they take nearly as long as all the
-// unit tests, and `npm run typecheck` (tsc) checks the same files.
+// unit tests, and `npm run typecheck` (tsc) checks the same files. It also runs a worker per core
+// rather than Vitest's cores - 1, since many unit tests wait on processes they start.
 const typecheck = process.env['SKIP_TYPE_TESTS']
   ? { enabled: false }
   : Number(version.split('.')[0]) >= 5
