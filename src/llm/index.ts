@@ -27,7 +27,8 @@ export type {
 } from './types.js';
 
 // Record and replay: a cassette of real model calls, replayed offline.
-export { cassetteLlm, CassetteLlm, CASSETTE_MODE_ENV, resolveCassetteMode } from './cassette-llm.js';
-export type { CassetteLlmOptions, CassetteLlmServer, CassetteMode, CassetteRecordedRequest, CassetteUpstream, ListenableUpstream } from './cassette-llm.js';
+export { cassetteLlm, CassetteLlm } from './cassette-llm.js';
+export { CASSETTE_MODE_ENV, resolveCassetteMode } from './cassette-options.js';
+export type { CassetteLlmOptions, CassetteLlmServer, CassetteMode, CassetteRecordedRequest, CassetteUpstream, ListenableUpstream } from './cassette-options.js';
 export type { CassetteEntry, CassetteEvent, CassetteRequest, CassetteResponse } from './cassette-format.js';
 export { anthropicMessages, type AnthropicFront } from './anthropic.js';

@@ -12,7 +12,8 @@ import { toHaveToolError } from './to-have-tool-error.js';
 import { toHaveToolOutput } from './to-have-tool-output.js';
 import { toMatchTrajectory } from './to-match-trajectory.js';
 
-export { toHaveCalledTool, toHaveToolOutput, toHaveToolError, toHaveReplied, toHaveHandedOffTo, toHaveHandedOff, toHaveNoErrors, toMatchTrajectory };
+export { toHaveCalledTool, toHaveToolOutput, toHaveToolError, toHaveReplied };
+export { toHaveHandedOffTo, toHaveHandedOff, toHaveNoErrors, toMatchTrajectory };
 
 /**
  * Every matcher, keyed by name, for `expect.extend(matchers)`.
