@@ -5,9 +5,9 @@
 import { afterAll, beforeAll } from 'vitest';
 import { currentSignal } from './current-signal.js';
 import { recordTurnsOnTests } from './test-transcripts.js';
-import type { ToolMap } from '../turn/types.js';
-import { createStreamJsonSessionHandle, type StreamJsonSessionHandle } from '../streamjson/handle.js';
-import { STREAM_JSON_DEFAULTS, type StreamJsonSessionOptions } from '../streamjson/options.js';
+import type { ToolMap } from '../../turn/types.js';
+import { createStreamJsonSessionHandle, type StreamJsonSessionHandle } from '../../streamjson/handle.js';
+import { STREAM_JSON_DEFAULTS, type StreamJsonSessionOptions } from '../../streamjson/options.js';
 
 /** Slack on top of the session's own timeouts, so our error (with the CLI's stderr) wins over the hook timeout. */
 const HOOK_SLACK_MS = 5_000;
