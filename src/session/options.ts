@@ -60,7 +60,10 @@ export interface AgentSessionOptions extends Omit<LaunchOptions, 'env'> {
   turnTimeout?: number;
   /** How long other requests (history, info, ...) may take. Default 10 s. */
   requestTimeout?: number;
-  /** How long the agent gets to exit after SIGINT before SIGKILL. Default 1 s (Node agents never exit on SIGINT; Python ones take about half a second). */
+  /**
+   * How long the agent gets to exit after SIGINT before SIGKILL. Default 1 s: Node agents never exit
+   * on SIGINT, Python ones exit within it (docs/performance.md).
+   */
   shutdownGrace?: number;
   /**
    * The largest protocol frame accepted from the agent, in bytes. Default 64 MiB. The agents send

@@ -41,7 +41,7 @@ export interface AgentSessionPluginOptions {
    * instead of starting its own. A session whose launch differs in any way starts its own as
    * usual. `true` keeps {@link DEFAULT_SPARES} spares; `false` turns it off. Default `'auto'`: on
    * (with one spare) when the project's workers leave a CPU core free, e.g. Vitest's default of
-   * one worker on a 2-core machine, where it measured fastest; off when every core runs a worker.
+   * one worker on a 2-core machine (docs/performance.md); off when every core runs a worker.
    */
   prespawn?: boolean | 'auto' | { spares?: number };
 }

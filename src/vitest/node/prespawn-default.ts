@@ -1,8 +1,8 @@
 /**
  * What `prespawn: 'auto'` (the plugin's default) decides: spares are kept when the project's
- * workers leave a core free, so a spare starts on a core no test file is using. Measured on two
- * cores: one worker with a spare ran suites in 0.47 to 0.83 of the time; two workers with a spare
- * gained little or lost (0.85 to 1.15), the spare competing with the two running agents.
+ * workers leave a core free, so a spare starts on a core no test file is using. On two cores that
+ * paid with one worker, while with two workers the spare competed with the two running agents
+ * (`npm run bench:scaling`; the figures are in docs/performance.md).
  */
 import os from 'node:os';
 
