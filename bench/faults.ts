@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AgentSessionError } from '../src/errors.js';
+import { AgentSessionError } from '../src/errors/index.js';
 import { cassetteLlm, scriptedLlm } from '../src/llm/index.js';
 import { startAgentSession, type AgentSession } from '../src/session/agent-session.js';
 import type { AgentSessionOptions } from '../src/session/options.js';

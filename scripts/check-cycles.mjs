@@ -2,8 +2,8 @@
 /**
  * Fails when the first-level folders of src/ import each other in a cycle. Folders are the
  * layers of the architecture (docs/architecture.md) and imports only go down, so any cycle is a
- * file in the wrong folder. Files directly in src/ (the root entry, and src/errors.ts which every
- * layer uses) are one node each, so a cycle through one of them is caught too.
+ * file in the wrong folder. Files directly in src/ (the root entry) are one node each, so a cycle
+ * through one of them is caught too.
  *
  * Usage: node scripts/check-cycles.mjs [srcDir]   (default: src/ of this repository)
  */

@@ -6,7 +6,7 @@
  * group of its own is found by the agent's own tag and ended too.
  */
 import { execa, type ResultPromise } from 'execa';
-import { AgentSessionError } from '../errors.js';
+import { agentSpawnFailed, SPAWN_HINT } from '../errors/index.js';
 import { processExists } from './exists.js';
 import { OutputTail } from './output-tail.js';
 import { trackSessionTag, untrackSessionTag } from './registry.js';
@@ -153,7 +153,7 @@ export class AgentProcess implements AgentProcessLike {
   static async spawn(
     options: SpawnOptions,
     agentFile?: string,
-    hint = 'Check that the interpreter in the command exists and is executable.',
+    hint: string = SPAWN_HINT,
   ): Promise<AgentProcess> {
     const agent = new AgentProcess(options);
     const started = await Promise.race([
@@ -162,12 +162,7 @@ export class AgentProcess implements AgentProcessLike {
     ]);
     if (started !== true && started.spawnError) {
       untrackSessionTag(agent.sessionTag);
-      throw new AgentSessionError('AGENT_SPAWN_FAILED', `Could not start the agent: ${started.spawnError.message}`, {
-        agentFile,
-        command: options.argv,
-        hint,
-        cause: started.spawnError,
-      });
+      throw agentSpawnFailed({ spawnError: started.spawnError, hint }, { agentFile, command: options.argv });
     }
     return agent;
   }

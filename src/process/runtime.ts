@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AgentSessionError } from '../errors.js';
+import { agentFileNotFound, runtimeNotFound } from '../errors/index.js';
 
 export type AgentKind = 'python' | 'node';
 
@@ -129,10 +129,7 @@ function pythonInterpreter(file: string, env: LaunchOptions['env']): Interpreter
     if (python) return { argv: [python], source: `${name} on PATH (${python})` };
   }
   tried.push('python3 and python on PATH');
-  throw new AgentSessionError('RUNTIME_NOT_FOUND', 'No Python interpreter found to run the agent.', {
-    agentFile: file,
-    hint: `Tried ${tried.join('; ')}. Create a virtualenv next to the agent (python3 -m venv .venv && .venv/bin/pip install livekit-agents), activate one, or pass { interpreter: ['/path/to/python'] }.`,
-  });
+  throw runtimeNotFound({ missing: 'python', tried }, { agentFile: file });
 }
 
 /** Resolves the tsx loader from the agent's project first, then from this package. */
@@ -156,10 +153,7 @@ function nodeInterpreter(file: string): Interpreter {
   if (major > 22 || (major === 22 && minor >= 6)) {
     return { argv: [process.execPath, '--experimental-strip-types'], source: "Node.js's own type stripping" };
   }
-  throw new AgentSessionError('RUNTIME_NOT_FOUND', `No TypeScript loader found to run the ${ext} agent.`, {
-    agentFile: file,
-    hint: `Tried the tsx package (from the agent's project and from agent-session-test) and Node's type stripping (needs Node >= 22.6; this is ${process.version}). Install tsx, compile the agent to .js, or pass { interpreter: [...] }.`,
-  });
+  throw runtimeNotFound({ missing: 'typescript-loader', extension: ext, nodeVersion: process.version }, { agentFile: file });
 }
 
 const substitute = (argv: readonly string[], file: string, connectAddr: string): string[] =>
@@ -168,29 +162,18 @@ const substitute = (argv: readonly string[], file: string, connectAddr: string):
 /** Builds the launch of `file` (an absolute path) connecting back to `connectAddr`. */
 export function resolveLaunch(file: string, connectAddr: string, options: LaunchOptions): Launch {
   if (!isFile(file)) {
-    throw new AgentSessionError('AGENT_FILE_NOT_FOUND', `Agent file not found: ${file}`, {
-      agentFile: file,
-      hint: existsSync(file)
-        ? 'The path is a directory; give the agent file itself.'
-        : 'Paths given to useAgentSession are resolved relative to the test file; check the spelling and the location.',
-    });
+    throw agentFileNotFound({ file, isDirectory: existsSync(file) });
   }
   const cwd = options.cwd ?? projectRoot(file);
   const kind = agentKind(file);
   if (options.command) {
     if (options.command.length === 0) {
-      throw new AgentSessionError('RUNTIME_NOT_FOUND', 'The command option is empty.', {
-        agentFile: file,
-        hint: 'Give the whole argv, e.g. ["python", "-m", "livekit.agents", "console", "{file}", "--connect-addr", "{connectAddr}"].',
-      });
+      throw runtimeNotFound({ missing: 'command' }, { agentFile: file });
     }
     return { kind: kind ?? 'node', file, cwd, argv: substitute(options.command, file, connectAddr), interpreterSource: 'the command option' };
   }
   if (kind === undefined) {
-    throw new AgentSessionError('RUNTIME_NOT_FOUND', `Cannot tell how to run ${path.basename(file)}: unknown extension.`, {
-      agentFile: file,
-      hint: 'Agents are .py (livekit-agents) or .js/.mjs/.cjs/.ts/.mts/.cts (@livekit/agents); for anything else pass { command: [...] }.',
-    });
+    throw runtimeNotFound({ missing: 'extension', fileName: path.basename(file) }, { agentFile: file });
   }
   const interpreter: Interpreter = options.interpreter
     ? { argv: [...options.interpreter], source: 'the interpreter option' }

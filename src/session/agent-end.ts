@@ -1,8 +1,9 @@
 /**
  * How an agent that went away after it was ready is reported: killed by a signal, exited on its
  * own, or closed the connection while still running; with the line of its output that says why.
+ * The wording is the errors module's (agentEnded); this reads the exit and the output.
  */
-import type { AgentErrorCode } from '../errors.js';
+import { describeAgentEnd, type AgentEnd as EndFacts, type AgentErrorCode } from '../errors/index.js';
 import type { ExitStatus } from '../process/agent-process.js';
 import { diagnose } from '../process/diagnose.js';
 import type { Launch } from '../process/runtime.js';
@@ -23,30 +24,17 @@ export interface EndReport {
   hint: string;
 }
 
-/** Describes how the agent ended; `fallbackHint` is used when neither the exit nor the output tells more. */
-export function describeEnd({ status, output, launch }: AgentEnd, fallbackHint: string): EndReport {
-  if (status?.signal) {
-    return {
-      code: 'AGENT_KILLED',
-      what: `the agent was killed by signal ${status.signal}`,
-      quoted: '',
-      hint:
-        status.signal === 'SIGKILL'
-          ? 'Something outside the harness killed it: the kernel (out of memory), a container limit, or a process or test that sent SIGKILL; the harness only sends signals when it closes the session. Its output below shows what it was doing.'
-          : `It received ${status.signal} from outside the harness (the harness only signals an agent when it closes the session); its output below shows what it was doing.`,
-    };
-  }
+/** The facts for agentEnded(): the exit, and the output line that explains it (if one does). */
+export function endFacts({ status, output, launch }: AgentEnd): EndFacts {
+  if (status?.signal) return { status };
   const diagnosis = diagnose(output, launch, { phase: 'running', exitCode: status?.exitCode ?? null });
-  const quoted = diagnosis.cause ? `: "${diagnosis.cause}"` : '';
-  if (status) {
-    return {
-      code: 'AGENT_EXITED',
-      what: `the agent exited with code ${status.exitCode}`,
-      quoted,
-      hint: diagnosis.cause ? diagnosis.hint : 'It crashed; the output below shows why.',
-    };
-  }
   // A running agent may have logged errors it survived: only its fatal line or a known message explains the disconnect.
-  const explains = diagnosis.basis === 'known' || diagnosis.basis === 'fatal';
-  return { code: 'AGENT_DISCONNECTED', what: 'the agent closed the connection', quoted: explains ? quoted : '', hint: explains ? diagnosis.hint : fallbackHint };
+  const explains = status !== undefined || diagnosis.basis === 'known' || diagnosis.basis === 'fatal';
+  return explains && diagnosis.cause ? { status, cause: diagnosis.cause, causeHint: diagnosis.hint } : { status };
+}
+
+/** Describes how the agent ended; `fallbackHint` is used when neither the exit nor the output tells more. */
+export function describeEnd(end: AgentEnd, fallbackHint: string): EndReport {
+  const report = describeAgentEnd(endFacts(end));
+  return { ...report, hint: report.hint ?? fallbackHint };
 }

@@ -3,7 +3,7 @@
  */
 import type { Socket } from 'node:net';
 import path from 'node:path';
-import { AgentSessionError, type AgentErrorCode } from '../errors.js';
+import { AgentSessionError, type AgentErrorCode } from '../errors/index.js';
 import { AgentProcess, type AgentProcessLike, type ExitStatus } from '../process/agent-process.js';
 import { CRASH_MARKERS, diagnose } from '../process/diagnose.js';
 import { trackAgent, untrackAgent } from '../process/registry.js';

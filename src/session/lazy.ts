@@ -3,7 +3,7 @@
  * closed once, refusing to start again, and handing the running test's abort signal to each
  * call that does not bring its own.
  */
-import { AgentSessionError } from '../errors.js';
+import { sessionClosed } from '../errors/index.js';
 
 export interface LazySession<S> {
   /** Starts the session now (idempotent); rejects once the handle is closed. */
@@ -27,11 +27,7 @@ export function lazySession<S extends { close(): Promise<void> }>(
   return {
     start() {
       if (closing) {
-        return Promise.reject(
-          new AgentSessionError('SESSION_CLOSED', `The session for ${label} was closed; it cannot be started again.`, {
-            hint: 'A handle is closed after its test file ends; start a new session for further turns.',
-          }),
-        );
+        return Promise.reject(sessionClosed({ label }));
       }
       starting ??= open().then((s) => (session = s));
       return starting;

@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { AgentSessionError, type AgentErrorCode } from '../errors.js';
+import { AgentSessionError, type AgentErrorCode } from '../errors/index.js';
 import type { ExitStatus } from '../process/agent-process.js';
 import { createRedactor, knownSecrets, redactInPlace } from '../process/redact.js';
 import { agentTag } from '../process/run-tag.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect } from 'vitest';
-import { AgentSessionError } from '../../src/errors.js';
+import { AgentSessionError } from '../../src/errors/index.js';
 
 export const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
 export const pythonAgent = `${examplesDir}python/weather_agent.py`;

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { AgentSessionError } from '../../src/errors.js';
+import { AgentSessionError } from '../../src/errors/index.js';
 import { lazySession } from '../../src/session/lazy.js';
 
 function fakeSession() {

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { AgentSessionError } from '../../src/errors.js';
+import { AgentSessionError } from '../../src/errors/index.js';
 import { projectRoot, resolveLaunch } from '../../src/process/runtime.js';
 
 let root: string;

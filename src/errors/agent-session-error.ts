@@ -1,28 +1,32 @@
 /**
- * Errors the harness raises. Each names the cause, the agent file, the command that ran and,
- * where the agent's output helps, its tail; `hint` says what to do. Modelled on execa's errors:
- * everything needed to act on a failure is on the error object, not only in the message.
+ * The error the harness raises. Each names the cause, the agent file, the command that ran and,
+ * where the agent's output helps, its tail; `hint` says what to do. Everything needed to act on a
+ * failure is on the error object, not only in the message. Its texts come from ./messages.ts.
  */
 
-import { renderTurn } from './render/render-turn.js';
-import type { TurnRecord } from './turn/types.js';
+import { renderTurn } from '../render/render-turn.js';
+import type { TurnRecord } from '../turn/types.js';
 
-export type AgentErrorCode =
-  | 'AGENT_FILE_NOT_FOUND'
-  | 'RUNTIME_NOT_FOUND'
-  | 'AGENT_SPAWN_FAILED'
-  | 'AGENT_EXITED'
-  | 'AGENT_CRASHED'
-  | 'AGENT_KILLED'
-  | 'AGENT_STARTUP_TIMEOUT'
-  | 'AGENT_DISCONNECTED'
-  | 'TURN_TIMEOUT'
-  | 'NO_GREETING'
-  | 'REQUEST_TIMEOUT'
-  | 'REQUEST_FAILED'
-  | 'SESSION_CLOSED'
-  | 'ABORTED'
-  | 'PROTOCOL_ERROR';
+/** Every code, in the order the codes table of docs/troubleshooting.md lists them; a unit test holds the two together. */
+export const ERROR_CODES = [
+  'AGENT_FILE_NOT_FOUND',
+  'RUNTIME_NOT_FOUND',
+  'AGENT_SPAWN_FAILED',
+  'AGENT_EXITED',
+  'AGENT_KILLED',
+  'AGENT_CRASHED',
+  'AGENT_STARTUP_TIMEOUT',
+  'TURN_TIMEOUT',
+  'NO_GREETING',
+  'REQUEST_TIMEOUT',
+  'AGENT_DISCONNECTED',
+  'PROTOCOL_ERROR',
+  'REQUEST_FAILED',
+  'SESSION_CLOSED',
+  'ABORTED',
+] as const;
+
+export type AgentErrorCode = (typeof ERROR_CODES)[number];
 
 export interface AgentErrorDetails {
   /** The agent file as the user gave it, resolved to an absolute path. */
@@ -86,13 +90,7 @@ export class AgentSessionError extends Error {
     super(parts.join('\n'), details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.shortMessage = message;
-    this.agentFile = details.agentFile;
-    this.command = details.command;
-    this.pid = details.pid;
-    this.exitCode = details.exitCode;
-    this.signal = details.signal;
-    this.output = details.output;
-    this.hint = details.hint;
-    this.turn = details.turn;
+    ({ agentFile: this.agentFile, command: this.command, pid: this.pid, exitCode: this.exitCode } = details);
+    ({ signal: this.signal, output: this.output, hint: this.hint, turn: this.turn } = details);
   }
 }

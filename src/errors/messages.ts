@@ -1,0 +1,481 @@
+/**
+ * Every message and hint of an AgentSessionError, one factory per code. Call sites pass the facts
+ * (a timeout, an exit code, the line the agent died on); the wording lives here only, so a code
+ * reads the same wherever it is raised and docs/errors.md has one place to agree with.
+ *
+ * Longer than most modules because it is the whole catalogue: splitting it by code would scatter
+ * the shared phrases ("Cannot say: ...", the timeout advice) it exists to keep in one place.
+ */
+import path from 'node:path';
+import type { ProtocolFault } from '../protocol/errors.js';
+import { AgentSessionError, type AgentErrorCode, type AgentErrorDetails } from './agent-session-error.js';
+
+/** What every factory takes besides its facts: the error's details, and the redaction of the session it comes from. */
+export type ErrorContext = Omit<AgentErrorDetails, 'hint'> & {
+  /** Applied to the message and the hint, which may quote what the agent printed or sent. */
+  redact?: (text: string) => string;
+};
+
+/**
+ * Where a failure met the caller: during a request it made (`{ during: 'the turn' }`), or when it
+ * began one and found the agent gone (`{ cannot: 'say', when: 'while idle' }`).
+ */
+export type FailedAt = { during: string } | { cannot: string; when: string };
+
+/** The agent that went away after it was ready, as its exit and its output tell. */
+export interface AgentEnd {
+  /** The exit status, when the agent exited by itself; undefined when it was still running. */
+  status: { exitCode: number | null; signal: string | null } | undefined;
+  /** The decisive line of its output, when one explains the end. */
+  cause?: string | undefined;
+  /** What to do about that line. */
+  causeHint?: string | undefined;
+}
+
+function make(code: AgentErrorCode, message: string, hint: string | undefined, context: ErrorContext): AgentSessionError {
+  const { redact = (text: string) => text, ...details } = context;
+  return new AgentSessionError(code, redact(message), { ...details, ...(hint !== undefined && { hint: redact(hint) }) });
+}
+
+const quote = (cause: string | undefined) => (cause ? `: "${cause}"` : '');
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const TEST_CANCELLED = 'The test was cancelled or timed out.';
+const RAISE_TURN_TIMEOUT = 'raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow';
+
+export function agentFileNotFound(facts: { file: string; isDirectory: boolean }, context: ErrorContext = {}): AgentSessionError {
+  const hint = facts.isDirectory
+    ? 'The path is a directory; give the agent file itself.'
+    : 'Paths given to useAgentSession are resolved relative to the test file; check the spelling and the location.';
+  return make('AGENT_FILE_NOT_FOUND', `Agent file not found: ${facts.file}`, hint, { agentFile: facts.file, ...context });
+}
+
+export type MissingRuntime =
+  | { missing: 'python'; tried: readonly string[] }
+  | { missing: 'typescript-loader'; extension: string; nodeVersion: string }
+  | { missing: 'command' }
+  | { missing: 'extension'; fileName: string };
+
+export function runtimeNotFound(facts: MissingRuntime, context: ErrorContext = {}): AgentSessionError {
+  switch (facts.missing) {
+    case 'python':
+      return make(
+        'RUNTIME_NOT_FOUND',
+        'No Python interpreter found to run the agent.',
+        `Tried ${facts.tried.join('; ')}. Create a virtualenv next to the agent (python3 -m venv .venv && .venv/bin/pip install livekit-agents), activate one, or pass { interpreter: ['/path/to/python'] }.`,
+        context,
+      );
+    case 'typescript-loader':
+      return make(
+        'RUNTIME_NOT_FOUND',
+        `No TypeScript loader found to run the ${facts.extension} agent.`,
+        `Tried the tsx package (from the agent's project and from agent-session-test) and Node's type stripping (needs Node >= 22.6; this is ${facts.nodeVersion}). Install tsx, compile the agent to .js, or pass { interpreter: [...] }.`,
+        context,
+      );
+    case 'command':
+      return make(
+        'RUNTIME_NOT_FOUND',
+        'The command option is empty.',
+        'Give the whole argv, e.g. ["python", "-m", "livekit.agents", "console", "{file}", "--connect-addr", "{connectAddr}"].',
+        context,
+      );
+    case 'extension':
+      return make(
+        'RUNTIME_NOT_FOUND',
+        `Cannot tell how to run ${facts.fileName}: unknown extension.`,
+        'Agents are .py (livekit-agents) or .js/.mjs/.cjs/.ts/.mts/.cts (@livekit/agents); for anything else pass { command: [...] }.',
+        context,
+      );
+  }
+}
+
+/** The hint for a program that could not be spawned; a stream-json CLI passes its own from cliSpawnHint. */
+export const SPAWN_HINT = 'Check that the interpreter in the command exists and is executable.';
+
+/** A CLI's command that could not be spawned: a relative path resolves against its cwd, not the test's. */
+export function cliSpawnHint(bin: string, cwd: string, defaultCwd: boolean): string {
+  const check = 'Check that the command exists and is executable (for the bundled peers, run `npm run setup:stream-json`).';
+  if (path.isAbsolute(bin) || !/[\\/]/.test(bin)) return check;
+  const where = defaultCwd ? `${cwd}, the session's fresh empty directory, since no cwd was given` : cwd;
+  return `${check} ${JSON.stringify(bin)} is a relative path, so it resolves against the CLI's working directory (${where}), not the test's: give an absolute path, e.g. path.resolve(${JSON.stringify(bin)}).`;
+}
+
+export function agentSpawnFailed(facts: { spawnError: Error; hint?: string | undefined }, context: ErrorContext = {}): AgentSessionError {
+  return make('AGENT_SPAWN_FAILED', `Could not start the agent: ${facts.spawnError.message}`, facts.hint ?? SPAWN_HINT, {
+    cause: facts.spawnError,
+    ...context,
+  });
+}
+
+export type AgentExit =
+  /** The agent exited before it connected; `cause` and `hint` come from its output. */
+  | { phase: 'starting'; exitCode: number | null; cause?: string | undefined; hint: string }
+  /** A stream-json CLI exited while starting (before it answered a start-up request). */
+  | { phase: 'cli-starting' }
+  /** A stream-json CLI exited (or was killed) after it started. */
+  | { phase: 'cli-running'; exitCode: number | null; signal: string | null; duringTurn: boolean };
+
+export function agentExited(facts: AgentExit, context: ErrorContext = {}): AgentSessionError {
+  if (facts.phase === 'starting') {
+    return make(
+      'AGENT_EXITED',
+      `The agent exited with code ${facts.exitCode} before connecting${quote(facts.cause)}.`,
+      facts.hint,
+      context,
+    );
+  }
+  if (facts.phase === 'cli-starting') {
+    return make(
+      'AGENT_EXITED',
+      'The CLI exited while starting.',
+      'Its stderr below says why; check the command line, its flags and its environment.',
+      context,
+    );
+  }
+  const how = facts.signal ? `was killed by ${facts.signal}` : `exited with code ${facts.exitCode}`;
+  return facts.duringTurn
+    ? make(
+        'AGENT_EXITED',
+        `The CLI ${how} during the turn, before its result.`,
+        'It crashed or was killed mid-turn; its stderr below says why.',
+        context,
+      )
+    : make('AGENT_EXITED', `The CLI ${how}.`, 'It ended on its own; its stderr below says why.', context);
+}
+
+/** Why a signal the harness did not send ended the agent; `starting` when it never connected. */
+function killedHint(signal: string, starting: boolean): string {
+  if (starting) {
+    return 'Something outside the harness ended it (the kernel when out of memory, a container limit, another process); its output below shows how far it got.';
+  }
+  return signal === 'SIGKILL'
+    ? 'Something outside the harness killed it: the kernel (out of memory), a container limit, or a process or test that sent SIGKILL; the harness only sends signals when it closes the session. Its output below shows what it was doing.'
+    : `It received ${signal} from outside the harness (the harness only signals an agent when it closes the session); its output below shows what it was doing.`;
+}
+
+/** The agent was killed by a signal before connecting (no `at`), or after it was ready. */
+export function agentKilled(facts: { signal: string; at?: FailedAt }, context: ErrorContext = {}): AgentSessionError {
+  if (facts.at === undefined) {
+    return make(
+      'AGENT_KILLED',
+      `The agent was killed by signal ${facts.signal} before connecting.`,
+      killedHint(facts.signal, true),
+      context,
+    );
+  }
+  return make(
+    'AGENT_KILLED',
+    endMessage(`the agent was killed by signal ${facts.signal}`, facts.at, ''),
+    killedHint(facts.signal, false),
+    context,
+  );
+}
+
+export function agentCrashed(facts: { cause?: string | undefined; hint: string }, context: ErrorContext = {}): AgentSessionError {
+  return make(
+    'AGENT_CRASHED',
+    `The agent crashed while starting (its job failed; the process was still running)${quote(facts.cause)}.`,
+    facts.hint,
+    context,
+  );
+}
+
+/** "The agent exited with code 1 during the turn: "x"." or "Cannot say: the agent exited with code 1 while idle: "x"." */
+function endMessage(what: string, at: FailedAt, quoted: string): string {
+  return 'during' in at ? `${capitalise(what)} during ${at.during}${quoted}.` : `Cannot ${at.cannot}: ${what} ${at.when}${quoted}.`;
+}
+
+const CRASHED = 'It crashed; the output below shows why.';
+
+/** How an agent ended, as a clause ("the agent exited with code 1"), with its code, quoted cause and hint (none: say why yourself). */
+export function describeAgentEnd(end: AgentEnd): { code: AgentErrorCode; what: string; quoted: string; hint: string | undefined } {
+  const { status } = end;
+  if (status?.signal)
+    return {
+      code: 'AGENT_KILLED',
+      what: `the agent was killed by signal ${status.signal}`,
+      quoted: '',
+      hint: killedHint(status.signal, false),
+    };
+  if (status)
+    return {
+      code: 'AGENT_EXITED',
+      what: `the agent exited with code ${status.exitCode}`,
+      quoted: quote(end.cause),
+      hint: end.cause ? (end.causeHint ?? CRASHED) : CRASHED,
+    };
+  return { code: 'AGENT_DISCONNECTED', what: 'the agent closed the connection', quoted: quote(end.cause), hint: end.causeHint };
+}
+
+/**
+ * An agent that went away after it was ready: killed by a signal (AGENT_KILLED), exited by itself
+ * (AGENT_EXITED), or closed the connection while still running (AGENT_DISCONNECTED).
+ */
+export function agentEnded(end: AgentEnd, at: FailedAt, context: ErrorContext = {}): AgentSessionError {
+  const { code, what, quoted, hint } = describeAgentEnd(end);
+  if (code === 'AGENT_DISCONNECTED') return agentDisconnected({ at, cause: end.cause, hint }, context);
+  return make(code, endMessage(what, at, quoted), hint, context);
+}
+
+/** Later calls on a session whose agent (or CLI) an earlier error already reported gone. */
+export interface GoneEarlier {
+  cannot: string;
+  /** How it went: "the agent exited with code 1", or the first error's short message. */
+  how: string;
+  /** 'CLI' for a stream-json session. */
+  program?: 'agent' | 'CLI';
+}
+
+export type Disconnect = { at: FailedAt; cause?: string | undefined; hint?: string | undefined } | { gone: GoneEarlier };
+
+export function agentDisconnected(facts: Disconnect, context: ErrorContext = {}): AgentSessionError {
+  if ('gone' in facts) {
+    const program = facts.gone.program ?? 'agent';
+    return make(
+      'AGENT_DISCONNECTED',
+      `Cannot ${facts.gone.cannot}: the ${program} has gone away (${facts.gone.how}).`,
+      `An earlier failure ended the ${program}; see the error that failed first.`,
+      context,
+    );
+  }
+  const { at, cause } = facts;
+  // Without a line that explains it, the usual reason: the agent session ended itself.
+  const hint =
+    facts.hint ??
+    ('during' in at
+      ? 'The agent session ended itself, usually after repeated unrecoverable errors (e.g. the LLM failing); see the errors in the earlier turns and in the output below.'
+      : 'The agent ended its session by itself between requests; the output below shows what it did last.');
+  const message =
+    'during' in at
+      ? `The agent closed the connection during ${at.during} but kept running; it was stopped${quote(cause)}.`
+      : `Cannot ${at.cannot}: the agent closed the connection ${at.when} and was stopped${quote(cause)}.`;
+  return make('AGENT_DISCONNECTED', message, hint, context);
+}
+
+export type StartupWait =
+  /** No connection came; `refused` counts connections refused for not coming from the agent's process group. */
+  | { waitedFor: 'connection'; timeout: number; refused: number }
+  | { waitedFor: 'ping'; timeout: number }
+  /** A stream-json CLI did not answer a start-up control request. */
+  | { waitedFor: 'control'; subtype: string; timeout: number }
+  /** A stream-json CLI wrote its first line but never answered `initialize`. */
+  | { waitedFor: 'initialize'; firstLine: string; afterMs: number };
+
+export function startupTimeout(facts: StartupWait, context: ErrorContext = {}): AgentSessionError {
+  const raise = (slow: string) => `raise { startupTimeout } if ${slow}`;
+  switch (facts.waitedFor) {
+    case 'connection':
+      return make(
+        'AGENT_STARTUP_TIMEOUT',
+        `The agent did not connect within the startup timeout (${facts.timeout} ms).`,
+        facts.refused > 0
+          ? `${facts.refused} connection(s) to the session port were refused because they did not come from a process in the agent's process group; a launcher that runs the agent elsewhere (a container, a daemon, a process that calls setsid) cannot drive the session.`
+          : `It may be stuck before AgentSession.start() (e.g. waiting on a network call) or just slow: ${raise('it is slow to import')}, and check that its entrypoint starts an AgentSession.`,
+        context,
+      );
+    case 'ping':
+      return make(
+        'AGENT_STARTUP_TIMEOUT',
+        `The agent connected but did not answer a ping within the startup timeout (${facts.timeout} ms).`,
+        `Its event loop may be blocked, or the program on the other end is not a LiveKit agent; ${raise('it is just slow')}.`,
+        context,
+      );
+    case 'control':
+      return make(
+        'AGENT_STARTUP_TIMEOUT',
+        `The CLI did not answer ${facts.subtype} within the startup timeout (${facts.timeout} ms).`,
+        `Check that the command runs in headless stream-json mode (\`--input-format stream-json --output-format stream-json\`), or ${raise('it is just slow')}; pass { initialize: false } for a CLI that does not know the initialize request.`,
+        context,
+      );
+    case 'initialize':
+      return make(
+        'AGENT_STARTUP_TIMEOUT',
+        `The CLI writes stream-json (its first line: ${facts.firstLine}) but did not answer the initialize control request within ${facts.afterMs / 1000} s of it.`,
+        'The CLI probably ignores control requests: pass { initialize: false } to start without the handshake (permissions and external tools need a CLI that answers control requests).',
+        context,
+      );
+  }
+}
+
+/** A turn that did not finish in time; `running` names the tool calls still open, `cli` a stream-json turn (no result line). */
+export function turnTimeout(
+  facts: { timeout: number; running?: readonly string[]; cli?: boolean },
+  context: ErrorContext = {},
+): AgentSessionError {
+  if (facts.cli) {
+    return make(
+      'TURN_TIMEOUT',
+      `The CLI did not finish the turn within ${facts.timeout} ms (no result line).`,
+      `A tool or the model may be hanging, or a permission request went unanswered; ${RAISE_TURN_TIMEOUT}.`,
+      context,
+    );
+  }
+  const running = facts.running ?? [];
+  return make(
+    'TURN_TIMEOUT',
+    `The agent did not finish the turn within ${facts.timeout} ms${running.length > 0 ? `; it was still running ${running.join(', ')}` : ''}.`,
+    `A tool may be hanging, or the LLM may not be answering; ${RAISE_TURN_TIMEOUT}. The next say() interrupts this turn first, which takes up to about 5 s.`,
+    context,
+  );
+}
+
+export type GreetingMiss =
+  | { reason: 'unfinished'; timeout: number }
+  /** The model failed the greeting's request; `failure` is the first line of its error. */
+  | { reason: 'model-failed'; failure: string }
+  | { reason: 'none'; timeout: number }
+  /** The first turn began before any greeting. */
+  | { reason: 'first-turn-began' };
+
+export function noGreeting(facts: GreetingMiss, context: ErrorContext = {}): AgentSessionError {
+  switch (facts.reason) {
+    case 'unfinished':
+      return make(
+        'NO_GREETING',
+        `The agent's greeting did not finish within ${facts.timeout} ms.`,
+        'A tool it calls while greeting may hang, or the LLM may not answer; raise the wait with greeting({ timeout }) if it is just slow.',
+        context,
+      );
+    case 'model-failed':
+      return make(
+        'NO_GREETING',
+        `The agent's greeting got no answer from the model: ${facts.failure}`,
+        "Add a scripted rule for the greeting's model request: it has no user message, e.g. `when: (req) => !req.messages.some((m) => m.role === 'user')`.",
+        context,
+      );
+    case 'none':
+      return make(
+        'NO_GREETING',
+        `The agent did not greet within ${facts.timeout} ms.`,
+        "Nothing in the agent replied on its own: its on_enter/onEnter (or the code after session.start) should call generate_reply/generateReply or say. With a scripted LLM, check that a rule answers the greeting's request (it has no user message).",
+        context,
+      );
+    case 'first-turn-began':
+      return make(
+        'NO_GREETING',
+        'The agent gave no greeting: the first turn began while it was listening with nothing said.',
+        'Wait for the greeting before the first say(): `await agent.greeting()`. An agent that greets late (after some awaited set-up) may still be starting it when the first turn is sent.',
+        context,
+      );
+  }
+}
+
+/** A request other than a turn got no answer: `request` names it ("the getChatHistory request made to wait for the greeting"). */
+export function requestTimeout(facts: { request: string; timeout: number; cli?: boolean }, context: ErrorContext = {}): AgentSessionError {
+  return facts.cli
+    ? make(
+        'REQUEST_TIMEOUT',
+        `The CLI did not answer ${facts.request} within ${facts.timeout} ms.`,
+        'The CLI may not know this request, or it reads control requests only between turns.',
+        context,
+      )
+    : make(
+        'REQUEST_TIMEOUT',
+        `The agent did not finish ${facts.request} within ${facts.timeout} ms.`,
+        'The agent may be too old to know this request (agents send no reply to unknown requests), or it is blocked.',
+        context,
+      );
+}
+
+export type RequestFailure =
+  /** The agent (or CLI) answered with an error. */
+  | { failed: 'answered'; request: string; error: string; cli?: boolean }
+  /** The request could not be sent; `tooLarge` when it was over the agents' frame limit. */
+  | { failed: 'send'; request: string; error: unknown; tooLarge: boolean }
+  /** A stream-json CLI refused `register_external_tools`. */
+  | { failed: 'external-tools'; reason: string };
+
+export function requestFailed(facts: RequestFailure, context: ErrorContext = {}): AgentSessionError {
+  switch (facts.failed) {
+    case 'answered':
+      return facts.cli
+        ? make(
+            'REQUEST_FAILED',
+            `The CLI answered ${facts.request} with an error: ${facts.error}`,
+            'See the CLI documentation for the request; the CLI may not support it.',
+            context,
+          )
+        : make('REQUEST_FAILED', `The agent answered ${facts.request} with an error: ${facts.error}`, undefined, context);
+    case 'send':
+      return make(
+        'REQUEST_FAILED',
+        `Sending ${facts.request} failed: ${String(facts.error)}`,
+        facts.tooLarge ? 'The agents accept at most 1 MiB per message: send less. Nothing was sent; the session goes on.' : undefined,
+        { cause: facts.error, ...context },
+      );
+    case 'external-tools':
+      return make(
+        'REQUEST_FAILED',
+        `The CLI refused to register the external tools: ${facts.reason}`,
+        'Only Letta Code supports external tools (register_external_tools).',
+        context,
+      );
+  }
+}
+
+const CLOSED_HINT = 'A session is closed by close(), and a handle after its test file ends; start a new session for further turns.';
+
+/** A closed session was used (`cannot`: what the caller tried), or a closed handle was started again (`label`). */
+export function sessionClosed(facts: { cannot: string } | { label: string }, context: ErrorContext = {}): AgentSessionError {
+  return 'cannot' in facts
+    ? make('SESSION_CLOSED', `Cannot ${facts.cannot}: the session was closed.`, CLOSED_HINT, context)
+    : make('SESSION_CLOSED', `The session for ${facts.label} was closed; it cannot be started again.`, CLOSED_HINT, context);
+}
+
+/** The caller's signal aborted a wait: starting the agent, or `waitingFor` something, with the signal's reason. */
+export function aborted(
+  facts: { starting: true } | { waitingFor: string; reason?: string },
+  context: ErrorContext = {},
+): AgentSessionError {
+  if ('starting' in facts) return make('ABORTED', 'Starting the agent was aborted.', undefined, context);
+  const reason = facts.reason === undefined ? '' : ` (${facts.reason})`;
+  return make('ABORTED', `Waiting for ${facts.waitingFor} was aborted${reason}.`, TEST_CANCELLED, context);
+}
+
+export type ProtocolViolation =
+  /** The agent broke the session protocol during a request (`during`); `fault` is what ProtocolError saw. */
+  | { during: string; message: string; fault: ProtocolFault | undefined }
+  | { cli: 'unknown-type'; type: unknown; excerpt: string }
+  | { cli: 'malformed-line'; message: string; line: string };
+
+export function protocolError(facts: ProtocolViolation, context: ErrorContext = {}): AgentSessionError {
+  if ('during' in facts) {
+    const hint =
+      facts.fault === 'oversized-frame'
+        ? 'If the agent really sends messages this large (a huge tool output or chat history), raise { maxFrameBytes }; otherwise the peer on the session port is not speaking the agent session protocol. The connection was dropped and the agent stopped.'
+        : 'The peer on the session port is not speaking the agent session protocol correctly; the connection was dropped and the agent stopped.';
+    return make('PROTOCOL_ERROR', `Protocol violation during ${facts.during}: ${facts.message}.`, hint, context);
+  }
+  if (facts.cli === 'unknown-type') {
+    return make(
+      'PROTOCOL_ERROR',
+      `The CLI sent a message of unknown type ${JSON.stringify(facts.type)}: ${facts.excerpt}`,
+      "The harness stopped the CLI, since it cannot tell what the message means for the turn. If the CLI is newer than the harness, pass { unknownMessages: 'ignore' } to skip such lines.",
+      context,
+    );
+  }
+  return make(
+    'PROTOCOL_ERROR',
+    `The CLI wrote a malformed line on stdout: ${facts.message}: ${facts.line}`,
+    'Something in the CLI printed to stdout outside the stream-json protocol (a log line, a banner), or it is not running in `--output-format stream-json` mode. The harness stopped it.',
+    context,
+  );
+}
+
+/** The factory of each code, for tests and documentation checks that must cover every code. */
+export const FACTORIES: Record<AgentErrorCode, (...args: never[]) => AgentSessionError> = {
+  AGENT_FILE_NOT_FOUND: agentFileNotFound,
+  RUNTIME_NOT_FOUND: runtimeNotFound,
+  AGENT_SPAWN_FAILED: agentSpawnFailed,
+  AGENT_EXITED: agentExited,
+  AGENT_KILLED: agentKilled,
+  AGENT_CRASHED: agentCrashed,
+  AGENT_STARTUP_TIMEOUT: startupTimeout,
+  TURN_TIMEOUT: turnTimeout,
+  NO_GREETING: noGreeting,
+  REQUEST_TIMEOUT: requestTimeout,
+  AGENT_DISCONNECTED: agentDisconnected,
+  PROTOCOL_ERROR: protocolError,
+  REQUEST_FAILED: requestFailed,
+  SESSION_CLOSED: sessionClosed,
+  ABORTED: aborted,
+};
