@@ -107,3 +107,22 @@ test('every import of the package shown in README.md and docs/ is an entry of pa
   expect(documented.size).toBeGreaterThan(5);
   expect([...documented].filter((subpath) => !(subpath in pkg.exports))).toEqual([]);
 });
+
+// Code of the runner's main process and code of its workers load in different processes, so
+// neither imports the other; the plugin names its worker modules to Vitest by path.
+test("a runner's main-process code (node/) and its worker code (worker/) never import each other", async () => {
+  const { relativeImports } = (await import(new URL('../../scripts/check-cycles.mjs', import.meta.url).href)) as { relativeImports: (source: string) => { specifier: string; line: number }[] };
+  const src = new URL('../../src/', import.meta.url);
+  const crossing: string[] = [];
+  for (const runner of ['vitest', 'jest']) {
+    for (const [side, other] of [['node', 'worker'], ['worker', 'node']] as const) {
+      const dir = new URL(`${runner}/${side}/`, src);
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+        for (const { specifier, line } of relativeImports(readFileSync(new URL(file, dir), 'utf8'))) {
+          if (new URL(specifier, new URL(file, dir)).pathname.includes(`/src/${runner}/${other}/`)) crossing.push(`${runner}/${side}/${file}:${line} imports ${specifier}`);
+        }
+      }
+    }
+  }
+  expect(crossing).toEqual([]);
+});
