@@ -3,9 +3,8 @@
  * test run without API keys or network access and answer exactly as each test dictates.
  */
 
-export { scriptedLlm, ScriptedLlm } from './scripted-llm.js';
-export type { ScriptedLlmEnv, ScriptedLlmListenOptions, ScriptedLlmOptions, ScriptedLlmServer } from './scripted-llm.js';
-export { UNMATCHED_PREFIX } from './explain.js';
+export { scriptedLlm } from './scripted-llm.js';
+export type { ScriptedLlm, ScriptedLlmEnv, ScriptedLlmListenOptions, ScriptedLlmOptions, ScriptedLlmServer } from './scripted-llm.js';
 export type {
   LlmCondition,
   LlmFinishReason,
@@ -27,7 +26,7 @@ export type {
 } from './types.js';
 
 // Record and replay: a cassette of real model calls, replayed offline.
-export { cassetteLlm, CassetteLlm, CASSETTE_MODE_ENV, resolveCassetteMode } from './cassette-llm.js';
-export type { CassetteLlmOptions, CassetteLlmServer, CassetteMode, CassetteRecordedRequest, CassetteUpstream, ListenableUpstream } from './cassette-llm.js';
+export { cassetteLlm } from './cassette-llm.js';
+export type { CassetteLlm, CassetteLlmOptions, CassetteLlmServer, CassetteMode, CassetteRecordedRequest, CassetteUpstream, ListenableUpstream } from './cassette-llm.js';
 export type { CassetteEntry, CassetteEvent, CassetteRequest, CassetteResponse } from './cassette-format.js';
 export { anthropicMessages, type AnthropicFront } from './anthropic.js';

@@ -21,6 +21,7 @@ const RUNTIME_EXPORTS: Record<string, string[]> = {
   ],
   './vitest': ['agentSessionFixture', 'useAgentSession', 'useStreamJsonSession'],
   './matchers': ['TurnAssertionError', 'TurnCursor', 'expectTurn', 'matchers'],
+  './llm': ['anthropicMessages', 'cassetteLlm', 'scriptedLlm'],
   './vitest/plugin': ['DEFAULT_SPARES', 'agentSession', 'default'],
   './vitest/reporter': ['REPORT_VERSION', 'buildReport', 'default', 'renderReportHtml'],
   './vitest/global-setup': ['createGlobalSetup', 'default'],
