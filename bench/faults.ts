@@ -54,7 +54,7 @@ async function measure(fault: string, act: (mark: (at?: number) => void) => Prom
 }
 
 /** Marks the fault when the agent prints a line matching `pattern`. */
-const onLine = (pattern: RegExp, mark: (at?: number) => void): AgentSessionOptions['onOutput'] => (text) => {
+const onLine = (pattern: RegExp, mark: (at?: number) => void): NonNullable<AgentSessionOptions['onOutput']> => (text) => {
   const match = pattern.exec(text);
   if (match) mark(match[1] ? Number(match[1]) : undefined);
 };

@@ -16,8 +16,8 @@ export type { AgentSessionOptions, LlmServerLike } from './session/options.js';
 export { startStreamJsonSession, StreamJsonSession, createStreamJsonSessionHandle, lettaCode, claudeCode } from './streamjson/index.js';
 export type * from './streamjson/index.js';
 // Errors, turn records and their transcripts.
-export { AgentSessionError } from './errors.js';
-export type { AgentErrorCode } from './errors.js';
+export { AgentSessionError } from './errors/index.js';
+export type { AgentErrorCode } from './errors/index.js';
 export { ProtocolError } from './protocol/errors.js';
 export { renderTurn, renderSession } from './render/index.js';
 export type { RenderOptions } from './render/index.js';

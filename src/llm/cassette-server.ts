@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import type { CassetteEvent, CassetteResponse } from './cassette-format.js';
 import { formatEvent, SseCollector } from './cassette-sse.js';
 import { errorBody, modelList } from './openai-format.js';
-import { MAX_BODY_BYTES, promptCloser, readBody, sendJson, sleep } from './http.js';
-import { isAuthorized, unauthorizedBody } from './auth.js';
+import { acceptRequest, MAX_BODY_BYTES, promptCloser, readBody, sendJson, sleep } from './http.js';
+import { isAuthorized } from './auth.js';
 import { isAudioPath, serveAudio } from './speech/openai-audio.js';
 import { speechUpgrades } from './speech/upgrade.js';
 
@@ -153,20 +153,11 @@ export async function startCassetteServer(backend: CassetteBackend, port: number
   const inFlight = new Set<AbortController>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    // Before anything else: a stranger's request is never forwarded with the real key, recorded or replayed.
-    if (!isAuthorized(req, credential)) {
-      sendJson(res, 401, unauthorizedBody());
-      return;
-    }
-    const abort = new AbortController();
-    inFlight.add(abort);
-    res.on('close', () => {
-      // Stops forwarding and replay when the client goes away (the exchange is then not recorded).
-      if (!res.writableFinished) abort.abort();
-      inFlight.delete(abort);
-    });
-    const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/';
+    // A stranger's request is never forwarded with the real key, recorded or replayed. The signal
+    // stops forwarding and replay when the client goes away (the exchange is then not recorded).
+    const accepted = acceptRequest(req, res, credential, inFlight);
+    if (accepted === undefined) return;
+    const { method, path, signal } = accepted;
 
     if (MODELS_PATH.test(path) && method === 'GET') {
       sendJson(res, 200, modelList(backend.models(), Math.floor(Date.now() / 1000)));
@@ -192,9 +183,9 @@ export async function startCassetteServer(backend: CassetteBackend, port: number
       return;
     }
     const result = await backend.exchange({ path, body, receivedAt });
-    if (result.kind === 'replay') return replay(res, result.response, backend.timing, abort.signal);
+    if (result.kind === 'replay') return replay(res, result.response, backend.timing, signal);
     if (result.kind === 'error') return sendJson(res, result.status, errorBody(result.message, 'invalid_request_error', result.code));
-    const outcome = await forward(req, res, raw, result.target, backend.timing, abort.signal);
+    const outcome = await forward(req, res, raw, result.target, backend.timing, signal);
     if (outcome) result.done(outcome);
   };
 

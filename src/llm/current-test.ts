@@ -5,8 +5,8 @@
  */
 
 interface ExpectState {
-  currentTestName?: string;
-  testPath?: string;
+  currentTestName?: string | undefined;
+  testPath?: string | undefined;
 }
 
 /** The running test's full name and file; both absent outside a runner. */

@@ -1,5 +1,6 @@
 /** HTTP plumbing shared by the scripted and the cassette servers. */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { isAuthorized, unauthorizedBody } from './auth.js';
 
 /** Request bodies above this are refused: a chat request this large is a client bug, not a prompt. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -47,7 +48,11 @@ export async function readBody(req: IncomingMessage): Promise<string | undefined
  * Closes `server` at once: `close` alone waits for keep-alive sockets to time out, so they are
  * dropped, answers still being written are aborted, and `closeUpgraded` drops websockets. Idempotent through the returned closer.
  */
-export function promptCloser(server: Server, inFlight: Iterable<AbortController>, closeUpgraded: () => void = () => {}): () => Promise<void> {
+export function promptCloser(
+  server: Server,
+  inFlight: Iterable<AbortController>,
+  closeUpgraded: () => void = () => {},
+): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => {
     closing ??= new Promise<void>((resolve, reject) => {
@@ -59,4 +64,39 @@ export function promptCloser(server: Server, inFlight: Iterable<AbortController>
     });
     return closing;
   };
+}
+
+/** A request a server has accepted: its method, its path without trailing slashes, and its abort signal. */
+export interface AcceptedRequest {
+  method: string;
+  path: string;
+  /** Aborts when the client goes away, or the server closes, before the response is finished. */
+  signal: AbortSignal;
+}
+
+/**
+ * The first step of both model servers. A request without the session's credential gets 401
+ * before anything else, so it is never matched, forwarded, recorded or counted. Any other is
+ * tracked in `inFlight` until its response closes; a response finished before that is not
+ * aborted, so what follows it (a cassette saving the exchange) still runs.
+ */
+export function acceptRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  credential: string,
+  inFlight: Set<AbortController>,
+): AcceptedRequest | undefined {
+  if (!isAuthorized(req, credential)) {
+    sendJson(res, 401, unauthorizedBody());
+    return undefined;
+  }
+  const abort = new AbortController();
+  inFlight.add(abort);
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort();
+    inFlight.delete(abort);
+  });
+  const method = req.method ?? 'GET';
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/';
+  return { method, path, signal: abort.signal };
 }

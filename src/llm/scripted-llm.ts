@@ -5,18 +5,16 @@
 
 import { createCredential, credentialEnv } from './auth.js';
 import { explainUnmatched, type RuleUsage } from './explain.js';
-import { estimateTokens, type ResolvedReply } from './openai-format.js';
-import { buildRequestView, InvalidChatRequestError, messageText } from './request-view.js';
+import { buildRequestView, InvalidChatRequestError } from './request-view.js';
 import { agentEnvDefaults } from './provider-keys.js';
+import { resolveReply, type ReplyCounts } from './reply.js';
 import { matchCondition, type ConditionMatch } from './rules.js';
 import { startServer, type ChatBackend, type ChatOutcome, type ListeningServer } from './server.js';
 import type {
-  LlmFinishReason,
   LlmRecordedRequest,
   LlmReply,
   LlmRequestView,
   LlmRule,
-  LlmSentToolCall,
   OpenAiChatMessage,
 } from './types.js';
 
@@ -65,18 +63,6 @@ export interface ScriptedLlmServer {
 const DEFAULT_MODEL = 'scripted';
 const PREFIX = 'agent-session-test:';
 
-/** Status codes mapped to the error `type` OpenAI uses for them. */
-function errorTypeFor(status: number): string {
-  if (status === 401) return 'authentication_error';
-  if (status === 403) return 'permission_error';
-  if (status === 404) return 'not_found_error';
-  if (status === 429) return 'rate_limit_error';
-  if (status >= 500) return 'server_error';
-  return 'invalid_request_error';
-}
-
-const FINISH_REASONS: ReadonlySet<string> = new Set<LlmFinishReason>(['stop', 'length', 'tool_calls', 'content_filter']);
-
 function validateRule(rule: LlmRule, index: number): void {
   const where = `${PREFIX} scripted LLM rule #${index}${rule?.name !== undefined ? ` ${JSON.stringify(rule.name)}` : ''}`;
   if (typeof rule !== 'object' || rule === null) throw new TypeError(`${where} must be an object`);
@@ -117,8 +103,8 @@ export class ScriptedLlm {
   readonly #defaultModel: string;
   // Never reset: the agent keeps earlier tool calls in its history and pairs outputs with calls
   // by id, so ids must stay unique for as long as an agent may talk to this model.
-  #callCount = 0;
-  #completionCount = 0;
+  /** Numbers the ids of tool calls and completions a reply does not give. */
+  readonly #counts: ReplyCounts = { calls: 0, completions: 0 };
 
   constructor(rules: readonly LlmRule[] = [], options: ScriptedLlmOptions = {}) {
     rules.forEach(validateRule);
@@ -263,7 +249,7 @@ export class ScriptedLlm {
     try {
       const source = entry.rule.reply;
       reply = typeof source === 'function' ? await source({ request: view, match: match.match, matches: match.matches }) : source;
-      return this.#resolve(view, reply);
+      return resolveReply(view, reply, this.#counts, this.#defaultModel);
     } catch (error) {
       return this.#ruleFailure(entry, error, record);
     }
@@ -282,61 +268,6 @@ export class ScriptedLlm {
     this.#unmatched.push(record);
     return { kind: 'error', status: 400, message: `${PREFIX} scripted LLM rule ${label} failed: ${reason}`, type: 'invalid_request_error', code: 'rule_failed', delayMs: 0 };
   }
-
-  /** Checks a reply and fills in ids, finish reason and usage. Throws on an invalid reply. */
-  #resolve(view: LlmRequestView, reply: LlmReply): ChatOutcome {
-    if (typeof reply !== 'object' || reply === null) throw new Error('the reply must be an object');
-    const delayMs = nonNegative(reply.delayMs, 'delayMs') ?? 0;
-
-    if (reply.error !== undefined) {
-      const { status, message } = reply.error;
-      if (!Number.isInteger(status) || status < 400 || status > 599) throw new Error('`error.status` must be an HTTP error status (400-599)');
-      return { kind: 'error', status, message: String(message), type: reply.error.type ?? errorTypeFor(status), code: reply.error.code ?? null, delayMs };
-    }
-
-    if (reply.text !== undefined && typeof reply.text !== 'string') throw new Error('`text` must be a string');
-    if (reply.toolCalls !== undefined && !Array.isArray(reply.toolCalls)) throw new Error('`toolCalls` must be an array');
-    const toolCalls: LlmSentToolCall[] = (reply.toolCalls ?? []).map((call, i) => {
-      if (typeof call?.name !== 'string' || call.name === '') throw new Error(`toolCalls[${i}] needs a \`name\``);
-      const args = call.args === undefined ? '{}' : typeof call.args === 'string' ? call.args : JSON.stringify(call.args);
-      return { id: call.id ?? `call_${++this.#callCount}`, name: call.name, arguments: args };
-    });
-    if (reply.finishReason !== undefined && !FINISH_REASONS.has(reply.finishReason)) {
-      throw new Error(`\`finishReason\` must be one of ${[...FINISH_REASONS].join(', ')}`);
-    }
-    const chunkSize = nonNegative(reply.chunkSize, 'chunkSize');
-    if (chunkSize === 0 || (chunkSize !== undefined && !Number.isInteger(chunkSize))) throw new Error('`chunkSize` must be a positive integer');
-
-    const completionText = (reply.text ?? '') + toolCalls.map((c) => c.name + c.arguments).join('');
-    const resolved: ResolvedReply = {
-      text: reply.text,
-      toolCalls,
-      finishReason: reply.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'),
-      promptTokens: reply.usage?.promptTokens ?? estimateTokens(view.messages.map((m) => messageText(m)).join('\n')),
-      completionTokens: reply.usage?.completionTokens ?? estimateTokens(completionText),
-      chunkSize,
-    };
-    const options = view.body.stream_options;
-    return {
-      kind: 'completion',
-      stream: view.stream,
-      includeUsage: typeof options === 'object' && options !== null && (options as Record<string, unknown>).include_usage === true,
-      header: {
-        id: `chatcmpl-scripted-${++this.#completionCount}`,
-        created: Math.floor(Date.now() / 1000),
-        model: view.model || this.#defaultModel,
-      },
-      reply: resolved,
-      delayMs,
-      chunkDelayMs: nonNegative(reply.chunkDelayMs, 'chunkDelayMs') ?? 0,
-    };
-  }
-}
-
-function nonNegative(value: number | undefined, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`\`${field}\` must be a non-negative number`);
-  return value;
 }
 
 /**

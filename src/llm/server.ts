@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 
 import { errorBody, modelList, modelObject, streamChunks, completionObject } from './openai-format.js';
 import type { CompletionHeader, ResolvedReply } from './openai-format.js';
-import { MAX_BODY_BYTES, promptCloser, readBody, sendJson, sleep } from './http.js';
-import { isAuthorized, unauthorizedBody } from './auth.js';
+import { acceptRequest, MAX_BODY_BYTES, promptCloser, readBody, sendJson, sleep } from './http.js';
+import { isAuthorized } from './auth.js';
 import { isAudioPath, serveAudio } from './speech/openai-audio.js';
 import { speechUpgrades } from './speech/upgrade.js';
 
@@ -85,21 +85,10 @@ export async function startServer(backend: ChatBackend, host: string, port: numb
   let requestCount = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    // Before anything else: a stranger's request is neither matched, recorded nor counted.
-    if (!isAuthorized(req, credential)) {
-      sendJson(res, 401, unauthorizedBody());
-      return;
-    }
-    const abort = new AbortController();
-    inFlight.add(abort);
-    // Stop delays and streaming as soon as the client goes away or the server closes.
-    res.on('close', () => {
-      abort.abort();
-      inFlight.delete(abort);
-    });
-
-    const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/';
+    // The signal stops delays and streaming as soon as the client goes away or the server closes.
+    const accepted = acceptRequest(req, res, credential, inFlight);
+    if (accepted === undefined) return;
+    const { method, path, signal } = accepted;
 
     if (CHAT_PATHS.has(path)) {
       if (method !== 'POST') {
@@ -121,7 +110,7 @@ export async function startServer(backend: ChatBackend, host: string, port: numb
         return;
       }
       const outcome = await backend.chat(path, body, receivedAt);
-      await writeOutcome(res, outcome, abort.signal, `req_${++requestCount}`);
+      await writeOutcome(res, outcome, signal, `req_${++requestCount}`);
       return;
     }
 

@@ -175,7 +175,7 @@ export interface LlmRule {
   /** Shown in records and in the error for unmatched requests. */
   name?: string;
   /** When to use this rule; omitted, it matches every request (a fallback). */
-  when?: LlmCondition;
+  when?: LlmCondition | undefined;
   reply: LlmReplySource;
   /** How many requests this rule may answer; unlimited when omitted. */
   times?: number;

@@ -2,22 +2,16 @@
  * Step-by-step checks over a turn's items, for tests that read best as "first this, then that,
  * then nothing else". Runner-agnostic: failures throw a `TurnAssertionError` (an Error named
  * `AssertionError`) with the items, the cursor position and the transcript.
+ *
+ * One module although it is long: the cursor and the checks it hands out (`ItemCheck`,
+ * `RangeCheck`) share one state and one failure path, which split files would have to export.
  */
 import type { RenderOptions } from '../render/render-turn.js';
 import type { ToolMap, TurnItem, TurnItemType } from '../turn/types.js';
 import { describeItem, describePattern, matchesItem, toItemPattern } from './item-pattern.js';
 import type { ItemFields, ItemPattern, Turns } from './types.js';
-import {
-  defaultEquals,
-  failureMessage,
-  formatValue,
-  messagePalette,
-  notATurnMessage,
-  plural,
-  selectTurns,
-  type AnyTurn,
-  type Equals,
-} from './utils.js';
+import { failureMessage, messagePalette } from './frame.js';
+import { defaultEquals, formatValue, notATurnMessage, plural, selectTurns, type AnyTurn, type Equals } from './utils.js';
 
 /** Options of `expectTurn`. */
 export interface CursorOptions extends Pick<RenderOptions, 'color' | 'maxLength'> {
@@ -73,7 +67,10 @@ const callText = (method: string, args: unknown[]): string => {
   return `${method}(${args.slice(0, last + 1).map(formatValue).join(', ')})`;
 };
 
-function fail(shared: Shared, call: string, expected: string, received: string, cursor: number | undefined, caller: Function): never {
+/** The public method a failure is reported from: the stack trace starts at its caller. */
+type StackCut = (...args: never[]) => unknown;
+
+function fail(shared: Shared, call: string, expected: string, received: string, cursor: number | undefined, caller: StackCut): never {
   const p = messagePalette(shared.render.color);
   const itemLines = shared.items.map(
     (it, i) => `${i === cursor ? p.bold('→') : ' '} ${String(i).padStart(2)}  ${describeItem(it)}`,
@@ -207,7 +204,7 @@ export class TurnCursor<Tools extends ToolMap = ToolMap> {
     return this.#position === 0 ? undefined : this.#shared.items[this.#position - 1];
   }
 
-  #check(index: number, pattern: ItemPattern | undefined, call: string, caller: Function): void {
+  #check(index: number, pattern: ItemPattern | undefined, call: string, caller: StackCut): void {
     const item = this.#shared.items[index];
     if (item === undefined) {
       fail(this.#shared, call, `item ${index} to be ${pattern ? describePattern(pattern) : 'any item'}`, `no more items (the turn has ${plural(this.#shared.items.length, 'item')})`, index, caller);

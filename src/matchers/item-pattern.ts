@@ -48,45 +48,35 @@ export function toItemPattern(step: unknown, where: string): ItemPattern {
 
 const field = (pattern: object, key: string): unknown => (pattern as Record<string, unknown>)[key];
 
+/** The item's values that pattern fields match as they are, keyed by field (`args` and `output` are decoded first). */
+function plainFields(item: TurnItem): Record<string, unknown> {
+  switch (item.type) {
+    case 'message':
+      return { role: item.role, text: item.text, interrupted: item.interrupted, id: item.id };
+    case 'function_call':
+      return { name: item.name, callId: item.callId, id: item.id };
+    case 'function_call_output':
+      return { name: item.name, isError: item.isError, callId: item.callId, id: item.id };
+    case 'agent_handoff':
+      return { to: item.newAgentId, from: item.oldAgentId, instructions: item.instructions, id: item.id };
+    case 'agent_config_update':
+      return { instructions: item.instructions, toolsAdded: item.toolsAdded, toolsRemoved: item.toolsRemoved, id: item.id };
+  }
+}
+
 /** True when `item` has the pattern's type and every field the pattern gives matches. */
 export function matchesItem(item: TurnItem, pattern: ItemPattern, equals: Equals): boolean {
   if (item.type !== pattern.type) return false;
-  const check = (actual: unknown, key: string): boolean => {
+  const plain = Object.entries(plainFields(item)).every(([key, actual]) => {
     const expected = field(pattern, key);
     return expected === undefined || matchesPattern(actual, expected, equals);
-  };
-  switch (item.type) {
-    case 'message':
-      return check(item.role, 'role') && check(item.text, 'text') && check(item.interrupted, 'interrupted') && check(item.id, 'id');
-    case 'function_call': {
-      const args = field(pattern, 'args');
-      return (
-        check(item.name, 'name') &&
-        check(item.callId, 'callId') &&
-        check(item.id, 'id') &&
-        (args === undefined || matchesPattern(parseArguments(item.arguments), args, equals))
-      );
-    }
-    case 'function_call_output': {
-      const output = field(pattern, 'output');
-      return (
-        check(item.name, 'name') &&
-        check(item.isError, 'isError') &&
-        check(item.callId, 'callId') &&
-        check(item.id, 'id') &&
-        (output === undefined || matchesOutput(item, output, equals))
-      );
-    }
-    case 'agent_handoff':
-      return check(item.newAgentId, 'to') && check(item.oldAgentId, 'from') && check(item.instructions, 'instructions') && check(item.id, 'id');
-    case 'agent_config_update':
-      return (
-        check(item.instructions, 'instructions') &&
-        check(item.toolsAdded, 'toolsAdded') &&
-        check(item.toolsRemoved, 'toolsRemoved') &&
-        check(item.id, 'id')
-      );
-  }
+  });
+  if (!plain) return false;
+  const args = field(pattern, 'args');
+  if (item.type === 'function_call' && args !== undefined) return matchesPattern(parseArguments(item.arguments), args, equals);
+  const output = field(pattern, 'output');
+  if (item.type === 'function_call_output' && output !== undefined) return matchesOutput(item, output, equals);
+  return true;
 }
 
 /** An item on one line, e.g. `function_call lookup_weather({"city": "Paris"})`. */

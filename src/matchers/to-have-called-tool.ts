@@ -1,19 +1,7 @@
 import type { ToolCall } from '../turn/types.js';
 import type { CalledToolOptions } from './types.js';
-import {
-  checkOptions,
-  equalsOf,
-  failureMessage,
-  formatValue,
-  hint,
-  isAsymmetricMatcher,
-  matchesPattern,
-  messagePalette,
-  plural,
-  selectTurns,
-  type MatcherContext,
-  type MatcherResult,
-} from './utils.js';
+import { failureMessage, openMatcher, receivedCalls } from './frame.js';
+import { checkTextArg, formatValue, matchesPattern, type MatcherContext, type MatcherResult } from './utils.js';
 
 /** A tool call on one line: `lookup_weather({"city": "Paris"})`. */
 export const describeCall = (call: ToolCall): string => `${call.name}(${call.rawArgs})`;
@@ -30,20 +18,14 @@ export function toHaveCalledTool(
   args?: unknown,
   options?: CalledToolOptions,
 ): MatcherResult {
-  const isNot = this.isNot === true;
-  const p = messagePalette();
-  const header = hint(p, 'toHaveCalledTool', received, isNot, [['name', name], ['args', args], ['options', options]]);
-  checkOptions(options, header);
-  const { turns, isList } = selectTurns(received, options?.turn, header);
-  if (name !== undefined && typeof name !== 'string' && !(name instanceof RegExp) && !isAsymmetricMatcher(name)) {
-    throw new TypeError(`${header}\n\nthe tool name must be a string, a RegExp or an asymmetric matcher, received ${formatValue(name)}`);
-  }
+  const frame = openMatcher(this, 'toHaveCalledTool', received, [['name', name], ['args', args], ['options', options]], options);
+  const { isNot, p, header, turns, isList, equals } = frame;
+  checkTextArg(name, 'the tool name', header, true);
   const times = options?.times;
   if (times !== undefined && !(Number.isInteger(times) && times >= 0)) {
     throw new TypeError(`${header}\n\n\`times\` must be a non-negative integer, received ${formatValue(times)}`);
   }
 
-  const equals = equalsOf(this);
   const calls = turns.flatMap((t) => t.toolCalls);
   const isMatch = (call: ToolCall): boolean =>
     (name === undefined || matchesPattern(call.name, name, equals)) && (args === undefined || matchesPattern(call.args, args, equals));
@@ -59,22 +41,7 @@ export function toHaveCalledTool(
           ? `no ${many}${target}`
           : `a ${one}${target}`
         : `${isNot ? 'not ' : ''}exactly ${times} ${times === 1 ? one : many}${target}`;
-    let receivedText: string;
-    let details: string[];
-    if (isNot) {
-      receivedText = `${plural(matching.length, 'matching call')}:`;
-      details = matching.map((c) => p.red(describeCall(c)));
-    } else if (calls.length === 0) {
-      receivedText = 'no tool calls';
-      details = [];
-    } else {
-      receivedText =
-        matching.length === 0
-          ? `${plural(calls.length, 'tool call')}, none matching:`
-          : `${plural(matching.length, 'matching call')} of ${plural(calls.length, 'tool call')}:`;
-      details = calls.map((c) => (isMatch(c) ? `${p.red(describeCall(c))} ${p.dim('← matches')}` : p.red(describeCall(c))));
-    }
-    return failureMessage({ hint: header, expected, received: receivedText, details, turns, isList });
+    return failureMessage({ hint: header, expected, ...receivedCalls(frame, calls, matching, describeCall, 'call'), turns, isList });
   };
   return { pass, message };
 }

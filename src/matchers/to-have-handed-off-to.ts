@@ -1,22 +1,8 @@
 import type { Handoff } from '../turn/types.js';
 import { truncate } from '../render/render-turn.js';
 import type { AgentPattern, HandedOffToOptions, TextPattern } from './types.js';
-import {
-  checkOptions,
-  checkTextArg,
-  equalsOf,
-  failureMessage,
-  formatValue,
-  hint,
-  isAsymmetricMatcher,
-  matchesPattern,
-  matchesReply,
-  messagePalette,
-  plural,
-  selectTurns,
-  type MatcherContext,
-  type MatcherResult,
-} from './utils.js';
+import { failureMessage, openMatcher } from './frame.js';
+import { checkTextArg, formatValue, isAsymmetricMatcher, matchesPattern, matchesReply, plural, type MatcherContext, type MatcherResult } from './utils.js';
 
 /** A handoff on one line: `weather_agent → booking_agent`, with the new agent's instructions when known. */
 export const describeHandoff = (h: Handoff): string =>
@@ -44,14 +30,9 @@ function toAgentPattern(agent: unknown, header: string): AgentPattern {
  * contained in them, which tells apart agents of one class.
  */
 export function toHaveHandedOffTo(this: MatcherContext, received: unknown, agent: unknown, options?: HandedOffToOptions): MatcherResult {
-  const isNot = this.isNot === true;
-  const p = messagePalette();
-  const header = hint(p, 'toHaveHandedOffTo', received, isNot, [['agent', agent], ['options', options]]);
-  checkOptions(options, header);
-  const { turns, isList } = selectTurns(received, options?.turn, header);
+  const { isNot, p, header, turns, isList, equals } = openMatcher(this, 'toHaveHandedOffTo', received, [['agent', agent], ['options', options]], options);
   const wanted = toAgentPattern(agent, header);
   checkTextArg(options?.from, '`from`', header, true);
-  const equals = equalsOf(this);
   const handoffs = turns.flatMap((t) => t.handoffs);
   const from = options?.from;
   const matching = handoffs.filter(

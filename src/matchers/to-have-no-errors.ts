@@ -1,19 +1,6 @@
 import type { AsymmetricMatcherLike, ErrorFilter, NoErrorsOptions } from './types.js';
-import {
-  checkOptions,
-  equalsOf,
-  failureMessage,
-  formatValue,
-  hint,
-  isAsymmetricMatcher,
-  matchesReply,
-  messagePalette,
-  plural,
-  selectTurns,
-  type Equals,
-  type MatcherContext,
-  type MatcherResult,
-} from './utils.js';
+import { failureMessage, openMatcher } from './frame.js';
+import { formatValue, isAsymmetricMatcher, matchesReply, plural, type Equals, type MatcherContext, type MatcherResult } from './utils.js';
 
 /** One problem the matcher found: where from, the message, and for tool errors the tool. */
 interface Problem {
@@ -74,13 +61,8 @@ const describeProblem = (problem: Problem): string =>
  * `allowToolErrors`) no tool call that raised; errors an `ignore` entry matches do not count.
  */
 export function toHaveNoErrors(this: MatcherContext, received: unknown, options?: NoErrorsOptions): MatcherResult {
-  const isNot = this.isNot === true;
-  const p = messagePalette();
-  const header = hint(p, 'toHaveNoErrors', received, isNot, [['options', options]]);
-  checkOptions(options, header);
-  const { turns, isList } = selectTurns(received, options?.turn, header);
+  const { isNot, p, header, turns, isList, equals } = openMatcher(this, 'toHaveNoErrors', received, [['options', options]], options);
   const filters = checkIgnore(options?.ignore, header);
-  const equals = equalsOf(this);
   const found: Problem[] = [];
   for (const turn of turns) {
     for (const error of turn.errors) found.push({ source: error.source, message: error.message });

@@ -1,17 +1,6 @@
 import type { TurnOptions } from './types.js';
-import {
-  checkOptions,
-  checkTextArg,
-  equalsOf,
-  failureMessage,
-  formatValue,
-  hint,
-  matchesReply,
-  messagePalette,
-  selectTurns,
-  type MatcherContext,
-  type MatcherResult,
-} from './utils.js';
+import { failureMessage, openMatcher } from './frame.js';
+import { checkTextArg, formatValue, matchesReply, type MatcherContext, type MatcherResult } from './utils.js';
 
 /**
  * `expect(turn).toHaveReplied(expected?, { turn? })`: the agent's reply (its assistant messages
@@ -19,13 +8,8 @@ import {
  * matcher. Without `expected`, any non-empty reply passes. With a list of turns, any turn's reply.
  */
 export function toHaveReplied(this: MatcherContext, received: unknown, expected?: unknown, options?: TurnOptions): MatcherResult {
-  const isNot = this.isNot === true;
-  const p = messagePalette();
-  const header = hint(p, 'toHaveReplied', received, isNot, [['expected', expected], ['options', options]]);
-  checkOptions(options, header);
-  const { turns, isList } = selectTurns(received, options?.turn, header);
+  const { isNot, p, header, turns, isList, equals } = openMatcher(this, 'toHaveReplied', received, [['expected', expected], ['options', options]], options);
   checkTextArg(expected, 'the expected reply', header, true);
-  const equals = equalsOf(this);
   const isMatch = (reply: string): boolean => (expected === undefined ? reply !== '' : matchesReply(reply, expected, equals));
   const pass = turns.some((t) => isMatch(t.reply));
 

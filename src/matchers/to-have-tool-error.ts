@@ -20,7 +20,6 @@ export function toHaveToolError(
     name,
     output: message,
     isError: true,
-    turn: options?.turn,
     params: [['name', name], ['message', message], ['options', options]],
     options,
   });

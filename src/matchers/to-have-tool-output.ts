@@ -1,23 +1,8 @@
 import { shownOutput } from '../turn/derive.js';
 import type { ToolCall } from '../turn/types.js';
 import type { ToolOutputOptions } from './types.js';
-import {
-  checkOptions,
-  equalsOf,
-  failureMessage,
-  formatValue,
-  hint,
-  isAsymmetricMatcher,
-  matchesOutput,
-  matchesPattern,
-  messagePalette,
-  plural,
-  selectTurns,
-  type AnyTurn,
-  type Equals,
-  type MatcherContext,
-  type MatcherResult,
-} from './utils.js';
+import { failureMessage, openMatcher, receivedCalls } from './frame.js';
+import { checkTextArg, formatValue, matchesOutput, matchesPattern, type MatcherContext, type MatcherResult } from './utils.js';
 
 /** A tool call with its output on one line: `lookup_weather → "sunny" (error)`. */
 export const describeOutput = (call: ToolCall): string =>
@@ -32,27 +17,21 @@ export interface OutputQuery {
   name: unknown;
   output: unknown;
   isError: boolean | undefined;
-  turn: number | undefined;
   /** The parameters as named in the hint. */
   params: [string, unknown][];
+  /** The options object, with `turn`. */
   options: unknown;
 }
 
 /** The shared body of the two output matchers. */
 export function checkOutputs(context: MatcherContext, q: OutputQuery): MatcherResult {
-  const isNot = context.isNot === true;
-  const p = messagePalette();
-  const header = hint(p, q.matcherName, q.received, isNot, q.params);
-  checkOptions(q.options, header);
-  const { turns, isList } = selectTurns(q.received, q.turn, header);
-  if (q.name !== undefined && typeof q.name !== 'string' && !(q.name instanceof RegExp) && !isAsymmetricMatcher(q.name)) {
-    throw new TypeError(`${header}\n\nthe tool name must be a string, a RegExp or an asymmetric matcher, received ${formatValue(q.name)}`);
-  }
+  const frame = openMatcher(context, q.matcherName, q.received, q.params, q.options);
+  const { isNot, p, header, turns, isList, equals } = frame;
+  checkTextArg(q.name, 'the tool name', header, true);
   if (q.isError !== undefined && typeof q.isError !== 'boolean') {
     throw new TypeError(`${header}\n\n\`isError\` must be a boolean, received ${formatValue(q.isError)}`);
   }
-  const equals: Equals = equalsOf(context);
-  const calls = turns.flatMap((t: AnyTurn) => t.toolCalls);
+  const calls = turns.flatMap((t) => t.toolCalls);
   const isMatch = (call: ToolCall): boolean =>
     call.output !== undefined &&
     (q.name === undefined || matchesPattern(call.name, q.name, equals)) &&
@@ -66,19 +45,8 @@ export function checkOutputs(context: MatcherContext, q: OutputQuery): MatcherRe
     const tool = q.name === undefined ? 'a tool' : p.green(formatValue(q.name));
     const what = `${kind} ${tool}${q.output === undefined ? '' : ` matching ${p.green(formatValue(q.output))}`}`;
     const expected = isNot ? `no ${what.replace(/^an? /, '')}` : what;
-    let receivedText: string;
-    let details: string[];
-    if (isNot) {
-      receivedText = `${plural(matching.length, 'matching output')}:`;
-      details = matching.map((c) => p.red(describeOutput(c)));
-    } else if (calls.length === 0) {
-      receivedText = 'no tool calls';
-      details = [];
-    } else {
-      receivedText = `${plural(calls.length, 'tool call')}, none matching:`;
-      details = calls.map((c) => p.red(describeOutput(c)));
-    }
-    return failureMessage({ hint: header, expected, received: receivedText, details, turns, isList });
+    // Without `.not` the message shows only on failure, when no output matched.
+    return failureMessage({ hint: header, expected, ...receivedCalls(frame, calls, matching, describeOutput, 'output'), turns, isList });
   };
   return { pass, message };
 }
@@ -102,7 +70,6 @@ export function toHaveToolOutput(
     name,
     output,
     isError: options?.isError,
-    turn: options?.turn,
     params: [['name', name], ['output', output], ['options', options]],
     options,
   });

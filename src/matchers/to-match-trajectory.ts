@@ -1,19 +1,8 @@
 import type { TurnItem } from '../turn/types.js';
 import { describeItem, describePattern, matchesItem, toItemPattern } from './item-pattern.js';
 import type { ItemPattern, TrajectoryMode, TrajectoryOptions } from './types.js';
-import {
-  checkOptions,
-  equalsOf,
-  failureMessage,
-  formatValue,
-  hint,
-  messagePalette,
-  plural,
-  selectTurns,
-  type Equals,
-  type MatcherContext,
-  type MatcherResult,
-} from './utils.js';
+import { failureMessage, openMatcher } from './frame.js';
+import { formatValue, plural, type Equals, type MatcherContext, type MatcherResult } from './utils.js';
 
 const MODES: readonly TrajectoryMode[] = ['strict', 'ordered', 'unordered', 'subset', 'superset'];
 
@@ -105,11 +94,7 @@ export function compareTrajectory(items: readonly TurnItem[], steps: readonly It
  * Modes: `strict` (default), `ordered`, `unordered`, `subset`, `superset`; see `TrajectoryMode`.
  */
 export function toMatchTrajectory(this: MatcherContext, received: unknown, expected: unknown, options?: TrajectoryOptions): MatcherResult {
-  const isNot = this.isNot === true;
-  const p = messagePalette();
-  const header = hint(p, 'toMatchTrajectory', received, isNot, [['steps', expected], ['options', options]]);
-  checkOptions(options, header);
-  const { turns, isList } = selectTurns(received, options?.turn, header);
+  const { isNot, p, header, turns, isList, equals } = openMatcher(this, 'toMatchTrajectory', received, [['steps', expected], ['options', options]], options);
   const mode = options?.mode ?? 'strict';
   if (!MODES.includes(mode)) throw new TypeError(`${header}\n\n\`mode\` must be one of ${MODES.join(', ')}; received ${formatValue(mode)}`);
   if (!Array.isArray(expected)) throw new TypeError(`${header}\n\nthe expected trajectory must be an array of steps, received ${formatValue(expected)}`);
@@ -121,7 +106,7 @@ export function toMatchTrajectory(this: MatcherContext, received: unknown, expec
     }
   });
   const items = turns.flatMap((t) => t.items);
-  const result = compareTrajectory(items, steps, mode, equalsOf(this));
+  const result = compareTrajectory(items, steps, mode, equals);
 
   const message = (): string =>
     failureMessage({

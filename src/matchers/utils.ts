@@ -1,9 +1,9 @@
 /**
  * What every matcher shares: reading the received turn(s), partial matching with asymmetric
- * matchers, compact value formatting, and the failure message layout.
+ * matchers, and compact value formatting. The opening steps and the failure message layout are
+ * in frame.ts.
  */
-import { palette, type Palette } from '../render/color.js';
-import { renderSession, renderTurn, truncate, type RenderOptions } from '../render/render-turn.js';
+import { truncate } from '../render/render-turn.js';
 import { outputOf } from '../turn/derive.js';
 import type { FunctionCallOutputItem, ToolMap, TurnRecord } from '../turn/types.js';
 import type { AsymmetricMatcherLike } from './types.js';
@@ -241,48 +241,3 @@ export function formatValue(value: unknown): string {
 
 /** `"s"` for counts other than one. */
 export const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
-
-// ---------------------------------------------------------------------------------------------
-// Messages
-
-/**
- * The `expect(turn).not.toX(name, args)` line. `params` are the matcher's parameters with the
- * values given; those after the last one given are left out.
- */
-export function hint(p: Palette, matcherName: string, received: unknown, isNot: boolean, params: [string, unknown][] = []): string {
-  let last = params.length - 1;
-  while (last >= 0 && params[last]?.[1] === undefined) last--;
-  const args = params.slice(0, last + 1).map(([n]) => n).join(', ');
-  const label = Array.isArray(received) ? 'turns' : 'turn';
-  return `${p.dim('expect(')}${p.red(label)}${p.dim(`)${isNot ? '.not' : ''}.${matcherName}(`)}${p.green(args)}${p.dim(')')}`;
-}
-
-/** What goes into a failure message. */
-export interface FailureParts {
-  /** The `expect(…)` line (from `hint`). */
-  hint: string;
-  /** What was expected, one sentence. */
-  expected: string;
-  /** What happened, one sentence. */
-  received: string;
-  /** More lines shown under Received (e.g. the tool calls that did not match). */
-  details?: string[];
-  /** The turns to render as the transcript. */
-  turns: readonly AnyTurn[];
-  /** Whether the turns came as a list (rendered with turn headers). */
-  isList: boolean;
-  render?: RenderOptions;
-}
-
-/** The failure message layout every matcher and the cursor use. */
-export function failureMessage(parts: FailureParts): string {
-  const p = palette(parts.render?.color);
-  const lines = [parts.hint, '', `Expected: ${parts.expected}`, `Received: ${parts.received}`];
-  for (const detail of parts.details ?? []) lines.push(detail === '' ? '' : `  ${detail}`);
-  const render = { ...parts.render, indent: '  ' };
-  lines.push('', p.bold('Transcript:'), parts.isList ? renderSession(parts.turns, render) : renderTurn(parts.turns[0] as AnyTurn, render));
-  return lines.join('\n');
-}
-
-/** The palette failure messages use (colour detected as for the renderer). */
-export const messagePalette = (color?: boolean): Palette => palette(color);

@@ -67,5 +67,6 @@ export function palette(color?: boolean): Palette {
 
 /** Removes ANSI styling, e.g. to measure or compare rendered text. */
 export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex -- an ANSI sequence starts with the ESC control character
   return text.replace(/\u001B\[[0-9;]*m/g, '');
 }

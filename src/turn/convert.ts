@@ -140,48 +140,28 @@ export function chatItems(items: readonly WireChatItem[]): TurnItem[] {
 const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
+type UsageKind = ModelUsage['kind'];
+type UsageCounter<K extends UsageKind> = Exclude<keyof Extract<ModelUsage, { kind: K }>, 'kind' | 'provider' | 'model'>;
+
+/** The counters each kind of model usage reports; all are numbers. */
+const USAGE_COUNTERS: { [K in UsageKind]: readonly UsageCounter<K>[] } = {
+  llm: ['inputTokens', 'inputCachedTokens', 'outputTokens', 'sessionDuration'],
+  tts: ['inputTokens', 'outputTokens', 'charactersCount', 'audioDuration'],
+  stt: ['inputTokens', 'outputTokens', 'audioDuration'],
+  interruption: ['totalRequests'],
+  eot: ['totalRequests'],
+};
+
+/** The agent's usage report; a counter it leaves out reads 0, a kind this version does not know is skipped. */
 export function sessionUsage(usage: WireSessionUsage | null | undefined): SessionUsage {
   const models: ModelUsage[] = [];
   for (const entry of usage?.modelUsage ?? []) {
     const kind = entry.usage;
-    if (kind === undefined) continue;
+    if (kind === undefined || !Object.hasOwn(USAGE_COUNTERS, kind)) continue;
     const u = entry[kind] ?? {};
-    const base = { provider: str(u['provider']), model: str(u['model']) };
-    switch (kind) {
-      case 'llm':
-        models.push({
-          kind,
-          ...base,
-          inputTokens: num(u['inputTokens']),
-          inputCachedTokens: num(u['inputCachedTokens']),
-          outputTokens: num(u['outputTokens']),
-          sessionDuration: num(u['sessionDuration']),
-        });
-        break;
-      case 'tts':
-        models.push({
-          kind,
-          ...base,
-          inputTokens: num(u['inputTokens']),
-          outputTokens: num(u['outputTokens']),
-          charactersCount: num(u['charactersCount']),
-          audioDuration: num(u['audioDuration']),
-        });
-        break;
-      case 'stt':
-        models.push({
-          kind,
-          ...base,
-          inputTokens: num(u['inputTokens']),
-          outputTokens: num(u['outputTokens']),
-          audioDuration: num(u['audioDuration']),
-        });
-        break;
-      case 'interruption':
-      case 'eot':
-        models.push({ kind, ...base, totalRequests: num(u['totalRequests']) });
-        break;
-    }
+    const counters = Object.fromEntries(USAGE_COUNTERS[kind].map((name) => [name, num(u[name])]));
+    // The table above is typed per kind, and the unit test pins each kind's full shape.
+    models.push({ kind, provider: str(u['provider']), model: str(u['model']), ...counters } as ModelUsage);
   }
   return { models };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 
-import { resolveCassetteMode } from '../../src/llm/cassette-llm.js';
+import { resolveCassetteMode } from '../../src/llm/cassette-options.js';
 import { cassetteLlm, scriptedLlm, type CassetteEntry, type CassetteLlmServer, type LlmRule } from 'agent-session-test/llm';
 import { agentEnvDefaults } from '../../src/llm/provider-keys.js';
 
