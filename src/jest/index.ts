@@ -30,8 +30,9 @@ declare module '@jest/expect' {
 
 declare global {
   // The global `expect` of @types/jest reads `jest.Matchers`; the type parameters must repeat
-  // its declaration exactly.
+  // its declaration exactly, `{}` included.
   namespace jest {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface Matchers<R, T = {}> extends TurnMatchers<R, T> {}
   }
 }

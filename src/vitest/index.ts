@@ -20,7 +20,8 @@ declare module 'vitest' {
   // Vitest 4 merges `Matchers<T>` into both `expect(x).…` and `expect.…` (asymmetric use).
   // The build compiles this next to the Vitest 5 declaration (../vitest5/index.ts), whose
   // type parameters differ; each type program sees only one of the two.
+  // Its type parameters repeat Vitest 4's declaration exactly, `any` included.
   // @ts-ignore TS2428 in the build only
-  interface Matchers<T = any>
+  interface Matchers<T = any> // eslint-disable-line @typescript-eslint/no-explicit-any
     extends TurnMatchers<void, T> {}
 }

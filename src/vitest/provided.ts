@@ -9,7 +9,15 @@ import type { AgentSessionOptions } from '../session/options.js';
 /** Session options that can be set once for a whole project: plain data only, as they cross to the workers. */
 export type AgentSessionDefaults = Pick<
   AgentSessionOptions,
-  'startupTimeout' | 'turnTimeout' | 'requestTimeout' | 'shutdownGrace' | 'outputLimit' | 'interpreter' | 'env' | 'keepRunnerEnv' | 'maxFrameBytes'
+  | 'startupTimeout'
+  | 'turnTimeout'
+  | 'requestTimeout'
+  | 'shutdownGrace'
+  | 'outputLimit'
+  | 'interpreter'
+  | 'env'
+  | 'keepRunnerEnv'
+  | 'maxFrameBytes'
 >;
 
 /** The plugin's settings as the workers and the global setup see them. */

@@ -19,6 +19,5 @@ declare module 'vitest' {
   // to the Vitest 4 declaration (../vitest/index.ts), whose type parameters differ; each type
   // program sees only one of the two.
   // @ts-ignore TS2428 in the build only
-  interface Matchers<R extends void | Promise<void> = void | Promise<void>, T = unknown>
-    extends TurnMatchers<R, T> {}
+  interface Matchers<R extends void | Promise<void> = void | Promise<void>, T = unknown> extends TurnMatchers<R, T> {}
 }

@@ -2,7 +2,13 @@
 // out of it (the runner-neutral root no longer declares test-file sessions; internals are gone).
 import { describe, expectTypeOf, test } from 'vitest';
 import type * as Root from 'agent-session-test';
-import type { AgentSession, AgentSessionHandle, StreamJsonSession, StreamJsonSessionHandle, StreamJsonSessionOptions } from 'agent-session-test';
+import type {
+  AgentSession,
+  AgentSessionHandle,
+  StreamJsonSession,
+  StreamJsonSessionHandle,
+  StreamJsonSessionOptions,
+} from 'agent-session-test';
 import type * as Matchers from 'agent-session-test/matchers';
 import type * as Vitest from 'agent-session-test/vitest';
 import type { AgentSessionPluginOptions } from 'agent-session-test/vitest/plugin';

@@ -88,14 +88,21 @@ test('a runner piece is an entry under its runner, one that runs in the main pro
     const runner = /^\.\/(vitest|vitest5|jest)(\/|$)/.exec(subpath)?.[1];
     if (!runner) continue;
     const nested = subpath !== `./${runner}`;
-    expect(target.default, subpath).toMatch(nested ? new RegExp(`^\\./dist/${runner}/node/`) : new RegExp(`^\\./dist/${runner}/index\\.js$`));
+    expect(target.default, subpath).toMatch(
+      nested ? new RegExp(`^\\./dist/${runner}/node/`) : new RegExp(`^\\./dist/${runner}/index\\.js$`),
+    );
   }
 });
 
 test("the type checker's paths map each entry of package.json exports to its source, and nothing more", () => {
-  const { config } = ts.parseConfigFileTextToJson('tsconfig.json', read('tsconfig.json')) as { config: { compilerOptions: { paths: Record<string, string[]> } } };
+  const { config } = ts.parseConfigFileTextToJson('tsconfig.json', read('tsconfig.json')) as {
+    config: { compilerOptions: { paths: Record<string, string[]> } };
+  };
   const expected = Object.fromEntries(
-    Object.entries(pkg.exports).map(([subpath, target]) => [`agent-session-test${subpath.slice(1)}`, [target.default.replace(/^\.\/dist\//, './src/').replace(/\.js$/, '.ts')]]),
+    Object.entries(pkg.exports).map(([subpath, target]) => [
+      `agent-session-test${subpath.slice(1)}`,
+      [target.default.replace(/^\.\/dist\//, './src/').replace(/\.js$/, '.ts')],
+    ]),
   );
   expect(config.compilerOptions.paths).toEqual(expected);
 });
@@ -103,8 +110,15 @@ test("the type checker's paths map each entry of package.json exports to its sou
 // Vitest resolves agent-session-test/* through an alias to src/, so only this catches a documented
 // import that an installed package would refuse (ERR_PACKAGE_PATH_NOT_EXPORTED).
 test('every import of the package shown in README.md and docs/ is an entry of package.json exports', () => {
-  const pages = ['README.md', ...readdirSync(new URL('../../docs', import.meta.url)).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-  const documented = new Set(pages.flatMap((page) => [...read(page).matchAll(/['"]agent-session-test(\/[\w/-]+)?['"]/g)].map((m) => `.${m[1] ?? ''}`)));
+  const pages = [
+    'README.md',
+    ...readdirSync(new URL('../../docs', import.meta.url))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
+  const documented = new Set(
+    pages.flatMap((page) => [...read(page).matchAll(/['"]agent-session-test(\/[\w/-]+)?['"]/g)].map((m) => `.${m[1] ?? ''}`)),
+  );
   expect(documented.size).toBeGreaterThan(5);
   expect([...documented].filter((subpath) => !(subpath in pkg.exports))).toEqual([]);
 });
@@ -112,15 +126,21 @@ test('every import of the package shown in README.md and docs/ is an entry of pa
 // Code of the runner's main process and code of its workers load in different processes, so
 // neither imports the other; the plugin names its worker modules to Vitest by path.
 test("a runner's main-process code (node/) and its worker code (worker/) never import each other", async () => {
-  const { relativeImports } = (await import(new URL('../../scripts/check-cycles.mjs', import.meta.url).href)) as { relativeImports: (source: string) => { specifier: string; line: number }[] };
+  const { relativeImports } = (await import(new URL('../../scripts/check-cycles.mjs', import.meta.url).href)) as {
+    relativeImports: (source: string) => { specifier: string; line: number }[];
+  };
   const src = new URL('../../src/', import.meta.url);
   const crossing: string[] = [];
   for (const runner of ['vitest', 'jest']) {
-    for (const [side, other] of [['node', 'worker'], ['worker', 'node']] as const) {
+    for (const [side, other] of [
+      ['node', 'worker'],
+      ['worker', 'node'],
+    ] as const) {
       const dir = new URL(`${runner}/${side}/`, src);
       for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
         for (const { specifier, line } of relativeImports(readFileSync(new URL(file, dir), 'utf8'))) {
-          if (new URL(specifier, new URL(file, dir)).pathname.includes(`/src/${runner}/${other}/`)) crossing.push(`${runner}/${side}/${file}:${line} imports ${specifier}`);
+          if (new URL(specifier, new URL(file, dir)).pathname.includes(`/src/${runner}/${other}/`))
+            crossing.push(`${runner}/${side}/${file}:${line} imports ${specifier}`);
         }
       }
     }

@@ -32,13 +32,22 @@ function resolveAgentFile(file: string): string {
  *   expect(await agent.say('weather in Paris?')).toHaveCalledTool('lookup_weather', { city: 'Paris' });
  * });
  */
-export function useAgentSession<Tools extends ToolMap = ToolMap>(file: string, options: AgentSessionOptions = {}): AgentSessionHandle<Tools> {
+export function useAgentSession<Tools extends ToolMap = ToolMap>(
+  file: string,
+  options: AgentSessionOptions = {},
+): AgentSessionHandle<Tools> {
   const handle = createAgentSessionHandle<Tools>(resolveAgentFile(file), options);
-  beforeAll(async () => {
-    await handle.start();
-  }, (options.startupTimeout ?? DEFAULTS.startupTimeout) + HOOK_SLACK_MS);
-  afterAll(async () => {
-    await handle.close();
-  }, (options.shutdownGrace ?? DEFAULTS.shutdownGrace) + HOOK_SLACK_MS);
+  beforeAll(
+    async () => {
+      await handle.start();
+    },
+    (options.startupTimeout ?? DEFAULTS.startupTimeout) + HOOK_SLACK_MS,
+  );
+  afterAll(
+    async () => {
+      await handle.close();
+    },
+    (options.shutdownGrace ?? DEFAULTS.shutdownGrace) + HOOK_SLACK_MS,
+  );
   return handle;
 }

@@ -77,6 +77,8 @@ const toArray = (value: string | string[] | undefined): string[] => (value === u
 export function agentSession(options: AgentSessionPluginOptions = {}): Vite.Plugin {
   return {
     name: 'agent-session-test',
+    // Typed as returning void, but Vitest awaits every configureVitest hook before the run starts.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
     async configureVitest({ project, vitest }: VitestPluginContext) {
       const config = project.config;
       config.globalSetup = [...toArray(config.globalSetup), modulePath('./plugin-global-setup')];
@@ -112,7 +114,8 @@ export function agentSession(options: AgentSessionPluginOptions = {}): Vite.Plug
       if (options.report) {
         const reporterOptions = options.report === true ? {} : options.report;
         const reporters = vitest.config.reporters;
-        if (!reporters.some((r) => Array.isArray(r) && r[0] === reporterModule())) reporters.push([reporterModule(), { ...reporterOptions }]);
+        if (!reporters.some((r) => Array.isArray(r) && r[0] === reporterModule()))
+          reporters.push([reporterModule(), { ...reporterOptions }]);
       }
     },
   };

@@ -48,19 +48,29 @@ function resolveAgentFile(file: string): string {
  *   expect(turn).toHaveCalledTool('lookup_weather', { city: 'Paris' });
  * });
  */
-export function useAgentSession<Tools extends ToolMap = ToolMap>(file: string, fileOptions: AgentSessionOptions = {}): AgentSessionHandle<Tools> {
+export function useAgentSession<Tools extends ToolMap = ToolMap>(
+  file: string,
+  fileOptions: AgentSessionOptions = {},
+): AgentSessionHandle<Tools> {
   // Earlier versions took stream-json options here too; say where they went.
-  if (typeof file !== 'string') throw new TypeError('useAgentSession takes the path of an agent file; start a stream-json CLI with useStreamJsonSession(options)');
+  if (typeof file !== 'string')
+    throw new TypeError('useAgentSession takes the path of an agent file; start a stream-json CLI with useStreamJsonSession(options)');
   // The plugin's project-wide defaults, under this file's own options.
   const options = withProjectDefaults(fileOptions);
   const agentFile = resolveAgentFile(file);
   const handle = createAgentSessionHandle<Tools>(agentFile, { ...options, currentSignal });
-  beforeAll(async () => {
-    await handle.start();
-  }, (options.startupTimeout ?? DEFAULTS.startupTimeout) + HOOK_SLACK_MS);
-  afterAll(async () => {
-    await handle.close();
-  }, (options.shutdownGrace ?? DEFAULTS.shutdownGrace) + HOOK_SLACK_MS);
+  beforeAll(
+    async () => {
+      await handle.start();
+    },
+    (options.startupTimeout ?? DEFAULTS.startupTimeout) + HOOK_SLACK_MS,
+  );
+  afterAll(
+    async () => {
+      await handle.close();
+    },
+    (options.shutdownGrace ?? DEFAULTS.shutdownGrace) + HOOK_SLACK_MS,
+  );
   return recordTurnsOnTests(handle, agentFile);
 }
 
