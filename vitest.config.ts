@@ -1,16 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { version } from 'vitest/node';
-import { agentSession } from './src/vitest/plugin.js';
+import { agentSession } from './src/vitest/node/plugin.js';
+import { packageAlias } from './test/fixtures/package-alias.js';
 
-// The examples import the package by its public name, as a user would; inside this repository
-// that name resolves to the sources so no build step sits between an edit and a test run.
-const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
-const alias = [
-  { find: /^agent-session-test$/, replacement: src('index.ts') },
-  // A subpath is a module (vitest/matchers) or a folder's index (llm).
-  { find: /^agent-session-test\/(.*)$/, replacement: src('$1') },
-];
+// The package's public name resolves to the sources of each entry (see the module for why).
+const alias = packageAlias;
 
 // Each Vitest major type-checks the matcher declarations written for it (see test/types/vitest5).
 // `npm run test:unit` skips these type tests for a fast loop: they take nearly as long as all the

@@ -34,17 +34,13 @@ const PRESPAWN_OPTION = `process.env.PRESPAWN_SPARES ? { spares: Number(process.
 function writeSuite(dir: string, sdk: Sdk, files: number): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const src = JSON.stringify(repoPath('src/'));
   writeFileSync(
     `${dir}/vitest.config.ts`,
     `import { defineConfig } from 'vitest/config';
-import { agentSession } from ${JSON.stringify(repoPath('src/vitest/plugin.ts'))};
-const alias = [
-  { find: /^agent-session-test$/, replacement: ${src} + 'index.ts' },
-  { find: /^agent-session-test\\/(.*)$/, replacement: ${src} + '$1' },
-];
+import { agentSession } from ${JSON.stringify(repoPath('src/vitest/node/plugin.ts'))};
+import { packageAlias } from ${JSON.stringify(repoPath('test/fixtures/package-alias.ts'))};
 export default defineConfig({
-  resolve: { alias },
+  resolve: { alias: packageAlias },
   plugins: [agentSession({ failOnLeftovers: true, prespawn: ${PRESPAWN_OPTION} })],
   test: { include: ['*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000 },
 });
@@ -55,7 +51,7 @@ export default defineConfig({
       `${dir}/agent-${i}.test.ts`,
       `import { appendFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { useAgentSession } from 'agent-session-test';
+import { useAgentSession } from 'agent-session-test/vitest';
 import { weatherLlm } from ${JSON.stringify(repoPath('examples/weather-llm.ts'))};
 const agent = useAgentSession(${JSON.stringify(agents[sdk])}, { llm: weatherLlm() });
 test('three turns', async () => {

@@ -5,7 +5,7 @@
  * against both: each test file calls `bikeShopSuite` with its agent.
  */
 import { describe, expect, test } from 'vitest';
-import { useAgentSession } from 'agent-session-test';
+import { useAgentSession } from 'agent-session-test/vitest';
 import { bikeShopLlm } from './bike-shop-llm.js';
 
 /** The agents' tools and their arguments: types the tool matchers and `turn.toolCalls`. */

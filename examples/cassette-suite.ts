@@ -5,7 +5,7 @@
  * recorded. Re-record with `AGENT_SESSION_TEST_LLM_MODE=record`.
  */
 import { describe, expect, test } from 'vitest';
-import { useAgentSession } from 'agent-session-test';
+import { useAgentSession } from 'agent-session-test/vitest';
 import { cassetteLlm } from 'agent-session-test/llm';
 import { weatherLlm } from './weather-llm.js';
 import type { WeatherTools } from './weather-suite.js';

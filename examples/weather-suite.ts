@@ -3,7 +3,8 @@
  * same tools, so one suite runs against both: each test file calls `weatherSuite` with its agent.
  */
 import { describe, expect, test } from 'vitest';
-import { expectTurn, useAgentSession } from 'agent-session-test';
+import { expectTurn } from 'agent-session-test/matchers';
+import { useAgentSession } from 'agent-session-test/vitest';
 import { weatherLlm } from './weather-llm.js';
 
 /** The example agents' tools and their arguments: types the tool matchers and `turn.toolCalls`. */

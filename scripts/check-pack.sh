@@ -3,6 +3,8 @@
 # the peer dependencies from the registry, then imports every entry of package.json "exports",
 # type-checks them strictly without skipLibCheck, lints the package and its type resolution, and
 # holds one real conversation with the example Node agent from a Vitest test of that project.
+# A second project installs the tarball alone, no test runner, and holds one from a plain Node
+# script through the runner-neutral entries.
 #   scripts/check-pack.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +21,7 @@ source scripts/lib/scratch-copy.sh
 work=$(mktemp -d "${TMPDIR:-/tmp}/agent-session-test-pack.XXXXXX")
 trap scratch_cleanup EXIT
 scratch="$work/project"
+plain="$work/plain"
 
 # The first failing step ends the script, naming the step.
 must() {
@@ -48,16 +51,19 @@ pack() {
   [ -f "$tarball" ] && echo "== packed $(basename "$tarball"): $(tar -tzf "$tarball" | wc -l) files"
 }
 
-install() {
+# new_project DIR PACKAGE...: a fresh ESM project in DIR with the packages installed.
+new_project() {
   # Chained: step runs this inside an if, where set -e does not apply.
-  mkdir -p "$scratch" && cd "$scratch" &&
+  mkdir -p "$1" && cd "$1" &&
     printf '{ "name": "pack-check", "private": true, "type": "module" }\n' >package.json &&
-    npm install --no-audit --no-fund --loglevel=error "$tarball" "${SCRATCH_DEPS[@]}"
+    npm install --no-audit --no-fund --loglevel=error "${@:2}"
 }
+
+install() { new_project "$scratch" "$tarball" "${SCRATCH_DEPS[@]}"; }
 
 # Entries that import @jest/globals, which Jest only provides inside its test environment (the
 # real module throws when imported elsewhere): they are imported from a Jest test instead.
-JEST_ONLY='["./jest", "./jest/matchers"]'
+JEST_ONLY='["./jest"]'
 
 # From the installed package.json: an import check per entry under Node (imports.mjs) or under
 # Jest (jest-imports.test.mjs), and a type import per entry (types.ts).
@@ -126,7 +132,7 @@ conversation() {
   agent_file=$(node -p 'JSON.stringify(process.argv[1])' "$repo/examples/node/weather_agent.ts")
   cat >conversation.test.ts <<EOF
 import { expect, test } from 'vitest';
-import { useAgentSession } from 'agent-session-test';
+import { useAgentSession } from 'agent-session-test/vitest';
 import { scriptedLlm } from 'agent-session-test/llm';
 
 const llm = scriptedLlm([
@@ -144,6 +150,43 @@ EOF
   npx vitest run --root . conversation.test.ts
 }
 
+# The tarball alone (the test runners are optional peers, so npm leaves them out), and a plain
+# Node script: the root starts a session and renders its turn, the matchers entry checks it.
+plain_node() {
+  new_project "$plain" "$tarball" || return 1
+  cd "$plain"
+  local runner
+  for runner in vitest jest @jest/globals; do
+    if [ -e "node_modules/$runner" ]; then
+      echo "$runner is installed in the plain project"
+      return 1
+    fi
+  done
+  local agent_file
+  agent_file=$(node -p 'JSON.stringify(process.argv[1])' "$repo/examples/node/weather_agent.ts")
+  cat >plain.mjs <<SCRIPT
+import { AgentSessionError, renderTurn, startAgentSession } from 'agent-session-test';
+import { expectTurn } from 'agent-session-test/matchers';
+import { scriptedLlm } from 'agent-session-test/llm';
+
+const llm = scriptedLlm([
+  { when: { user: /weather in (\w+)/ }, reply: ({ match }) => ({ toolCalls: [{ name: 'lookup_weather', args: { city: match[1] } }] }) },
+  { when: { tool: 'lookup_weather' }, reply: ({ request }) => ({ text: \`It is \${request.lastToolOutput}.\` }) },
+]);
+if (typeof AgentSessionError !== 'function') throw new Error('AgentSessionError is not exported');
+const session = await startAgentSession($agent_file, { llm });
+try {
+  const turn = await session.say('what is the weather in Paris?');
+  expectTurn(turn).contains('function_call', { name: 'lookup_weather', args: { city: 'Paris' } });
+  expectTurn(turn).contains('message', { role: 'assistant', text: /sunny, 21°C in Paris/ });
+  console.log(renderTurn(turn, { color: false }));
+} finally {
+  await session.close();
+}
+SCRIPT
+  node plain.mjs
+}
+
 must "pack" pack
 must "install into a fresh project" install
 must "import every entry under Node" imports
@@ -153,5 +196,6 @@ must "type-check every entry (strict, nodenext, no skipLibCheck)" types
 must "publint" lint
 must "are the types wrong (esm-only)" types_resolve
 must "one conversation with the example Node agent" conversation
+must "one conversation from a plain Node script, no test runner installed" plain_node
 echo
 echo "== check-pack: ok"

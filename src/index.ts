@@ -1,11 +1,24 @@
 /**
- * agent-session-test: put real conversational agents under test.
- *
- * Importing the package root registers the turn matchers on Vitest's `expect`, typed for
- * Vitest 4; with Vitest 5 import `agent-session-test/vitest5` instead (the same exports, typed
- * for Vitest 5). Jest users import `agent-session-test/jest`, and `agent-session-test/matchers`
- * has the raw matchers.
+ * agent-session-test: put real conversational agents under test. The package root loads no test
+ * runner, so a plain Node script can import it: it starts LiveKit and stream-json sessions,
+ * renders their turns, and has the errors and turn types. Test files import their runner's
+ * entry (`agent-session-test/vitest`, `/vitest5` or `/jest`), which registers the matchers and
+ * declares the agent of a test file; `agent-session-test/matchers` has the matchers on their own,
+ * `agent-session-test/llm` the scripted and recorded models.
  */
-import './vitest/matchers.js';
-
-export * from './api.js';
+// LiveKit agents (Python or Node) over their console protocol.
+export { startAgentSession, AgentSession } from './session/agent-session.js';
+export type { GreetingOptions, SayOptions, RequestCallOptions } from './session/agent-session.js';
+export { createAgentSessionHandle } from './session/handle.js';
+export type { AgentSessionHandle } from './session/handle.js';
+export type { AgentSessionOptions, LlmServerLike } from './session/options.js';
+// stream-json CLIs (Letta Code, Claude Code).
+export { startStreamJsonSession, StreamJsonSession, createStreamJsonSessionHandle, lettaCode, claudeCode } from './streamjson/index.js';
+export type * from './streamjson/index.js';
+// Errors, turn records and their transcripts.
+export { AgentSessionError } from './errors/index.js';
+export type { AgentErrorCode } from './errors/index.js';
+export { ProtocolError } from './protocol/errors.js';
+export { renderTurn, renderSession } from './render/index.js';
+export type { RenderOptions } from './render/index.js';
+export type * from './turn/types.js';

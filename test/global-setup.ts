@@ -1,4 +1,4 @@
 // The harness's own runs fail if any agent outlives them.
-import { createGlobalSetup } from '../src/vitest/global-setup.js';
+import { createGlobalSetup } from '../src/vitest/node/global-setup.js';
 
 export default createGlobalSetup({ failOnLeftovers: true });

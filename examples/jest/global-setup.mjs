@@ -6,6 +6,6 @@
 import { tsImport } from 'tsx/esm/api';
 
 export default async function globalSetup(...args) {
-  const { default: setup } = await tsImport('../../src/jest/global-setup.ts', import.meta.url);
+  const { default: setup } = await tsImport('../../src/jest/node/global-setup.ts', import.meta.url);
   return setup(...args);
 }

@@ -3,6 +3,6 @@
 import { tsImport } from 'tsx/esm/api';
 
 export default async function globalTeardown() {
-  const { createGlobalTeardown } = await tsImport('../../src/jest/global-teardown.ts', import.meta.url);
+  const { createGlobalTeardown } = await tsImport('../../src/jest/node/global-teardown.ts', import.meta.url);
   return createGlobalTeardown({ failOnLeftovers: true })();
 }

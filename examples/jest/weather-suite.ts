@@ -3,7 +3,8 @@
  * (examples/weather-suite.ts), with Jest's globals.
  */
 import { describe, expect, test } from '@jest/globals';
-import { expectTurn, useAgentSession } from 'agent-session-test/jest';
+import { useAgentSession } from 'agent-session-test/jest';
+import { expectTurn } from 'agent-session-test/matchers';
 import { weatherLlm } from '../weather-llm.js';
 import type { WeatherTools } from '../weather-suite.js';
 

@@ -4,7 +4,7 @@
 // instructions where every desk is one class), and `toHaveNoErrors()` with nothing ignored.
 // Copied into a scratch project by try.sh. Soft assertions, so a run lists every failing check.
 import { describe, expect, test } from 'vitest';
-import { useAgentSession } from 'agent-session-test';
+import { useAgentSession } from 'agent-session-test/vitest';
 import { examplesLlm } from './llm.js';
 
 const camel = (s: string) => s.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());

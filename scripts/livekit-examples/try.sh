@@ -66,14 +66,11 @@ echo '{ "private": true, "type": "module" }' > "$H/package.json"
 cp "$HERE/llm.ts" "$HERE/suites.ts" "$H/"
 cat > "$H/vitest.config.ts" <<CONFIG
 import { defineConfig } from 'vitest/config';
-import { agentSession } from '$ROOT/src/vitest/plugin.js';
+import { agentSession } from '$ROOT/src/vitest/node/plugin.js';
+import { packageAlias } from '$ROOT/test/fixtures/package-alias.js';
 
-const alias = [
-  { find: /^agent-session-test\$/, replacement: '$ROOT/src/index.ts' },
-  { find: /^agent-session-test\/(.*)\$/, replacement: '$ROOT/src/\$1' },
-];
 export default defineConfig({
-  resolve: { alias },
+  resolve: { alias: packageAlias },
   plugins: [agentSession({ failOnLeftovers: true })],
   test: { include: ['*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, maxWorkers: 1 },
 });

@@ -3,9 +3,8 @@
  * test run without API keys or network access and answer exactly as each test dictates.
  */
 
-export { scriptedLlm, ScriptedLlm } from './scripted-llm.js';
-export type { ScriptedLlmEnv, ScriptedLlmListenOptions, ScriptedLlmOptions, ScriptedLlmServer } from './scripted-llm.js';
-export { UNMATCHED_PREFIX } from './explain.js';
+export { scriptedLlm } from './scripted-llm.js';
+export type { ScriptedLlm, ScriptedLlmEnv, ScriptedLlmListenOptions, ScriptedLlmOptions, ScriptedLlmServer } from './scripted-llm.js';
 export type {
   LlmCondition,
   LlmFinishReason,
@@ -27,8 +26,8 @@ export type {
 } from './types.js';
 
 // Record and replay: a cassette of real model calls, replayed offline.
-export { cassetteLlm, CassetteLlm } from './cassette-llm.js';
-export { CASSETTE_MODE_ENV, resolveCassetteMode } from './cassette-options.js';
+export { cassetteLlm } from './cassette-llm.js';
+export type { CassetteLlm } from './cassette-llm.js';
 export type { CassetteLlmOptions, CassetteLlmServer, CassetteMode, CassetteRecordedRequest, CassetteUpstream, ListenableUpstream } from './cassette-options.js';
 export type { CassetteEntry, CassetteEvent, CassetteRequest, CassetteResponse } from './cassette-format.js';
 export { anthropicMessages, type AnthropicFront } from './anthropic.js';

@@ -1,6 +1,7 @@
 /**
- * `agent-session-test/stream-json`: drive headless coding-agent CLIs that speak newline-delimited
- * JSON on stdin/stdout (Letta Code, Claude Code) with the same turn records and matchers.
+ * The stream-json sessions as the package root exports them: headless coding-agent CLIs that
+ * speak newline-delimited JSON on stdin/stdout (Letta Code, Claude Code), driven with the same
+ * turn records and matchers as LiveKit agents.
  */
 export { startStreamJsonSession, StreamJsonSession } from './session.js';
 export type { StreamJsonSayOptions } from './session.js';
@@ -13,4 +14,3 @@ export type { PermissionPolicy, PermissionRequest, PermissionAnswer, ToolNamePat
 export type { ExternalTool, ExternalToolResult } from './tools.js';
 export type { StreamJsonTurnRecord, StreamJsonTurnStatus, PermissionRecord, ExternalToolRecord, StreamJsonNotice } from './record.js';
 export type { StreamJsonMessage, InitMessage, ResultMessage } from './messages.js';
-export { NdjsonReader, NdjsonError } from './ndjson.js';

@@ -1,15 +1,23 @@
 /**
- * What the plugin hands to test workers (through Vitest's `provide`/`inject`), and the
- * defaults `useAgentSession` takes from it.
+ * What the plugin (in the runner's main process) hands to test workers through Vitest's
+ * `provide`/`inject`: the key and the shape, shared by both sides.
  */
-import { inject } from 'vitest';
+import type {} from 'vitest';
 import type { BrokerAddress } from '../prespawn/messages.js';
 import type { AgentSessionOptions } from '../session/options.js';
 
 /** Session options that can be set once for a whole project: plain data only, as they cross to the workers. */
 export type AgentSessionDefaults = Pick<
   AgentSessionOptions,
-  'startupTimeout' | 'turnTimeout' | 'requestTimeout' | 'shutdownGrace' | 'outputLimit' | 'interpreter' | 'env' | 'keepRunnerEnv' | 'maxFrameBytes'
+  | 'startupTimeout'
+  | 'turnTimeout'
+  | 'requestTimeout'
+  | 'shutdownGrace'
+  | 'outputLimit'
+  | 'interpreter'
+  | 'env'
+  | 'keepRunnerEnv'
+  | 'maxFrameBytes'
 >;
 
 /** The plugin's settings as the workers and the global setup see them. */
@@ -28,22 +36,4 @@ declare module 'vitest' {
     /** Set by the `agentSession()` plugin of agent-session-test. */
     agentSession?: ProvidedAgentSessionConfig;
   }
-}
-
-/** The plugin's settings in this worker, or undefined without the plugin. */
-export function providedConfig(): ProvidedAgentSessionConfig | undefined {
-  try {
-    return inject(PROVIDE_KEY);
-  } catch {
-    // Outside a Vitest worker (a plain script importing the package).
-    return undefined;
-  }
-}
-
-/** Options given to `useAgentSession` over the project's defaults; `env` is merged key by key. */
-export function withProjectDefaults(options: AgentSessionOptions): AgentSessionOptions {
-  const defaults = providedConfig()?.defaults;
-  if (!defaults) return options;
-  const env = defaults.env || options.env ? { ...defaults.env, ...options.env } : undefined;
-  return { ...defaults, ...options, ...(env && { env }) };
 }

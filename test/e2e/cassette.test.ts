@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { startAgentSession } from '../../src/index.js';
+import { startAgentSession } from 'agent-session-test';
 import { cassetteLlm, scriptedLlm, type ScriptedLlm } from '../../src/llm/index.js';
 import { examplesDir, nodeAgent, pythonAgent, pythonEnv } from './helpers.js';
 

@@ -1,5 +1,6 @@
 import { test as base, expect } from 'vitest';
-import { agentSessionFixture, type AgentSessionHandle } from 'agent-session-test';
+import type { AgentSessionHandle } from 'agent-session-test';
+import { agentSessionFixture } from 'agent-session-test/vitest';
 import { weatherLlm } from '../../examples/weather-llm.js';
 import { alive } from './helpers.js';
 

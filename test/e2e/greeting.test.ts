@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import 'agent-session-test'; // the matchers
+import 'agent-session-test/vitest'; // the matchers
 import { scriptedLlm } from '../../src/llm/index.js';
 import { startAgentSession, type AgentSession } from '../../src/session/agent-session.js';
 import { failure, fixture, nodeAgent, pythonEnv } from './helpers.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { startAgentSession, type TurnRecord } from '../../src/index.js';
+import { startAgentSession, type TurnRecord } from 'agent-session-test';
 import { cassetteLlm, scriptedLlm, type ScriptedLlm } from '../../src/llm/index.js';
 import type { AgentSession } from '../../src/session/agent-session.js';
 import { fixture, pythonEnv } from './helpers.js';

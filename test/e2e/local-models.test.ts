@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 
-import '../../src/index.js';
+import 'agent-session-test/vitest';
 import { scriptedLlm } from '../../src/llm/index.js';
 import { startAgentSession } from '../../src/session/agent-session.js';
 import { failure, fixture, pythonEnv } from './helpers.js';

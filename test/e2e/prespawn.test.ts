@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { findTaggedProcesses, RUN_TAG_ENV } from '../../src/process/run-tag.js';
-import { availableCores } from '../../src/vitest/prespawn-default.js';
+import { availableCores } from '../../src/vitest/node/prespawn-default.js';
 import { pythonEnv } from './helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,7 +1,7 @@
 // One set of assertions on tool outputs, handoffs between agents of one class, and repaired tool
 // arguments, run against the real Python and the real Node agent with the same tools.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import '../../src/vitest/matchers.js';
+import 'agent-session-test/vitest';
 import { scriptedLlm } from '../../src/llm/index.js';
 import { renderTurn } from '../../src/render/index.js';
 import { startAgentSession, type AgentSession } from '../../src/session/agent-session.js';

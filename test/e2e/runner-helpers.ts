@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll } from 'vitest';
-import type { AgentSessionReport } from '../../src/reporter/index.js';
+import type { AgentSessionReport } from '../../src/vitest/node/reporter.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const vitestBin = path.join(repo, 'node_modules/vitest/vitest.mjs');

@@ -7,7 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { claudeCode, useStreamJsonSession } from 'agent-session-test';
+import { claudeCode } from 'agent-session-test';
+import { useStreamJsonSession } from 'agent-session-test/vitest';
 import { anthropicMessages, scriptedLlm } from 'agent-session-test/llm';
 import { claudeBin } from '../fixtures/streamjson/peers.js';
 

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { lettaCode, useAgentSession, useStreamJsonSession } from 'agent-session-test';
+import { lettaCode } from 'agent-session-test';
+import { useStreamJsonSession } from 'agent-session-test/vitest';
 import { scriptedLlm } from 'agent-session-test/llm';
 import { lettaBin } from '../fixtures/streamjson/peers.js';
 
@@ -87,8 +88,7 @@ describe('Letta Code', () => {
 });
 
 describe('Letta Code interrupt', () => {
-  // The same CLI through useAgentSession's stream-json form.
-  const agent = useAgentSession({ ...lettaCode({ bin: lettaBin() }), protocol: 'stream-json', llm });
+  const agent = useStreamJsonSession({ ...lettaCode({ bin: lettaBin() }), llm });
 
   // Letta Code 0.25.9 reads stdin only between turns: the interrupt is answered after the running
   // turn's result, so that turn completes. (Claude Code stops mid-turn; see its suite.)

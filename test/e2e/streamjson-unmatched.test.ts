@@ -1,6 +1,7 @@
 /** A request no scripted rule matches, through the real Letta Code: its explanation reaches the turn once. */
 import { expect, test } from 'vitest';
-import { lettaCode, useStreamJsonSession } from 'agent-session-test';
+import { lettaCode } from 'agent-session-test';
+import { useStreamJsonSession } from 'agent-session-test/vitest';
 import { scriptedLlm } from 'agent-session-test/llm';
 import { UNMATCHED_PREFIX } from '../../src/llm/explain.js';
 import { lettaBin } from '../fixtures/streamjson/peers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, test } from 'vitest';
-import '../../src/vitest/matchers.js';
+import 'agent-session-test/vitest';
 import type { ToolNameOf, ToolsOf } from '../../src/matchers/index.js';
 import type { ToolCall, ToolMap, TurnRecord } from '../../src/turn/types.js';
 import type { WeatherTools } from '../fixtures/turns/load.js';

@@ -1,5 +1,5 @@
 import { expectTypeOf, test } from 'vitest';
-import { agentSession } from '../../src/vitest/plugin.js';
+import { agentSession } from '../../src/vitest/node/plugin.js';
 import type { AgentSessionDefaults } from '../../src/vitest/provided.js';
 
 test('project-wide defaults take the plain-data session options, frame cap and runner env included', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { RunnerTestCase } from 'vitest';
-import { failureFrames, stackFrames, withExtraFrames } from '../../src/vitest/annotation-location.js';
+import { failureFrames, stackFrames, withExtraFrames } from '../../src/vitest/worker/annotation-location.js';
 
 const file = '/project/weather.test.ts';
 const failedTest = (errors: { stack?: string }[], location?: { line: number; column: number }) =>

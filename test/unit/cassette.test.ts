@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 
-import { cassetteLlm, resolveCassetteMode, scriptedLlm, type CassetteEntry, type CassetteLlmServer, type LlmRule } from 'agent-session-test/llm';
+import { resolveCassetteMode } from '../../src/llm/cassette-options.js';
+import { cassetteLlm, scriptedLlm, type CassetteEntry, type CassetteLlmServer, type LlmRule } from 'agent-session-test/llm';
 import { agentEnvDefaults } from '../../src/llm/provider-keys.js';
 
 // Loose JSON access for asserting on wire payloads.

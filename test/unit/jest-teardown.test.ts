@@ -2,8 +2,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterEach, expect, test, vi } from 'vitest';
-import { createGlobalTeardown } from '../../src/jest/global-teardown.js';
-import globalSetup from '../../src/jest/global-setup.js';
+import { createGlobalTeardown } from '../../src/jest/node/global-teardown.js';
+import globalSetup from '../../src/jest/node/global-setup.js';
 import { AGENT_TAG_ENV, RUN_TAG_ENV } from '../../src/process/run-tag.js';
 import { alive } from '../e2e/helpers.js';
 

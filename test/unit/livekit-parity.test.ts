@@ -3,7 +3,7 @@
 // after the LiveKit call it mirrors (Python spelling, then Node's).
 import { describe, expect, test } from 'vitest';
 import { expectTurn, TurnAssertionError } from '../../src/matchers/index.js';
-import '../../src/vitest/matchers.js';
+import 'agent-session-test/vitest';
 import { loadTurn } from '../fixtures/turns/load.js';
 
 const weather = loadTurn('tool-calls'); // call, call, output, output, message

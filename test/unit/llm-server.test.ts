@@ -2,7 +2,8 @@ import { Agent, request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 
 import { agentEnvDefaults } from '../../src/llm/provider-keys.js';
-import { scriptedLlm, UNMATCHED_PREFIX, type LlmRule, type OpenAiChatMessage, type ScriptedLlmServer } from 'agent-session-test/llm';
+import { UNMATCHED_PREFIX } from '../../src/llm/explain.js';
+import { scriptedLlm, type LlmRule, type OpenAiChatMessage, type ScriptedLlmServer } from 'agent-session-test/llm';
 
 // Loose JSON access for asserting on wire payloads.
 type Json = any;

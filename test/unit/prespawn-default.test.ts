@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { autoPrespawn, projectWorkers } from '../../src/vitest/prespawn-default.js';
+import { autoPrespawn, projectWorkers } from '../../src/vitest/node/prespawn-default.js';
 
 describe("prespawn: 'auto'", () => {
   test('resolves the workers as Vitest does: project, then root, then the cores', () => {

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
-import { renderReportHtml, type AgentSessionReport, type ReportTest } from '../../src/reporter/index.js';
-import { renderTestTranscript } from '../../src/vitest/test-transcripts.js';
+import { renderReportHtml, type AgentSessionReport, type ReportTest } from '../../src/vitest/node/reporter.js';
+import { renderTestTranscript } from '../../src/vitest/worker/test-transcripts.js';
 import { loadSession, loadTurn } from '../fixtures/turns/load.js';
 
 function reportOf(tests: ReportTest[]): AgentSessionReport {

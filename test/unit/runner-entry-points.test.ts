@@ -1,8 +1,8 @@
-// The runner entries (plugin, reporter, Jest) load and expose what the README documents.
+// The entries that run in a runner's main process (plugin, reporter, global setups) load and expose what the docs show.
 import { expect, test } from 'vitest';
 
 test('the plugin entry makes a Vite plugin with a configureVitest hook', async () => {
-  const { agentSession, default: byDefault } = await import('../../src/vitest/plugin.js');
+  const { agentSession, default: byDefault } = await import('agent-session-test/vitest/plugin');
   const plugin = agentSession();
   expect(plugin.name).toBe('agent-session-test');
   expect(typeof plugin.configureVitest).toBe('function');
@@ -10,7 +10,7 @@ test('the plugin entry makes a Vite plugin with a configureVitest hook', async (
 });
 
 test('the reporter entry default-exports a reporter class', async () => {
-  const reporter = await import('agent-session-test/reporter');
+  const reporter = await import('agent-session-test/vitest/reporter');
   const instance = new reporter.default({ outputDir: 'x' });
   expect(typeof instance.onTestRunEnd).toBe('function');
   expect(typeof reporter.buildReport).toBe('function');

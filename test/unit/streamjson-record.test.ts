@@ -1,6 +1,6 @@
 /** The turn record built from Claude Code's vocabulary (Letta's is covered end to end). */
 import { describe, expect, test } from 'vitest';
-import 'agent-session-test';
+import 'agent-session-test/vitest';
 import { decide } from '../../src/streamjson/policy.js';
 import { classify, TurnAssembler } from '../../src/streamjson/record.js';
 import type { ResultMessage } from '../../src/streamjson/messages.js';

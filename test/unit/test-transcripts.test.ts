@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { recordTurnsOnTests } from '../../src/vitest/test-transcripts.js';
+import { recordTurnsOnTests } from '../../src/vitest/worker/test-transcripts.js';
 import type { TurnRecord } from '../../src/turn/types.js';
 
 const record = (input: string, index: number) => ({ input, index }) as unknown as TurnRecord;

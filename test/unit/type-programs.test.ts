@@ -9,8 +9,8 @@ import { describe, expect, test } from 'vitest';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const at = (file: string) => path.join(root, file);
 
-const VITEST4_DECLARATIONS = at('src/vitest/matchers.ts');
-const VITEST5_DECLARATIONS = at('src/vitest5/matchers.ts');
+const VITEST4_DECLARATIONS = at('src/vitest/index.ts');
+const VITEST5_DECLARATIONS = at('src/vitest5/index.ts');
 
 /** The parsed tsconfig: its files and compiler options. */
 function program(config: string): ts.ParsedCommandLine {
@@ -45,28 +45,42 @@ describe('the package entries', () => {
   // Each subpath of package.json `exports`, as its source module.
   const exportsMap = (JSON.parse(ts.sys.readFile(at('package.json')) ?? '{}') as { exports: Record<string, { default: string }> }).exports;
   const source = (subpath: string) => at(exportsMap[subpath]!.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'));
-  const vitest4 = ['.', './vitest', './vitest/matchers'];
-  const vitest5 = ['./vitest5', './vitest5/matchers'];
+  const vitest4 = ['./vitest'];
+  const vitest5 = ['./vitest5'];
 
-  test('the Vitest 5 entries import the registration but never the Vitest 4 declarations', () => {
+  test('the Vitest 5 entry imports the registration but never the Vitest 4 declarations', () => {
     const files = reachable(vitest5.map(source), options);
-    expect(files.has(at('src/vitest/register.ts'))).toBe(true);
+    expect(files.has(at('src/vitest/worker/register.ts'))).toBe(true);
     expect(files.has(VITEST5_DECLARATIONS)).toBe(true);
     expect(relative(files)).not.toContain(path.relative(root, VITEST4_DECLARATIONS));
   });
 
-  test('the Vitest 4 entries (the package root among them) never import the Vitest 5 declarations', () => {
+  test('the Vitest 4 entry never imports the Vitest 5 declarations', () => {
     const files = reachable(vitest4.map(source), options);
     expect(files.has(VITEST4_DECLARATIONS)).toBe(true);
     expect(relative(files).filter((file) => file.startsWith('src/vitest5/'))).toEqual([]);
   });
 
-  test('every other entry (plugin, reporter, Jest, llm, ...) imports neither', () => {
+  test('every other entry (the root, plugin, reporter, Jest, llm, ...) imports neither', () => {
     const others = Object.keys(exportsMap).filter((subpath) => !vitest4.includes(subpath) && !vitest5.includes(subpath));
-    expect(others).toEqual(expect.arrayContaining(['./plugin', './reporter', './jest', './matchers', './llm']));
+    expect(others).toEqual(expect.arrayContaining(['.', './vitest/plugin', './vitest/reporter', './jest', './matchers', './llm']));
     for (const subpath of others) {
       const files = reachable([source(subpath)], options);
       expect([...files].filter((file) => file === VITEST4_DECLARATIONS || file === VITEST5_DECLARATIONS), subpath).toEqual([]);
+    }
+  });
+
+  // A plain Node script imports these without Vitest or Jest installed (scripts/check-pack.sh runs one).
+  test('the runner-neutral entries (the root, matchers, llm) reach no test runner, not even for types', () => {
+    for (const subpath of ['.', './matchers', './llm']) {
+      const runners = [...reachable([source(subpath)], options)].flatMap((file) =>
+        ts
+          .preProcessFile(ts.sys.readFile(file) ?? '', true, true)
+          .importedFiles.map((f) => f.fileName)
+          .filter((specifier) => /^(vitest|@vitest\/|jest|@jest\/|expect$)/.test(specifier))
+          .map((specifier) => `${path.relative(root, file)} imports ${specifier}`),
+      );
+      expect(runners, subpath).toEqual([]);
     }
   });
 });
@@ -84,7 +98,7 @@ describe('the type programs', () => {
     const files = relative(reachable(fileNames.map(path.normalize), options));
     expect(files).toContain('test/types/vitest5/matchers.test-d.ts');
     expect(files).toContain('examples/weather-suite.ts');
-    expect(files).toContain('src/vitest/plugin.ts');
+    expect(files).toContain('src/vitest/node/plugin.ts');
     expect(files).not.toContain(path.relative(root, VITEST4_DECLARATIONS));
     expect(files).not.toContain('test/types/matchers.test-d.ts');
   });

@@ -3,7 +3,7 @@
 // and the `jest.Matchers` interface that @types/jest's global `expect(x)` returns.
 import { describe, expect, test } from '@jest/globals';
 import { expectTypeOf } from 'expect-type';
-import '../../../src/jest/matchers.js';
+import '../../../src/jest/index.js';
 import type { TurnRecord } from '../../../src/turn/types.js';
 import type { WeatherTools } from '../../fixtures/turns/load.js';
 

@@ -3,15 +3,8 @@
 // built package (./tsconfig.dist.json), where this import resolves through package.json `exports`.
 // The cases both majors share are in ../shared/matcher-cases.ts.
 import { describe, expect, expectTypeOf, test } from 'vitest';
-import {
-  agentSessionFixture,
-  matchers,
-  useAgentSession,
-  type AgentSessionHandle,
-  type ToolCall,
-  type ToolMap,
-  type TurnRecord,
-} from 'agent-session-test/vitest5';
+import type { AgentSessionHandle, StreamJsonSessionHandle, ToolCall, ToolMap, TurnRecord } from 'agent-session-test';
+import { agentSessionFixture, useAgentSession, useStreamJsonSession } from 'agent-session-test/vitest5';
 import type { ToolNameOf, ToolsOf } from 'agent-session-test/matchers';
 import { asymmetricPatternCases, cursorCases, everyMatcherCases, replyHandoffErrorCases, trajectoryCases, typedToolCases, untypedToolCases } from '../shared/matcher-cases.js';
 
@@ -24,10 +17,12 @@ declare const typed: TurnRecord<WeatherTools>;
 declare const agent: AgentSessionHandle<WeatherTools>;
 
 describe('the Vitest 5 entry', () => {
-  test('exports the same API as the package root', () => {
+  test('exports the same API as the Vitest entry', () => {
     expectTypeOf(useAgentSession<WeatherTools>('./weather_agent.py')).toEqualTypeOf<AgentSessionHandle<WeatherTools>>();
     expectTypeOf(useAgentSession('./weather_agent.py')).toEqualTypeOf<AgentSessionHandle<ToolMap>>();
-    expectTypeOf(matchers).toHaveProperty('toHaveCalledTool');
+    expectTypeOf(useStreamJsonSession<WeatherTools>({ command: ['letta'] })).toEqualTypeOf<StreamJsonSessionHandle<WeatherTools>>();
+    // One way to start a stream-json CLI: useAgentSession takes an agent file only.
+    expectTypeOf(useAgentSession).parameter(0).toEqualTypeOf<string>();
     expectTypeOf(typed.toolCalls).items.toEqualTypeOf<ToolCall<'lookup_weather', WeatherTools['lookup_weather']> | ToolCall<'transfer_to_booking', WeatherTools['transfer_to_booking']>>();
     expectTypeOf<ToolsOf<TurnRecord<WeatherTools>>>().toEqualTypeOf<WeatherTools>();
     expectTypeOf<ToolNameOf<TurnRecord<WeatherTools>>>().toEqualTypeOf<'lookup_weather' | 'transfer_to_booking'>();

@@ -3,7 +3,7 @@
 import { expect as jestExpect } from 'expect';
 import { describe, expect, test } from 'vitest';
 import { matchers } from '../../../src/matchers/index.js';
-import '../../../src/vitest/matchers.js';
+import 'agent-session-test/vitest';
 import { loadSession, loadTurn } from '../../fixtures/turns/load.js';
 import { failureOf } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import '../../../src/vitest/matchers.js';
+import 'agent-session-test/vitest';
 import { loadSession, loadTurn } from '../../fixtures/turns/load.js';
 import { failureOf, TOOL_CALLS_TRANSCRIPT } from './helpers.js';
 

@@ -4,15 +4,15 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, expect } from '@jest/globals';
-import { createAgentSessionHandle, type AgentSessionHandle } from '../session/handle.js';
-import { DEFAULTS, type AgentSessionOptions } from '../session/options.js';
-import type { ToolMap } from '../turn/types.js';
+import { createAgentSessionHandle, type AgentSessionHandle } from '../../session/handle.js';
+import { DEFAULTS, type AgentSessionOptions } from '../../session/options.js';
+import type { ToolMap } from '../../turn/types.js';
 
 /** Slack on top of the session's own timeouts, so our error (with the agent's output) wins over Jest's hook timeout. */
 const HOOK_SLACK_MS = 5_000;
 
 /** Resolves an agent path like an import: relative to the running test file, absolute as given. */
-export function resolveAgentFile(file: string): string {
+function resolveAgentFile(file: string): string {
   if (path.isAbsolute(file)) return file;
   // Jest sets the test path in expect's state before it evaluates the test file.
   const testPath = expect.getState().testPath;
@@ -32,13 +32,22 @@ export function resolveAgentFile(file: string): string {
  *   expect(await agent.say('weather in Paris?')).toHaveCalledTool('lookup_weather', { city: 'Paris' });
  * });
  */
-export function useAgentSession<Tools extends ToolMap = ToolMap>(file: string, options: AgentSessionOptions = {}): AgentSessionHandle<Tools> {
+export function useAgentSession<Tools extends ToolMap = ToolMap>(
+  file: string,
+  options: AgentSessionOptions = {},
+): AgentSessionHandle<Tools> {
   const handle = createAgentSessionHandle<Tools>(resolveAgentFile(file), options);
-  beforeAll(async () => {
-    await handle.start();
-  }, (options.startupTimeout ?? DEFAULTS.startupTimeout) + HOOK_SLACK_MS);
-  afterAll(async () => {
-    await handle.close();
-  }, (options.shutdownGrace ?? DEFAULTS.shutdownGrace) + HOOK_SLACK_MS);
+  beforeAll(
+    async () => {
+      await handle.start();
+    },
+    (options.startupTimeout ?? DEFAULTS.startupTimeout) + HOOK_SLACK_MS,
+  );
+  afterAll(
+    async () => {
+      await handle.close();
+    },
+    (options.shutdownGrace ?? DEFAULTS.shutdownGrace) + HOOK_SLACK_MS,
+  );
   return handle;
 }

@@ -2,7 +2,7 @@
  * Jest global teardown: kills every agent of this run still alive (a worker that crashed or
  * was killed cannot clean up after itself) and warns, or with `failOnLeftovers` fails the run.
  */
-import { RUN_TAG_ENV, sweepLeftovers, type SweepOptions } from '../process/run-tag.js';
+import { RUN_TAG_ENV, sweepLeftovers, type SweepOptions } from '../../process/run-tag.js';
 
 export type JestGlobalTeardownOptions = SweepOptions;
 

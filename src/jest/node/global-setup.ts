@@ -10,7 +10,7 @@
  * };
  */
 import { randomUUID } from 'node:crypto';
-import { RUN_TAG_ENV } from '../process/run-tag.js';
+import { RUN_TAG_ENV } from '../../process/run-tag.js';
 
 export default function globalSetup(): void {
   // Always a fresh id: a run started from inside another run's test must not sweep the outer run's agents.

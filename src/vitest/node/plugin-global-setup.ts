@@ -4,9 +4,9 @@
  * ended first.
  */
 import type { TestProject } from 'vitest/node';
-import { stopSparesOf } from '../prespawn/registry.js';
+import { stopSparesOf } from '../../prespawn/registry.js';
 import { createGlobalSetup } from './global-setup.js';
-import { PROVIDE_KEY } from './provided.js';
+import { PROVIDE_KEY } from '../provided.js';
 
 export default function setup(project: TestProject): () => Promise<void> {
   const provided = project.getProvidedContext()[PROVIDE_KEY];

@@ -5,13 +5,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { StreamJsonSessionHandle } from '../streamjson/handle.js';
-import type { StreamJsonSessionOptions } from '../streamjson/options.js';
-import { useStreamJsonSession } from './stream-json-session.js';
 import { currentSignal } from './current-signal.js';
-import { createAgentSessionHandle, type AgentSessionHandle } from '../session/handle.js';
-import { DEFAULTS, type AgentSessionOptions } from '../session/options.js';
-import type { ToolMap } from '../turn/types.js';
+import { createAgentSessionHandle, type AgentSessionHandle } from '../../session/handle.js';
+import { DEFAULTS, type AgentSessionOptions } from '../../session/options.js';
+import type { ToolMap } from '../../turn/types.js';
 import { recordTurnsOnTests } from './test-transcripts.js';
 import { withProjectDefaults } from './provided.js';
 
@@ -33,7 +30,7 @@ function currentTestFile(): string | undefined {
 }
 
 /** Resolves an agent path like an import: relative to the test file, absolute as given. */
-export function resolveAgentFile(file: string): string {
+function resolveAgentFile(file: string): string {
   if (path.isAbsolute(file)) return file;
   const testFile = currentTestFile();
   return path.resolve(testFile ? path.dirname(testFile) : process.cwd(), file);
@@ -51,38 +48,29 @@ export function resolveAgentFile(file: string): string {
  *   expect(turn).toHaveCalledTool('lookup_weather', { city: 'Paris' });
  * });
  */
-export function useAgentSession<Tools extends ToolMap = ToolMap>(file: string, options?: AgentSessionOptions): AgentSessionHandle<Tools>;
-/**
- * Declares a stream-json CLI under test for this file (Letta Code, Claude Code): the same as
- * `useStreamJsonSession(options)`.
- *
- * @example
- * const agent = useAgentSession({ ...lettaCode(), protocol: 'stream-json', llm });
- */
 export function useAgentSession<Tools extends ToolMap = ToolMap>(
-  options: StreamJsonSessionOptions & { protocol: 'stream-json' },
-): StreamJsonSessionHandle<Tools>;
-export function useAgentSession<Tools extends ToolMap = ToolMap>(
-  fileOrOptions: string | (StreamJsonSessionOptions & { protocol: 'stream-json' }),
+  file: string,
   fileOptions: AgentSessionOptions = {},
-): AgentSessionHandle<Tools> | StreamJsonSessionHandle<Tools> {
-  if (typeof fileOrOptions !== 'string') {
-    if (fileOrOptions?.protocol !== 'stream-json') {
-      throw new TypeError("useAgentSession takes an agent file path, or stream-json options with protocol: 'stream-json'");
-    }
-    return useStreamJsonSession<Tools>(fileOrOptions);
-  }
-  const file = fileOrOptions;
+): AgentSessionHandle<Tools> {
+  // Earlier versions took stream-json options here too; say where they went.
+  if (typeof file !== 'string')
+    throw new TypeError('useAgentSession takes the path of an agent file; start a stream-json CLI with useStreamJsonSession(options)');
   // The plugin's project-wide defaults, under this file's own options.
   const options = withProjectDefaults(fileOptions);
   const agentFile = resolveAgentFile(file);
   const handle = createAgentSessionHandle<Tools>(agentFile, { ...options, currentSignal });
-  beforeAll(async () => {
-    await handle.start();
-  }, (options.startupTimeout ?? DEFAULTS.startupTimeout) + HOOK_SLACK_MS);
-  afterAll(async () => {
-    await handle.close();
-  }, (options.shutdownGrace ?? DEFAULTS.shutdownGrace) + HOOK_SLACK_MS);
+  beforeAll(
+    async () => {
+      await handle.start();
+    },
+    (options.startupTimeout ?? DEFAULTS.startupTimeout) + HOOK_SLACK_MS,
+  );
+  afterAll(
+    async () => {
+      await handle.close();
+    },
+    (options.shutdownGrace ?? DEFAULTS.shutdownGrace) + HOOK_SLACK_MS,
+  );
   return recordTurnsOnTests(handle, agentFile);
 }
 

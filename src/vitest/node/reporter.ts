@@ -1,25 +1,25 @@
 /**
- * `agent-session-test/reporter`: a Vitest reporter that writes every agent conversation of the
+ * `agent-session-test/vitest/reporter`: a Vitest reporter that writes every agent conversation of the
  * run to `<outputDir>/report.json` and a static `report.html` to open from CI artifacts.
  * Works per shard (`--shard=i/n` writes `report.shard-i-of-n.*`) and on `--merge-reports`.
  *
  * @example
  * // vitest.config.ts
- * export default defineConfig({ test: { reporters: ['default', 'agent-session-test/reporter'] } });
+ * export default defineConfig({ test: { reporters: ['default', 'agent-session-test/vitest/reporter'] } });
  * // or: plugins: [agentSession({ report: true })]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
-import { createRedactor, findSecrets, redactInPlace } from '../process/redact.js';
-import { renderReportHtml } from './html.js';
-import { REPORTER_DEFAULTS, type AgentReporterOptions } from './options.js';
-import { buildReport } from './report.js';
+import { createRedactor, findSecrets, redactInPlace } from '../../process/redact.js';
+import { renderReportHtml } from '../../reporter/html.js';
+import { REPORTER_DEFAULTS, type AgentReporterOptions } from '../../reporter/options.js';
+import { buildReport } from '../../reporter/report.js';
 
-export type { AgentReporterOptions } from './options.js';
-export type { AgentSessionReport, ReportTest, ReportTurn } from './report.js';
-export { buildReport, REPORT_VERSION } from './report.js';
-export { renderReportHtml } from './html.js';
+export type { AgentReporterOptions } from '../../reporter/options.js';
+export type { AgentSessionReport, ReportTest, ReportTurn } from '../../reporter/report.js';
+export { buildReport, REPORT_VERSION } from '../../reporter/report.js';
+export { renderReportHtml } from '../../reporter/html.js';
 
 /** The reporter. Vitest builds it from the module name with the options given in the config. */
 export default class AgentSessionReporter implements Reporter {

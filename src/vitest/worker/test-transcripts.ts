@@ -7,9 +7,9 @@
 import path from 'node:path';
 import { TestRunner, type RunnerTestCase } from 'vitest';
 import { failureFrames, withExtraFrames } from './annotation-location.js';
-import { renderSession } from '../render/index.js';
-import type { AgentTurnEntry } from '../reporter/task-meta.js';
-import type { TurnRecord } from '../turn/types.js';
+import { renderSession } from '../../render/index.js';
+import type { AgentTurnEntry } from '../../reporter/task-meta.js';
+import type { TurnRecord } from '../../turn/types.js';
 
 export type { AgentTurnEntry };
 

@@ -6,20 +6,20 @@
  * @example
  * // vitest.config.ts
  * import { defineConfig } from 'vitest/config';
- * import { agentSession } from 'agent-session-test/plugin';
+ * import { agentSession } from 'agent-session-test/vitest/plugin';
  * export default defineConfig({ plugins: [agentSession()] });
  */
 import { fileURLToPath } from 'node:url';
 // Vite's `Plugin` gets its `configureVitest` hook from this module's declarations.
 import type {} from 'vitest/config';
 import type { Reporter, TestProject, Vite, VitestPluginContext } from 'vitest/node';
-import { SpareBroker } from '../prespawn/broker.js';
-import { registerBroker, unregisterBroker } from '../prespawn/registry.js';
-import type { AgentReporterOptions } from '../reporter/options.js';
+import { SpareBroker } from '../../prespawn/broker.js';
+import { registerBroker, unregisterBroker } from '../../prespawn/registry.js';
+import type { AgentReporterOptions } from '../../reporter/options.js';
 import { autoPrespawn, projectWorkers } from './prespawn-default.js';
-import { PROVIDE_KEY, type AgentSessionDefaults } from './provided.js';
+import { PROVIDE_KEY, type AgentSessionDefaults } from '../provided.js';
 
-export type { AgentSessionDefaults } from './provided.js';
+export type { AgentSessionDefaults } from '../provided.js';
 
 export interface AgentSessionPluginOptions {
   /** Session options for every `useAgentSession` / `agentSessionFixture` of the project; a test file's own options win. */
@@ -29,7 +29,7 @@ export interface AgentSessionPluginOptions {
   /** Register the matchers in every test file. Default true. */
   matchers?: boolean;
   /**
-   * Add the `agent-session-test/reporter` reporter (a JSON and an HTML report of every test's
+   * Add the `agent-session-test/vitest/reporter` reporter (a JSON and an HTML report of every test's
    * conversation): `true`, or its options. Default false. The configured reporters (or the
    * default one) keep running.
    */
@@ -65,10 +65,11 @@ function demandReporter(broker: SpareBroker, project: TestProject): Reporter {
   };
 }
 
-// The sibling modules, in whichever form this module has (sources under test, or the build).
+// The modules the plugin hands to Vitest by path, in whichever form this module has (sources
+// under test, or the build): its global setup and reporter here, its setup files in ../worker.
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-const sibling = (name: string) => fileURLToPath(new URL(`./${name}${ext}`, import.meta.url));
-const reporterModule = () => fileURLToPath(new URL(`../reporter/index${ext}`, import.meta.url));
+const modulePath = (name: string) => fileURLToPath(new URL(`${name}${ext}`, import.meta.url));
+const reporterModule = () => modulePath('./reporter');
 
 const toArray = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
@@ -76,10 +77,12 @@ const toArray = (value: string | string[] | undefined): string[] => (value === u
 export function agentSession(options: AgentSessionPluginOptions = {}): Vite.Plugin {
   return {
     name: 'agent-session-test',
+    // Typed as returning void, but Vitest awaits every configureVitest hook before the run starts.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
     async configureVitest({ project, vitest }: VitestPluginContext) {
       const config = project.config;
-      config.globalSetup = [...toArray(config.globalSetup), sibling('plugin-global-setup')];
-      if (options.matchers !== false) config.setupFiles = [...config.setupFiles, sibling('matchers')];
+      config.globalSetup = [...toArray(config.globalSetup), modulePath('./plugin-global-setup')];
+      if (options.matchers !== false) config.setupFiles = [...config.setupFiles, modulePath('../worker/register')];
       let broker: SpareBroker | undefined;
       const prespawn = options.prespawn ?? 'auto';
       const workers = () =>
@@ -101,7 +104,7 @@ export function agentSession(options: AgentSessionPluginOptions = {}): Vite.Plug
           unregisterBroker(started);
           await started.close();
         });
-        config.setupFiles = [...config.setupFiles, sibling('plugin-worker-setup')];
+        config.setupFiles = [...config.setupFiles, modulePath('../worker/use-broker')];
       }
       project.provide(PROVIDE_KEY, {
         defaults: options.defaults ?? {},
@@ -111,7 +114,8 @@ export function agentSession(options: AgentSessionPluginOptions = {}): Vite.Plug
       if (options.report) {
         const reporterOptions = options.report === true ? {} : options.report;
         const reporters = vitest.config.reporters;
-        if (!reporters.some((r) => Array.isArray(r) && r[0] === reporterModule())) reporters.push([reporterModule(), { ...reporterOptions }]);
+        if (!reporters.some((r) => Array.isArray(r) && r[0] === reporterModule()))
+          reporters.push([reporterModule(), { ...reporterOptions }]);
       }
     },
   };

@@ -4,7 +4,7 @@
  * itself). Use it as `globalSetup: ['agent-session-test/vitest/global-setup']`.
  */
 import { randomUUID } from 'node:crypto';
-import { RUN_TAG_ENV, sweepLeftovers, type SweepOptions } from '../process/run-tag.js';
+import { RUN_TAG_ENV, sweepLeftovers, type SweepOptions } from '../../process/run-tag.js';
 
 export type GlobalSetupOptions = SweepOptions;
 

@@ -1,0 +1,58 @@
+// The public entries as a user's type checker sees them: what each one offers, and what moved
+// out of it (the runner-neutral root no longer declares test-file sessions; internals are gone).
+import { describe, expectTypeOf, test } from 'vitest';
+import type * as Root from 'agent-session-test';
+import type {
+  AgentSession,
+  AgentSessionHandle,
+  StreamJsonSession,
+  StreamJsonSessionHandle,
+  StreamJsonSessionOptions,
+} from 'agent-session-test';
+import type * as Matchers from 'agent-session-test/matchers';
+import type * as Vitest from 'agent-session-test/vitest';
+import type { AgentSessionPluginOptions } from 'agent-session-test/vitest/plugin';
+import type { AgentReporterOptions } from 'agent-session-test/vitest/reporter';
+
+describe('the root entry', () => {
+  test('starts sessions of both kinds, as promises of the session', () => {
+    expectTypeOf<typeof Root.startAgentSession>().returns.toEqualTypeOf<Promise<AgentSession>>();
+    expectTypeOf<typeof Root.startStreamJsonSession>().parameter(0).toEqualTypeOf<StreamJsonSessionOptions>();
+    expectTypeOf<typeof Root.startStreamJsonSession>().returns.toEqualTypeOf<Promise<StreamJsonSession>>();
+    expectTypeOf<typeof Root.renderSession>().toBeFunction();
+  });
+
+  test('has no test-file declarations and no internals', () => {
+    expectTypeOf<typeof Root>().not.toHaveProperty('useAgentSession');
+    expectTypeOf<typeof Root>().not.toHaveProperty('useStreamJsonSession');
+    expectTypeOf<typeof Root>().not.toHaveProperty('matchers');
+    expectTypeOf<typeof Root>().not.toHaveProperty('resolveAgentFile');
+    expectTypeOf<typeof Root>().not.toHaveProperty('NdjsonReader');
+    expectTypeOf<typeof Root>().not.toHaveProperty('formatCommand');
+  });
+});
+
+describe('the Vitest entry', () => {
+  test('declares a LiveKit agent by its file, a stream-json CLI by its options', () => {
+    expectTypeOf<typeof Vitest.useAgentSession>().parameter(0).toEqualTypeOf<string>();
+    expectTypeOf<typeof Vitest.useAgentSession>().returns.toEqualTypeOf<AgentSessionHandle>();
+    expectTypeOf<typeof Vitest.useStreamJsonSession>().returns.toEqualTypeOf<StreamJsonSessionHandle>();
+    expectTypeOf<typeof Vitest>().not.toHaveProperty('resolveAgentFile');
+    expectTypeOf<typeof Vitest>().not.toHaveProperty('matchers');
+  });
+});
+
+describe('the matchers entry', () => {
+  test('has the matchers and the cursor, not their helpers', () => {
+    expectTypeOf<typeof Matchers.matchers>().toHaveProperty('toHaveCalledTool');
+    expectTypeOf<typeof Matchers.expectTurn>().toBeFunction();
+    expectTypeOf<typeof Matchers>().not.toHaveProperty('matchesPattern');
+    expectTypeOf<typeof Matchers>().not.toHaveProperty('toHaveCalledTool');
+  });
+});
+
+describe('the main-process entries', () => {
+  test('take their options', () => {
+    expectTypeOf<AgentSessionPluginOptions['report']>().toEqualTypeOf<boolean | AgentReporterOptions | undefined>();
+  });
+});
