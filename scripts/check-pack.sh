@@ -187,8 +187,25 @@ SCRIPT
   node plain.mjs
 }
 
+# The README's links to pages (docs/*.md, CHANGELOG.md) resolve inside the installed package, where
+# the package page and an editor opening node_modules show them. Links to example agents stay
+# repository-only.
+readme_links() {
+  node --input-type=module -e '
+    import { existsSync, readFileSync } from "node:fs";
+    const dir = "node_modules/agent-session-test/";
+    const text = readFileSync(dir + "README.md", "utf8").replace(/```[\s\S]*?```/g, "");
+    const targets = [...text.matchAll(/\]\(([^)\s#]+)[^)]*\)/g)].map((m) => m[1]).filter((t) => t.endsWith(".md") && !/^[a-z][a-z0-9+.-]*:/i.test(t));
+    const unique = [...new Set(targets)];
+    const missing = unique.filter((t) => !existsSync(dir + t));
+    if (missing.length > 0) throw new Error("README links to files the package lacks: " + missing.join(", "));
+    console.log(`${unique.length} pages the README links to are in the package`);
+  '
+}
+
 must "pack" pack
 must "install into a fresh project" install
+must "README links resolve in the package" readme_links
 must "import every entry under Node" imports
 must "import the Jest entries under Jest" jest_imports
 must "source maps carry their sources" source_maps

@@ -41,7 +41,9 @@ export function killedAfterEach(): number[] {
     for (const pid of pids.splice(0)) {
       try {
         process.kill(pid, 'SIGKILL');
-      } catch {}
+      } catch {
+        // already gone
+      }
     }
   });
   return pids;

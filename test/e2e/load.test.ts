@@ -25,7 +25,9 @@ afterEach(() => {
       for (const target of [-pid, pid]) {
         try {
           process.kill(target, 'SIGKILL');
-        } catch {}
+        } catch {
+        // already gone
+      }
       }
     }
   }

@@ -37,7 +37,9 @@ afterEach(() => {
       for (const target of [-pid, pid]) {
         try {
           process.kill(target, 'SIGKILL');
-        } catch {}
+        } catch {
+        // already gone
+      }
       }
     }
   }

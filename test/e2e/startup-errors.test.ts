@@ -15,6 +15,7 @@ describe('startup failures are reported with their cause, promptly', () => {
     expect(error.code).toBe('AGENT_EXITED');
     expect(error.exitCode).not.toBe(0);
     expect(error.hint).toMatch(/imports "not_installed_plugin" from "livekit\.plugins", which is not installed/);
+    // eslint-disable-next-line no-control-regex -- the escape byte is what must not appear
     expect(error.output).not.toMatch(/\u001b\[/);
     expect(error.message).toMatch(/Agent output \(last lines\):[\s\S]*not_installed_plugin/);
     expect(error.command?.slice(1, 4)).toEqual(['-m', 'livekit.agents', 'console']);

@@ -17,7 +17,9 @@ function processesRunning(text: string): number[] {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) found.push(Number(entry));
-    } catch {}
+    } catch {
+      // the process ended while being read
+    }
   }
   return found;
 }

@@ -1,4 +1,4 @@
-import { describe, expect, expectTypeOf, test } from 'vitest';
+import { describe, expectTypeOf, test } from 'vitest';
 import 'agent-session-test/vitest';
 import type { ToolNameOf, ToolsOf } from '../../src/matchers/index.js';
 import type { ToolCall, ToolMap, TurnRecord } from '../../src/turn/types.js';

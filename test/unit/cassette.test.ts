@@ -403,23 +403,26 @@ describe('cassette LLM: record and replay', () => {
 async function fakeResponsesApi() {
   const paths: string[] = [];
   const headers: IncomingHttpHeaders[] = [];
-  const server: Server = createServer(async (req, res) => {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    paths.push(req.url ?? '');
-    headers.push(req.headers);
-    const body = JSON.parse(raw) as { input: string; stream?: boolean; echo?: boolean };
-    const text = body.echo ? `you said: ${body.input}` : 'Hi from responses';
-    const response = { id: 'resp_1', object: 'response', status: 'completed', output_text: text };
-    if (!body.stream) {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(response));
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write(`event: response.created\ndata: ${JSON.stringify({ type: 'response.created', response: { id: 'resp_1' } })}\n\n`);
-    res.write(`event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', delta: text })}\n\n`);
-    res.end(`event: response.completed\ndata: ${JSON.stringify({ type: 'response.completed', response })}\n\n`);
+  const server: Server = createServer((req, res) => {
+    // The handler is async; a failure in it fails the request, not the process.
+    void (async () => {
+      let raw = '';
+      for await (const chunk of req) raw += chunk;
+      paths.push(req.url ?? '');
+      headers.push(req.headers);
+      const body = JSON.parse(raw) as { input: string; stream?: boolean; echo?: boolean };
+      const text = body.echo ? `you said: ${body.input}` : 'Hi from responses';
+      const response = { id: 'resp_1', object: 'response', status: 'completed', output_text: text };
+      if (!body.stream) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(response));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`event: response.created\ndata: ${JSON.stringify({ type: 'response.created', response: { id: 'resp_1' } })}\n\n`);
+      res.write(`event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', delta: text })}\n\n`);
+      res.end(`event: response.completed\ndata: ${JSON.stringify({ type: 'response.completed', response })}\n\n`);
+    })().catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;

@@ -24,13 +24,6 @@ function check(dir?: string) {
   return { code: result.status, out: result.stdout + result.stderr };
 }
 
-/** Checks a tree that must fail, and returns what was printed. */
-function failing(files: Record<string, string>): string {
-  const { code, out } = check(tree(files));
-  expect(code).toBe(1);
-  return out;
-}
-
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });

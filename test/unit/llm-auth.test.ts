@@ -102,12 +102,15 @@ describe('the cassette server while recording', () => {
   test("never forwards an outsider's call upstream with the real key, nor writes it into the cassette", async () => {
     // A stand-in for the real provider, counting what reaches it.
     const seen: { auth: string | undefined; body: string }[] = [];
-    const upstream = createServer(async (req, res) => {
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      seen.push({ auth: req.headers.authorization, body });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: 'c', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'from upstream' }, finish_reason: 'stop' }] }));
+    const upstream = createServer((req, res) => {
+      // The handler is async; a failure in it fails the request, not the process.
+      void (async () => {
+        let body = '';
+        for await (const chunk of req) body += chunk;
+        seen.push({ auth: req.headers.authorization, body });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: 'c', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'from upstream' }, finish_reason: 'stop' }] }));
+      })().catch(() => res.destroy());
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     closers.push(() => new Promise<void>((resolve) => (upstream.closeAllConnections(), upstream.close(() => resolve()))));
