@@ -4,14 +4,16 @@
  * one to the worker whose test file asks for it. A spare connects back to the broker (an agent
  * connects once and never reconnects, and a socket cannot be passed to an unrelated worker), so
  * the broker relays the session's bytes between the spare and the worker's data connection, and
- * its output and exit status over the worker's control connection.
+ * its output and exit status over the worker's control connection. One class over ~300 lines:
+ * the spares' states, the relay and the control protocol all act on the same spare records.
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { AgentProcess } from '../process/agent-process.js';
-import { trackAgent, untrackAgent } from '../process/registry.js';
+import type { AgentProcess } from '../process/agent-process.js';
+import { launchGuarded } from '../process/launch.js';
+import { untrackAgent } from '../process/registry.js';
 import { agentTag } from '../process/run-tag.js';
-import { listenForAgent, peerInProcessGroup, type AgentListener } from '../process/listener.js';
+import type { AgentListener } from '../process/listener.js';
 import { readLines, send, type BrokerAddress, type BrokerMessage, type ClientMessage } from './messages.js';
 import { createCredential } from '../process/credential.js';
 import { fillSpec, specDifference, type SpawnSpec } from './spec.js';
@@ -136,7 +138,7 @@ export class SpareBroker {
     const spares = [...this.#spares.values()].filter((spare) => spare.state !== 'claimed');
     await Promise.all(spares.map((spare) => this.#kill(spare)));
     // One still spawning is killed as soon as its spawn returns.
-    await Promise.all(spares.map((spare) => spare.spawning));
+    await Promise.all(spares.flatMap((spare) => spare.spawning ?? []));
   }
 
   /** Ends every agent the broker started, taken or not, and stops listening. */
@@ -146,7 +148,7 @@ export class SpareBroker {
     if (this.#server.listening) this.#server.close();
     const spares = [...this.#spares.values()];
     await Promise.all(spares.map((spare) => this.#kill(spare)));
-    await Promise.all(spares.map((spare) => spare.spawning));
+    await Promise.all(spares.flatMap((spare) => spare.spawning ?? []));
   }
 
   #accept(socket: net.Socket): void {
@@ -227,7 +229,14 @@ export class SpareBroker {
       send(socket, { t: 'none' });
       return undefined;
     }
-    send(socket, { t: 'offer', id: spare.id, llmPort: spare.llmPort, llmCredential: spare.llmCredential, pid, connectAddr: spare.connectAddr! });
+    send(socket, {
+      t: 'offer',
+      id: spare.id,
+      llmPort: spare.llmPort,
+      llmCredential: spare.llmCredential,
+      pid,
+      connectAddr: spare.connectAddr!,
+    });
     return spare;
   }
 
@@ -286,7 +295,7 @@ export class SpareBroker {
     const wanted = Math.min(this.#options.spares, this.#pending.size);
     const launches = [...this.#launches.values()].filter((launch) => !launch.failed);
     // Round-robin over the launches, so one agent does not take every slot.
-    for (let progress = true; progress && waiting() < wanted; ) {
+    for (let progress = true; progress && waiting() < wanted;) {
       progress = false;
       for (const launch of launches) {
         if (waiting() >= wanted) break;
@@ -301,46 +310,49 @@ export class SpareBroker {
   async #spawn(spare: Spare): Promise<void> {
     const { launch } = spare;
     this.#stats.spawned += 1;
-    let spawned!: (pid: number | undefined) => void;
-    const agentPid = new Promise<number | undefined>((resolve) => (spawned = resolve));
     try {
       spare.llmPort = await freePort();
-      // Only the spare itself may connect to its port, as for a session's own listener.
-      spare.listener = await listenForAgent({
-        isAgent: async (socket) => {
-          const pid = await agentPid;
-          return pid !== undefined && (peerInProcessGroup(socket, pid) ?? true);
+      // Guarded like a session's own launch: only the spare itself may connect to its port.
+      const launched = await launchGuarded({
+        onListening: (listener) => (spare.listener = listener),
+        spawnOptions: (connectAddr) => {
+          spare.connectAddr = connectAddr;
+          const { argv, env } = fillSpec(launch.spec, connectAddr, spare.llmPort, spare.llmCredential);
+          if ((spare.state as SpareState) === 'dead') throw new Error('stopped');
+          return {
+            argv,
+            cwd: launch.spec.cwd,
+            // Tagged with this run, so the run's teardown finds it should the runner die.
+            env: { ...env, ...agentTag() },
+            onOutput: (text, stream) => {
+              if (spare.state === 'claimed' && spare.owner) send(spare.owner, { t: 'output', text, stream });
+            },
+          };
         },
       });
-      spare.connectAddr = `${spare.listener.host}:${spare.listener.port}`;
-      const { argv, env } = fillSpec(launch.spec, spare.connectAddr, spare.llmPort, spare.llmCredential);
-      if ((spare.state as SpareState) === 'dead') throw new Error('stopped');
-      spare.agent = await AgentProcess.spawn({
-        argv,
-        cwd: launch.spec.cwd,
-        // Tagged with this run, so the run's teardown finds it should the runner die.
-        env: { ...env, ...agentTag() },
-        onOutput: (text, stream) => {
-          if (spare.state === 'claimed' && spare.owner) send(spare.owner, { t: 'output', text, stream });
-        },
-      });
+      spare.agent = launched.agent;
     } catch {
-      spawned(undefined);
       spare.listener?.close();
       this.#spares.delete(spare.id);
       if (spare.state !== 'dead') this.#fail(launch);
       return;
     }
     const agent = spare.agent;
-    spawned(agent.pid);
-    if (agent.pid !== undefined) trackAgent(agent.pid);
+    const listener = spare.listener!;
     if (spare.state === 'dead') {
       // Stopped while spawning.
       await this.#end(spare, 'SIGKILL', 0);
       this.#spares.delete(spare.id);
       return;
     }
-    let timer: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      // A spare that does not connect in time fails its launch; a claimed one is the worker's to judge.
+      if (!spare.socket && spare.state !== 'claimed') {
+        this.#fail(launch);
+        void this.#kill(spare);
+      }
+    }, launch.startupTimeout);
+    timer.unref();
     void agent.exited.then(async (status) => {
       clearTimeout(timer);
       if (!spare.stopping && !spare.socket) this.#fail(launch);
@@ -355,15 +367,7 @@ export class SpareBroker {
       this.#spares.delete(spare.id);
       this.#refill();
     });
-    timer = setTimeout(() => {
-      // A spare that does not connect in time fails its launch; a claimed one is the worker's to judge.
-      if (!spare.socket && spare.state !== 'claimed') {
-        this.#fail(launch);
-        void this.#kill(spare);
-      }
-    }, launch.startupTimeout);
-    timer.unref();
-    spare.listener.connection.then(
+    listener.connection.then(
       (socket) => {
         socket.pause();
         socket.on('error', () => {});

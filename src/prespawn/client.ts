@@ -4,6 +4,7 @@
  * going wrong before the claim means "no spare": the caller starts the agent itself.
  */
 import net from 'node:net';
+import { race } from '../core/race.js';
 import type { AgentProcessLike, ExitStatus, TerminateOptions } from '../process/agent-process.js';
 import { OutputTail } from '../process/output-tail.js';
 import { readLines, send, type BrokerAddress, type BrokerMessage } from './messages.js';
@@ -199,7 +200,7 @@ export class BrokeredAgent implements AgentProcessLike {
     control.on('close', () => {
       // The broker went away (the runner is ending); its orphan guard has ended the agent.
       if (this.#status === undefined) {
-        this.pushOutput('\n[agent-session-test: the runner\'s pre-spawn broker closed the connection]\n', 'stderr');
+        this.pushOutput("\n[agent-session-test: the runner's pre-spawn broker closed the connection]\n", 'stderr');
         this.#exit({ exitCode: null, signal: null });
       }
       this.#data?.destroy();
@@ -243,12 +244,8 @@ export class BrokeredAgent implements AgentProcessLike {
       const graceMs = options.graceMs ?? 3000;
       this.#data?.destroy();
       if (this.#status === undefined) send(this.#control, { t: 'terminate', signal: options.signal ?? 'SIGINT', graceMs });
-      let timer: NodeJS.Timeout | undefined;
-      const status = await Promise.race([
-        this.exited,
-        new Promise<ExitStatus>((resolve) => (timer = setTimeout(() => resolve({ exitCode: null, signal: null }), graceMs + TERMINATE_SLACK_MS))),
-      ]);
-      clearTimeout(timer);
+      const outcome = await race(this.exited, { ms: graceMs + TERMINATE_SLACK_MS });
+      const status: ExitStatus = outcome.kind === 'done' ? outcome.value : { exitCode: null, signal: null };
       // Closing the control connection tells the broker we are done (it ends the agent if still running).
       this.#control.end();
       return status;

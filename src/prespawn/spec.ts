@@ -57,9 +57,15 @@ export function spawnSpec(
 }
 
 /** The concrete launch of a spec: the placeholders filled in. */
-export function fillSpec(spec: SpawnSpec, connectAddr: string, llmPort: number, llmCredential: string): { argv: string[]; env: Record<string, string> } {
+export function fillSpec(
+  spec: SpawnSpec,
+  connectAddr: string,
+  llmPort: number,
+  llmCredential: string,
+): { argv: string[]; env: Record<string, string> } {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(spec.env)) env[key] = value.replaceAll(LLM_PORT_PLACEHOLDER, String(llmPort)).replaceAll(LLM_CREDENTIAL_PLACEHOLDER, llmCredential);
+  for (const [key, value] of Object.entries(spec.env))
+    env[key] = value.replaceAll(LLM_PORT_PLACEHOLDER, String(llmPort)).replaceAll(LLM_CREDENTIAL_PLACEHOLDER, llmCredential);
   return { argv: spec.argv.map((arg) => arg.replaceAll(CONNECT_PLACEHOLDER, connectAddr)), env };
 }
 

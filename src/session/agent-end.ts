@@ -3,7 +3,7 @@
  * own, or closed the connection while still running; with the line of its output that says why.
  * The wording is the errors module's (agentEnded); this reads the exit and the output.
  */
-import { describeAgentEnd, type AgentEnd as EndFacts, type AgentErrorCode } from '../errors/index.js';
+import type { AgentEnd as EndFacts } from '../errors/index.js';
 import type { ExitStatus } from '../process/agent-process.js';
 import { diagnose } from '../process/diagnose.js';
 import type { Launch } from '../process/runtime.js';
@@ -15,15 +15,6 @@ export interface AgentEnd {
   launch: Launch;
 }
 
-export interface EndReport {
-  code: AgentErrorCode;
-  /** What happened, as a clause: "the agent was killed by signal SIGKILL". */
-  what: string;
-  /** The decisive line of the agent's output, quoted, or ''. */
-  quoted: string;
-  hint: string;
-}
-
 /** The facts for agentEnded(): the exit, and the output line that explains it (if one does). */
 export function endFacts({ status, output, launch }: AgentEnd): EndFacts {
   if (status?.signal) return { status };
@@ -31,10 +22,4 @@ export function endFacts({ status, output, launch }: AgentEnd): EndFacts {
   // A running agent may have logged errors it survived: only its fatal line or a known message explains the disconnect.
   const explains = status !== undefined || diagnosis.basis === 'known' || diagnosis.basis === 'fatal';
   return explains && diagnosis.cause ? { status, cause: diagnosis.cause, causeHint: diagnosis.hint } : { status };
-}
-
-/** Describes how the agent ended; `fallbackHint` is used when neither the exit nor the output tells more. */
-export function describeEnd(end: AgentEnd, fallbackHint: string): EndReport {
-  const report = describeAgentEnd(endFacts(end));
-  return { ...report, hint: report.hint ?? fallbackHint };
 }

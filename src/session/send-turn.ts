@@ -8,11 +8,17 @@
  */
 import type { WireResponse } from '../protocol/wire.js';
 import type { AgentConnection } from '../protocol/connection.js';
+import { race } from '../core/race.js';
 
 /** What a Node agent answers when a request handler throws, as run() does during another run. */
 const REFUSED = 'internal error';
 
-export async function sendTurn(connection: AgentConnection, text: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<WireResponse> {
+export async function sendTurn(
+  connection: AgentConnection,
+  text: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<WireResponse> {
   const deadline = Date.now() + timeoutMs;
   const earlier = connection.abandoned('runInput');
   const response = await connection.request('runInput', { text }, { timeoutMs, signal });
@@ -24,20 +30,6 @@ export async function sendTurn(connection: AgentConnection, text: string, timeou
 
 /** Waits for `promise`, at most `ms`; rejects with the signal's reason on abort. */
 async function within(promise: Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  try {
-    await Promise.race([
-      promise,
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms)))),
-      new Promise<never>((_, reject) => {
-        onAbort = () => reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-        if (signal?.aborted) onAbort();
-        else signal?.addEventListener('abort', onAbort, { once: true });
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-  }
+  const outcome = await race(promise, { ms, signal });
+  if (outcome.kind === 'aborted') throw signal?.reason instanceof Error ? signal.reason : new Error('aborted');
 }

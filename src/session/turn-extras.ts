@@ -37,7 +37,8 @@ export function sentToolArguments(requests: LlmServerLike['requests']): Map<stri
     const calls = isRecord(response) ? response['toolCalls'] : undefined;
     if (!Array.isArray(calls)) continue;
     for (const call of calls as unknown[]) {
-      if (isRecord(call) && typeof call['id'] === 'string' && typeof call['arguments'] === 'string') sent.set(call['id'], call['arguments']);
+      if (isRecord(call) && typeof call['id'] === 'string' && typeof call['arguments'] === 'string')
+        sent.set(call['id'], call['arguments']);
     }
   }
   return sent.size > 0 ? sent : undefined;

@@ -1,17 +1,22 @@
 /**
  * A stream-json CLI under test: spawned with stdin/stdout as NDJSON pipes, one `user` line per
  * turn, everything up to the `result` collected into a turn record. Control requests from the
- * CLI (permissions, external tools) are answered while the turn runs.
+ * CLI (permissions, external tools) are answered while the turn runs. Longer than most modules
+ * because every line the CLI writes can touch the running turn, a pending control request or the
+ * session's end, state this class keeps private; the queue, the waits and the model-miss merge
+ * are the shared core's (src/core).
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { AgentSessionError, type AgentErrorCode } from '../errors/index.js';
-import type { ExitStatus } from '../process/agent-process.js';
+import * as errors from '../errors/index.js';
+import type { AgentProcessLike, ExitStatus } from '../process/agent-process.js';
 import { createRedactor, knownSecrets, redactInPlace } from '../process/redact.js';
 import { agentTag } from '../process/run-tag.js';
-import { modelFailuresSince, modelMark } from '../session/model-calls.js';
-import type { LlmListening } from '../session/options.js';
+import type { LlmListening } from '../core/model-server.js';
+import { mergeModelMisses, modelMark } from '../core/model-calls.js';
+import { SerialQueue } from '../core/queue.js';
+import { race } from '../core/race.js';
 import type { ToolMap, TurnRecord } from '../turn/types.js';
 import { isKnownType, type ControlRequest, type InitMessage, type ResultMessage, type StreamJsonMessage } from './messages.js';
 import { encodeLine, excerpt, NdjsonReader, type NdjsonError } from './ndjson.js';
@@ -41,6 +46,18 @@ interface CurrentTurn {
   reject: (error: Error) => void;
 }
 
+/** The CLI as the session drives it: a process whose stdin takes the protocol's lines. */
+export interface StdioAgent extends AgentProcessLike {
+  /** Writes to the CLI's stdin; false when it is already closed. */
+  write(text: string): boolean;
+}
+
+/** A control request's answer, or why it failed. */
+interface Answer {
+  body?: Obj;
+  error?: Error;
+}
+
 /** How long after the CLI's first line the answer to `initialize` may take. */
 const INITIALIZE_AFTER_OUTPUT_MS = 15_000;
 
@@ -50,7 +67,9 @@ const isObj = (value: unknown): value is Obj => value !== null && typeof value =
 /** Starts the CLI and waits until it has answered `initialize` (and registered the test's tools). */
 export async function startStreamJsonSession(options: StreamJsonSessionOptions): Promise<StreamJsonSession> {
   if (!Array.isArray(options?.command) || options.command.length === 0 || options.command.some((arg) => typeof arg !== 'string')) {
-    throw new TypeError('startStreamJsonSession needs { command: [file, ...args] } as a non-empty array of strings (or a preset such as lettaCode()).');
+    throw new TypeError(
+      'startStreamJsonSession needs { command: [file, ...args] } as a non-empty array of strings (or a preset such as lettaCode()).',
+    );
   }
   if (options.protocol !== undefined && options.protocol !== 'stream-json') {
     throw new TypeError(`Unknown protocol ${JSON.stringify(options.protocol)}: only 'stream-json' is supported here.`);
@@ -93,19 +112,20 @@ export class StreamJsonSession {
   readonly #llm: { close(): Promise<void> } | undefined;
   readonly #turns: StreamJsonTurnRecord[] = [];
   readonly #pending = new Map<string, PendingRequest>();
-  #cli: AgentProcess | undefined;
-  #reader: NdjsonReader | undefined;
+  #cli: StdioAgent | undefined;
   #init: InitMessage | undefined;
   #current: CurrentTurn | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   #closing: Promise<void> | undefined;
   /** Why the session cannot go on (a protocol violation, the CLI exiting). */
-  #fatal: AgentSessionError | undefined;
+  #fatal: errors.AgentSessionError | undefined;
   /** Turns given up on (timed out) whose `result` is still to come and must not end a later turn. */
   #orphans = 0;
   #requestCount = 0;
   /** Settles once stdout has ended, so an exit is handled after the last line. */
-  #stdoutEnded!: Promise<void>;
+  readonly #stdoutEnded: Promise<void>;
+  /** @internal Where the CLI's stdout goes. */
+  readonly stdout: { onStdout: (text: string) => void; onStdoutEnd: () => void };
   #awaitingInitialize = false;
   /** Armed by the CLI's first line while `initialize` is unanswered. */
   #initializeTimer: NodeJS.Timeout | undefined;
@@ -114,27 +134,38 @@ export class StreamJsonSession {
   readonly #redact: (text: string) => string;
 
   /** @internal use startStreamJsonSession */
-  constructor(options: StreamJsonSessionOptions, workDir: string, llm: { close(): Promise<void> } | undefined, redact: (text: string) => string = (text) => text) {
+  constructor(
+    options: StreamJsonSessionOptions,
+    workDir: string,
+    llm: { close(): Promise<void> } | undefined,
+    redact: (text: string) => string = (text) => text,
+  ) {
     this.#options = options;
     this.#redact = redact;
     this.command = [...options.command];
     this.#workDir = workDir;
     this.#llm = llm;
+    const reader = new NdjsonReader({
+      onMessage: (message) => this.#onMessage(message as StreamJsonMessage),
+      onError: (error) => this.#onMalformed(error),
+      ...(options.maxLineLength !== undefined && { maxLineLength: options.maxLineLength }),
+    });
+    let endStdout!: () => void;
+    this.#stdoutEnded = new Promise((resolve) => (endStdout = resolve));
+    this.stdout = {
+      onStdout: (text) => reader.push(text),
+      onStdoutEnd: () => {
+        reader.end();
+        endStdout();
+      },
+    };
   }
 
   /** @internal */
   async spawn(cwd: string, env: Record<string, string | undefined>): Promise<void> {
-    const startupTimeout = this.#options.startupTimeout ?? STREAM_JSON_DEFAULTS.startupTimeout;
-    const deadline = Date.now() + startupTimeout;
-    this.#reader = new NdjsonReader({
-      onMessage: (message) => this.#onMessage(message as StreamJsonMessage),
-      onError: (error) => this.#onMalformed(error),
-      ...(this.#options.maxLineLength !== undefined && { maxLineLength: this.#options.maxLineLength }),
-    });
-    let endStdout!: () => void;
-    this.#stdoutEnded = new Promise((resolve) => (endStdout = resolve));
+    const deadline = Date.now() + (this.#options.startupTimeout ?? STREAM_JSON_DEFAULTS.startupTimeout);
     const onOutput = this.#options.onOutput;
-    this.#cli = await AgentProcess.spawn(
+    const cli = await AgentProcess.spawn(
       {
         argv: this.command,
         cwd,
@@ -142,22 +173,26 @@ export class StreamJsonSession {
         ...(this.#options.outputLimit !== undefined && { outputLimit: this.#options.outputLimit }),
         redact: this.#redact,
         ...(onOutput && { onOutput: (text: string) => onOutput(text) }),
-        stdio: {
-          onStdout: (text) => this.#reader?.push(text),
-          onStdoutEnd: () => {
-            this.#reader?.end();
-            endStdout();
-          },
-        },
+        stdio: this.stdout,
       },
       undefined,
-      spawnHint(this.command[0]!, cwd, this.#options.cwd === undefined),
+      errors.cliSpawnHint(this.command[0]!, cwd, this.#options.cwd === undefined),
     );
-    const pid = this.#cli.pid;
+    await this.attach(cli, deadline);
+  }
+
+  /**
+   * @internal Drives a started CLI whose stdout goes to {@link stdout}: tracks it, then makes
+   * the start-up requests. Unit tests attach one made of in-process streams.
+   */
+  async attach(cli: StdioAgent, deadline: number): Promise<void> {
+    const startupTimeout = this.#options.startupTimeout ?? STREAM_JSON_DEFAULTS.startupTimeout;
+    this.#cli = cli;
+    const pid = cli.pid;
     if (pid !== undefined) trackAgent(pid);
-    void this.#cli.exited.then((status) => {
+    void cli.exited.then((status) => {
       if (pid !== undefined) untrackAgent(pid);
-      this.#onExit(status);
+      void this.#onExit(status);
     });
     const signal = this.#options.signal;
     if (this.#options.initialize !== false) {
@@ -171,24 +206,36 @@ export class StreamJsonSession {
     }
     const tools = this.#options.tools ?? [];
     if (tools.length > 0) {
-      const specs = tools.map(({ name, label, description, parameters }) => ({ name, ...(label !== undefined && { label }), description, parameters }));
-      await this.#startupRequest({ subtype: 'register_external_tools', tools: specs }, deadline, startupTimeout, signal).catch((error: unknown) => {
-        throw error instanceof AgentSessionError && error.code === 'REQUEST_FAILED'
-          ? this.#error('REQUEST_FAILED', `The CLI refused to register the external tools: ${error.shortMessage}`, 'Only Letta Code supports external tools (register_external_tools).', error)
-          : error;
-      });
+      const specs = tools.map(({ name, label, description, parameters }) => ({
+        name,
+        ...(label !== undefined && { label }),
+        description,
+        parameters,
+      }));
+      await this.#startupRequest({ subtype: 'register_external_tools', tools: specs }, deadline, startupTimeout, signal).catch(
+        (error: unknown) => {
+          throw error instanceof errors.AgentSessionError && error.code === 'REQUEST_FAILED'
+            ? errors.requestFailed({ failed: 'external-tools', reason: error.shortMessage }, this.#context({ cause: error }))
+            : error;
+        },
+      );
     }
   }
 
-  async #startupRequest(request: Obj & { subtype: string }, deadline: number, startupTimeout: number, signal: AbortSignal | undefined): Promise<Obj> {
+  async #startupRequest(
+    request: Obj & { subtype: string },
+    deadline: number,
+    startupTimeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Obj> {
     try {
       return await this.control(request, { timeout: Math.max(1, deadline - Date.now()), ...(signal && { signal }) });
     } catch (error) {
-      if (error instanceof AgentSessionError && error.code === 'REQUEST_TIMEOUT') {
-        throw this.#error('AGENT_STARTUP_TIMEOUT', `The CLI did not answer ${request.subtype} within the startup timeout (${startupTimeout} ms).`, 'Check that the command runs in headless stream-json mode (`--input-format stream-json --output-format stream-json`), or raise { startupTimeout } if it is just slow; pass { initialize: false } for a CLI that does not know the initialize request.');
+      if (error instanceof errors.AgentSessionError && error.code === 'REQUEST_TIMEOUT') {
+        throw errors.startupTimeout({ waitedFor: 'control', subtype: request.subtype, timeout: startupTimeout }, this.#context());
       }
-      if (error instanceof AgentSessionError && error.code === 'AGENT_EXITED') {
-        throw this.#error('AGENT_EXITED', 'The CLI exited while starting.', 'Its stderr below says why; check the command line, its flags and its environment.');
+      if (error instanceof errors.AgentSessionError && error.code === 'AGENT_EXITED') {
+        throw errors.agentExited({ phase: 'cli-starting' }, this.#context());
       }
       throw error;
     }
@@ -215,9 +262,7 @@ export class StreamJsonSession {
 
   /** Sends one user turn and resolves with its record at the turn's `result`. Turns run one at a time. */
   say<Tools extends ToolMap = ToolMap>(text: string, options: StreamJsonSayOptions = {}): Promise<StreamJsonTurnRecord<Tools>> {
-    const run = this.#queue.then(() => this.#say(text, options));
-    this.#queue = run.catch(() => {});
-    return run as unknown as Promise<StreamJsonTurnRecord<Tools>>;
+    return this.#queue.run(() => this.#say(text, options)) as unknown as Promise<StreamJsonTurnRecord<Tools>>;
   }
 
   async #say(text: string, options: StreamJsonSayOptions): Promise<StreamJsonTurnRecord> {
@@ -226,36 +271,28 @@ export class StreamJsonSession {
     const timeout = options.timeout ?? this.#options.turnTimeout ?? STREAM_JSON_DEFAULTS.turnTimeout;
     const llmMark = modelMark(this.#options.llm);
     const assembler = new TurnAssembler(text, this.#turns.length, this.#options.name ?? path.basename(this.command[0]!), this.#init?.model);
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const done = new Promise<StreamJsonTurnRecord>((resolve, reject) => {
-      this.#current = { assembler, resolve, reject };
-      timer = setTimeout(() => {
-        this.#orphans++;
-        reject(this.#error('TURN_TIMEOUT', `The CLI did not finish the turn within ${timeout} ms (no result line).`, 'A tool or the model may be hanging, or a permission request went unanswered; raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow.', undefined, this.#partial(assembler)));
-      }, timeout);
-      onAbort = () => {
-        this.#orphans++;
-        reject(this.#error('ABORTED', 'Waiting for the turn was aborted.', 'The test was cancelled or timed out.', options.signal?.reason, this.#partial(assembler)));
-      };
-      if (options.signal?.aborted) onAbort();
-      else options.signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    const done = new Promise<StreamJsonTurnRecord>((resolve, reject) => (this.#current = { assembler, resolve, reject }));
     this.#cli!.write(encodeLine({ type: 'user', message: { role: 'user', content: text } }));
     try {
-      const record = await done;
-      for (const message of modelFailuresSince(this.#options.llm, llmMark)) {
-        // A CLI that reports the model's error body (Letta: `400 <explanation>`) already put the
-        // explanation in the turn; a second copy would only double a long text.
-        const text = squeeze(message);
-        if (!record.errors.some((error) => squeeze(error.message).includes(text))) record.errors.push({ source: 'llm', message });
+      const outcome = await race(done, { ms: timeout, signal: options.signal });
+      if (outcome.kind !== 'done') {
+        // The turn's `result` may still come: it must not end a later turn.
+        this.#orphans++;
+        throw outcome.kind === 'timeout'
+          ? errors.turnTimeout({ timeout, cli: true }, this.#context({ turn: this.#partial(assembler) }))
+          : errors.aborted(
+              { waitingFor: 'the turn' },
+              this.#context({ ...(outcome.reason !== undefined && { cause: outcome.reason }), turn: this.#partial(assembler) }),
+            );
       }
+      const record = outcome.value;
+      // A CLI that reports the model's error body (Letta: `400 <explanation>`) already put the
+      // explanation in the turn; a second copy would only double a long text.
+      mergeModelMisses(this.#options.llm, llmMark, { reported: record.errors, add: (error) => record.errors.push(error) });
       redactInPlace(record, this.#redact);
       this.#turns.push(record);
       return record;
     } finally {
-      clearTimeout(timer);
-      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
       this.#current = undefined;
     }
   }
@@ -276,30 +313,27 @@ export class StreamJsonSession {
     this.#assertOpen(request.subtype);
     const requestId = `ast-${request.subtype}-${++this.#requestCount}`;
     const timeout = options.timeout ?? this.#options.requestTimeout ?? STREAM_JSON_DEFAULTS.requestTimeout;
-    return new Promise<Obj>((resolve, reject) => {
-      let onAbort: (() => void) | undefined;
-      const settle = () => {
-        clearTimeout(timer);
-        this.#pending.delete(requestId);
-        if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-      };
-      const timer = setTimeout(() => {
-        settle();
-        reject(this.#error('REQUEST_TIMEOUT', `The CLI did not answer the ${request.subtype} control request within ${timeout} ms.`, 'The CLI may not know this request, or it reads control requests only between turns.'));
-      }, timeout);
-      onAbort = () => {
-        settle();
-        reject(this.#error('ABORTED', `Waiting for the ${request.subtype} control request was aborted.`, 'The test was cancelled or timed out.'));
-      };
-      if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+    // An already aborted wait sends nothing.
+    const what = `the ${request.subtype} control request`;
+    if (options.signal?.aborted) return Promise.reject(errors.aborted({ waitingFor: what }, this.#context()));
+    const answered = new Promise<Answer>((resolve) => {
       this.#pending.set(requestId, {
         subtype: request.subtype,
-        resolve: (body) => (settle(), resolve(body)),
-        reject: (error) => (settle(), reject(error)),
+        resolve: (body) => resolve({ body }),
+        reject: (error) => resolve({ error }),
       });
-      this.#cli!.write(encodeLine({ type: 'control_request', request_id: requestId, request }));
     });
+    this.#cli!.write(encodeLine({ type: 'control_request', request_id: requestId, request }));
+    return race(answered, { ms: timeout, signal: options.signal })
+      .finally(() => this.#pending.delete(requestId))
+      .then((outcome) => {
+        if (outcome.kind === 'timeout') {
+          throw errors.requestTimeout({ request: what, timeout, cli: true }, this.#context());
+        }
+        if (outcome.kind === 'aborted') throw errors.aborted({ waitingFor: what }, this.#context());
+        if (outcome.value.error) throw outcome.value.error;
+        return outcome.value.body!;
+      });
   }
 
   /** Closes stdin (both CLIs finish and exit on EOF), then SIGTERM and finally SIGKILL the group. */
@@ -328,7 +362,9 @@ export class StreamJsonSession {
     const at = Date.now();
     if (!isKnownType(message.type)) {
       if (this.#options.unknownMessages === 'ignore') return this.#addLine(message, at);
-      return this.#fail(this.#error('PROTOCOL_ERROR', `The CLI sent a message of unknown type ${JSON.stringify(message.type)}: ${excerpt(JSON.stringify(message))}`, "The harness stopped the CLI, since it cannot tell what the message means for the turn. If the CLI is newer than the harness, pass { unknownMessages: 'ignore' } to skip such lines."));
+      return this.#fail((context) =>
+        errors.protocolError({ cli: 'unknown-type', type: message.type, excerpt: excerpt(JSON.stringify(message)) }, context),
+      );
     }
     switch (message.type) {
       case 'control_response':
@@ -355,11 +391,10 @@ export class StreamJsonSession {
   #expectInitializeAnswer(first: StreamJsonMessage): void {
     this.#initializeTimer = setTimeout(() => {
       if (!this.#awaitingInitialize || this.#fatal) return;
-      this.#fail(
-        this.#error(
-          'AGENT_STARTUP_TIMEOUT',
-          `The CLI writes stream-json (its first line: ${excerpt(JSON.stringify(first))}) but did not answer the initialize control request within ${INITIALIZE_AFTER_OUTPUT_MS / 1000} s of it.`,
-          'The CLI probably ignores control requests: pass { initialize: false } to start without the handshake (permissions and external tools need a CLI that answers control requests).',
+      this.#fail((context) =>
+        errors.startupTimeout(
+          { waitedFor: 'initialize', firstLine: excerpt(JSON.stringify(first)), afterMs: INITIALIZE_AFTER_OUTPUT_MS },
+          context,
         ),
       );
     }, INITIALIZE_AFTER_OUTPUT_MS);
@@ -385,7 +420,18 @@ export class StreamJsonSession {
     const pending = this.#pending.get(String(response['request_id']));
     if (!pending) return;
     if (response['subtype'] === 'success') pending.resolve(isObj(response['response']) ? response['response'] : {});
-    else pending.reject(this.#error('REQUEST_FAILED', `The CLI answered the ${pending.subtype} control request with an error: ${String(response['error'] ?? JSON.stringify(response))}`, 'See the CLI documentation for the request; the CLI may not support it.'));
+    else
+      pending.reject(
+        errors.requestFailed(
+          {
+            failed: 'answered',
+            request: `the ${pending.subtype} control request`,
+            error: String(response['error'] ?? JSON.stringify(response)),
+            cli: true,
+          },
+          this.#context(),
+        ),
+      );
   }
 
   async #onControlRequest(message: ControlRequest, at: number): Promise<void> {
@@ -395,10 +441,19 @@ export class StreamJsonSession {
     if (request.subtype === 'can_use_tool') {
       const toolName = String(request['tool_name'] ?? '');
       const input = isObj(request['input']) ? request['input'] : {};
-      const toolCallId = typeof request['tool_call_id'] === 'string' ? request['tool_call_id'] : typeof request['tool_use_id'] === 'string' ? request['tool_use_id'] : undefined;
+      const toolCallId =
+        typeof request['tool_call_id'] === 'string'
+          ? request['tool_call_id']
+          : typeof request['tool_use_id'] === 'string'
+            ? request['tool_use_id']
+            : undefined;
       let answer: PermissionAnswer;
       try {
-        answer = await decide(this.#options.permissions, { toolName, input, requestId, raw: request, ...(toolCallId !== undefined && { toolCallId }) }, new Set(this.#options.tools?.map((t) => t.name)));
+        answer = await decide(
+          this.#options.permissions,
+          { toolName, input, requestId, raw: request, ...(toolCallId !== undefined && { toolCallId }) },
+          new Set(this.#options.tools?.map((t) => t.name)),
+        );
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         turn?.builder.addError({ source: 'event', message: `the permission policy failed for ${toolName}: ${reason}` });
@@ -424,10 +479,20 @@ export class StreamJsonSession {
       const tool = this.#options.tools?.find((t) => t.name === toolName);
       const { text, isError } = await runExternalTool(tool, toolName, input, toolCallId);
       turn?.recordExternalTool({ toolCallId, toolName, input, output: text, isError, at });
-      this.#reply({ subtype: 'external_tool_result', request_id: requestId, tool_call_id: toolCallId, content: [{ type: 'text', text }], is_error: isError });
+      this.#reply({
+        subtype: 'external_tool_result',
+        request_id: requestId,
+        tool_call_id: toolCallId,
+        content: [{ type: 'text', text }],
+        is_error: isError,
+      });
       return;
     }
-    this.#reply({ subtype: 'error', request_id: requestId, error: `agent-session-test does not handle ${JSON.stringify(request.subtype)} control requests` });
+    this.#reply({
+      subtype: 'error',
+      request_id: requestId,
+      error: `agent-session-test does not handle ${JSON.stringify(request.subtype)} control requests`,
+    });
   }
 
   #reply(response: Obj): void {
@@ -436,43 +501,44 @@ export class StreamJsonSession {
 
   #onMalformed(error: NdjsonError): void {
     if (this.#fatal) return;
-    this.#fail(this.#error('PROTOCOL_ERROR', `The CLI wrote a malformed line on stdout: ${error.message}: ${error.line}`, 'Something in the CLI printed to stdout outside the stream-json protocol (a log line, a banner), or it is not running in `--output-format stream-json` mode. The harness stopped it.'));
+    this.#fail((context) => errors.protocolError({ cli: 'malformed-line', message: error.message, line: error.line }, context));
   }
 
   async #onExit(status: ExitStatus): Promise<void> {
     await this.#stdoutEnded;
     if (this.#closing !== undefined || this.#fatal) return;
-    const how = status.signal ? `was killed by ${status.signal}` : `exited with code ${status.exitCode}`;
-    const busy = this.#current !== undefined;
+    const duringTurn = this.#current !== undefined;
     this.#fail(
-      this.#error('AGENT_EXITED', `The CLI ${how}${busy ? ' during the turn, before its result' : ''}.`, busy ? 'It crashed or was killed mid-turn; its stderr below says why.' : 'It ended on its own; its stderr below says why.'),
+      (context) => errors.agentExited({ phase: 'cli-running', exitCode: status.exitCode, signal: status.signal, duringTurn }, context),
       false,
     );
   }
 
-  /** Ends the session for good: fails the running turn and pending requests, and stops the CLI. */
-  #fail(error: AgentSessionError, stop = true): void {
-    this.#fatal = error;
+  /**
+   * Ends the session for good: fails the running turn (its error carries the turn so far) and
+   * pending requests, and stops the CLI. `error` makes the error for a context.
+   */
+  #fail(error: (context: errors.ErrorContext) => errors.AgentSessionError, stop = true): void {
+    const fatal = error(this.#context());
+    this.#fatal = fatal;
     const current = this.#current;
-    if (current) current.reject(this.#withTurn(error, this.#partial(current.assembler)));
-    for (const pending of this.#pending.values()) pending.reject(error);
+    if (current) current.reject(error(this.#context({ turn: this.#partial(current.assembler) })));
+    for (const pending of this.#pending.values()) pending.reject(fatal);
     if (stop) void this.#terminate(0);
   }
 
   #assertOpen(what: string): void {
-    if (this.#closing !== undefined) {
-      throw new AgentSessionError('SESSION_CLOSED', `Cannot ${what}: the session was closed.`, { command: this.command, hint: 'Start a new session for further turns.' });
-    }
-    if (this.#fatal) {
-      throw new AgentSessionError('AGENT_DISCONNECTED', `Cannot ${what}: the CLI has gone away (${this.#fatal.shortMessage}).`, {
-        ...this.#details(),
-        hint: 'An earlier failure ended the CLI; see the error that failed first.',
-      });
-    }
+    if (this.#closing !== undefined) throw errors.sessionClosed({ cannot: what }, { command: this.command });
+    if (this.#fatal)
+      throw errors.agentDisconnected({ gone: { cannot: what, how: this.#fatal.shortMessage, program: 'CLI' } }, this.#details());
   }
 
   #sources(assembler: TurnAssembler): OutputSources {
-    return { permissions: assembler.permissions, externalTools: assembler.externalTools, modelToolOutputs: modelToolOutputs(this.#options.llm) };
+    return {
+      permissions: assembler.permissions,
+      externalTools: assembler.externalTools,
+      modelToolOutputs: modelToolOutputs(this.#options.llm),
+    };
   }
 
   #partial(assembler: TurnAssembler): TurnRecord {
@@ -489,12 +555,9 @@ export class StreamJsonSession {
     };
   }
 
-  #error(code: AgentErrorCode, message: string, hint: string, cause?: unknown, turn?: TurnRecord): AgentSessionError {
-    return new AgentSessionError(code, this.#redact(message), { ...this.#details(), hint, ...(cause !== undefined && { cause }), ...(turn && { turn }) });
-  }
-
-  #withTurn(error: AgentSessionError, turn: TurnRecord): AgentSessionError {
-    return new AgentSessionError(error.code, this.#redact(error.shortMessage), { ...this.#details(), ...(error.hint !== undefined && { hint: error.hint }), turn });
+  /** What every error of this session carries: the CLI's details, and its redaction (messages may quote what the CLI wrote). */
+  #context(extra: Pick<errors.ErrorContext, 'cause' | 'turn'> = {}): errors.ErrorContext {
+    return { ...this.#details(), redact: this.#redact, ...extra };
   }
 }
 
@@ -514,7 +577,8 @@ function modelToolOutputs(llm: unknown): Map<string, string> | undefined {
         outputs.set(message['tool_call_id'], contentText(message['content']));
       } else if (message['role'] === 'user' && Array.isArray(message['content'])) {
         for (const block of message['content']) {
-          if (isObj(block) && block['type'] === 'tool_result' && typeof block['tool_use_id'] === 'string') outputs.set(block['tool_use_id'], contentText(block['content']));
+          if (isObj(block) && block['type'] === 'tool_result' && typeof block['tool_use_id'] === 'string')
+            outputs.set(block['tool_use_id'], contentText(block['content']));
         }
       }
     }
@@ -522,22 +586,8 @@ function modelToolOutputs(llm: unknown): Map<string, string> | undefined {
   return outputs;
 }
 
-/** What to check when the CLI could not be started; a relative path is the usual surprise. */
-function spawnHint(bin: string, cwd: string, defaultCwd: boolean): string {
-  const check = 'Check that the command exists and is executable (for the bundled peers, run `npm run setup:stream-json`).';
-  if (path.isAbsolute(bin) || !/[\\/]/.test(bin)) return check;
-  const where = defaultCwd ? `${cwd}, the session's fresh empty directory, since no cwd was given` : cwd;
-  return `${check} ${JSON.stringify(bin)} is a relative path, so it resolves against the CLI's working directory (${where}), not the test's: give an absolute path, e.g. path.resolve(${JSON.stringify(bin)}).`;
-}
-
-/** Text without whitespace or escaped newlines, to find one message inside another however it was re-encoded. */
-function squeeze(text: string): string {
-  return text.replace(/\\n|\s+/g, '');
-}
-
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content.map((part) => (isObj(part) && typeof part['text'] === 'string' ? part['text'] : '')).join('\n');
 }
-

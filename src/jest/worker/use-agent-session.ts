@@ -4,12 +4,10 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, expect } from '@jest/globals';
+import { startAndCloseAround } from '../../core/hooks.js';
 import { createAgentSessionHandle, type AgentSessionHandle } from '../../session/handle.js';
 import { DEFAULTS, type AgentSessionOptions } from '../../session/options.js';
 import type { ToolMap } from '../../turn/types.js';
-
-/** Slack on top of the session's own timeouts, so our error (with the agent's output) wins over Jest's hook timeout. */
-const HOOK_SLACK_MS = 5_000;
 
 /** Resolves an agent path like an import: relative to the running test file, absolute as given. */
 function resolveAgentFile(file: string): string {
@@ -37,17 +35,9 @@ export function useAgentSession<Tools extends ToolMap = ToolMap>(
   options: AgentSessionOptions = {},
 ): AgentSessionHandle<Tools> {
   const handle = createAgentSessionHandle<Tools>(resolveAgentFile(file), options);
-  beforeAll(
-    async () => {
-      await handle.start();
-    },
-    (options.startupTimeout ?? DEFAULTS.startupTimeout) + HOOK_SLACK_MS,
-  );
-  afterAll(
-    async () => {
-      await handle.close();
-    },
-    (options.shutdownGrace ?? DEFAULTS.shutdownGrace) + HOOK_SLACK_MS,
-  );
+  startAndCloseAround({ beforeAll, afterAll }, handle, {
+    startMs: options.startupTimeout ?? DEFAULTS.startupTimeout,
+    closeMs: options.shutdownGrace ?? DEFAULTS.shutdownGrace,
+  });
   return handle;
 }

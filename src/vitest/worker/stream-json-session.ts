@@ -3,14 +3,12 @@
  * beforeAll and stopped in an afterAll, like `useAgentSession` for LiveKit agents.
  */
 import { afterAll, beforeAll } from 'vitest';
+import { startAndCloseAround } from '../../core/hooks.js';
 import { currentSignal } from './current-signal.js';
 import { recordTurnsOnTests } from './test-transcripts.js';
 import type { ToolMap } from '../../turn/types.js';
 import { createStreamJsonSessionHandle, type StreamJsonSessionHandle } from '../../streamjson/handle.js';
 import { STREAM_JSON_DEFAULTS, type StreamJsonSessionOptions } from '../../streamjson/options.js';
-
-/** Slack on top of the session's own timeouts, so our error (with the CLI's stderr) wins over the hook timeout. */
-const HOOK_SLACK_MS = 5_000;
 
 /**
  * Declares the stream-json CLI under test for this file.
@@ -24,17 +22,9 @@ const HOOK_SLACK_MS = 5_000;
  */
 export function useStreamJsonSession<Tools extends ToolMap = ToolMap>(options: StreamJsonSessionOptions): StreamJsonSessionHandle<Tools> {
   const handle = createStreamJsonSessionHandle<Tools>({ ...options, currentSignal });
-  beforeAll(
-    async () => {
-      await handle.start();
-    },
-    (options.startupTimeout ?? STREAM_JSON_DEFAULTS.startupTimeout) + HOOK_SLACK_MS,
-  );
-  afterAll(
-    async () => {
-      await handle.close();
-    },
-    (options.shutdownGrace ?? STREAM_JSON_DEFAULTS.shutdownGrace) * 2 + HOOK_SLACK_MS,
-  );
+  startAndCloseAround({ beforeAll, afterAll }, handle, {
+    startMs: options.startupTimeout ?? STREAM_JSON_DEFAULTS.startupTimeout,
+    closeMs: (options.shutdownGrace ?? STREAM_JSON_DEFAULTS.shutdownGrace) * 2,
+  });
   return recordTurnsOnTests(handle, options.command?.[0] ?? 'stream-json agent');
 }

@@ -5,15 +5,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { startAndCloseAround } from '../../core/hooks.js';
 import { currentSignal } from './current-signal.js';
 import { createAgentSessionHandle, type AgentSessionHandle } from '../../session/handle.js';
 import { DEFAULTS, type AgentSessionOptions } from '../../session/options.js';
 import type { ToolMap } from '../../turn/types.js';
 import { recordTurnsOnTests } from './test-transcripts.js';
 import { withProjectDefaults } from './provided.js';
-
-/** Slack on top of the session's own timeouts, so our error (with the agent's output) wins over the hook timeout. */
-const HOOK_SLACK_MS = 5_000;
 
 /** The test file being collected or run. */
 function currentTestFile(): string | undefined {
@@ -59,18 +57,10 @@ export function useAgentSession<Tools extends ToolMap = ToolMap>(
   const options = withProjectDefaults(fileOptions);
   const agentFile = resolveAgentFile(file);
   const handle = createAgentSessionHandle<Tools>(agentFile, { ...options, currentSignal });
-  beforeAll(
-    async () => {
-      await handle.start();
-    },
-    (options.startupTimeout ?? DEFAULTS.startupTimeout) + HOOK_SLACK_MS,
-  );
-  afterAll(
-    async () => {
-      await handle.close();
-    },
-    (options.shutdownGrace ?? DEFAULTS.shutdownGrace) + HOOK_SLACK_MS,
-  );
+  startAndCloseAround({ beforeAll, afterAll }, handle, {
+    startMs: options.startupTimeout ?? DEFAULTS.startupTimeout,
+    closeMs: options.shutdownGrace ?? DEFAULTS.shutdownGrace,
+  });
   return recordTurnsOnTests(handle, agentFile);
 }
 

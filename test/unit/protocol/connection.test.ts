@@ -1,18 +1,13 @@
-import net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from '../../../src/protocol/connection.js';
 import { encodeFrame, FrameDecoder } from '../../../src/protocol/framing.js';
 import { decodeEnvelope, encodeEnvelope } from '../../../src/protocol/schema.js';
+import { socketPair } from './socket-pair.js';
 import type { WireEvent } from '../../../src/protocol/wire.js';
 
 /** A scripted peer playing the agent's side of one connection. */
 async function pair() {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
-  const driverSide = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
-  const peer = await accepted;
-  server.close();
+  const [driverSide, peer] = await socketPair();
   const received: ReturnType<typeof decodeEnvelope>[] = [];
   const raw: Record<string, unknown>[] = [];
   const decoder = new FrameDecoder();

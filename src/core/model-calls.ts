@@ -3,8 +3,8 @@
  * matched, a rule threw, a cassette miss), whose reason the agent's own report may lack, and the
  * tool calls it sent last, which a Node agent does not report while they run.
  */
-import type { FunctionCallItem, TurnEvent } from '../turn/types.js';
-import type { LlmServerLike, ModelToolCall } from './options.js';
+import type { FunctionCallItem, TurnError, TurnEvent } from '../turn/types.js';
+import type { LlmServerLike } from './model-server.js';
 
 /** Where the server's records stand when a turn starts. */
 export interface ModelMark {
@@ -31,11 +31,39 @@ const LABEL_ONLY = /^[\w.-]+$/;
 
 /** Gives error events that name only the failing model the reason the server sent (the turn's last error answer). */
 export function explainModelErrors(events: readonly TurnEvent[], llm: LlmServerLike | undefined, mark: ModelMark): void {
-  const labelOnly = events.filter((event): event is Extract<TurnEvent, { type: 'error' }> => event.type === 'error' && LABEL_ONLY.test(event.message));
+  const labelOnly = events.filter(
+    (event): event is Extract<TurnEvent, { type: 'error' }> => event.type === 'error' && LABEL_ONLY.test(event.message),
+  );
   if (labelOnly.length === 0) return;
   const reason = llm?.requests?.slice(mark.requests).findLast((request) => request.response?.error !== undefined)?.response?.error;
   if (reason === undefined) return;
   for (const event of labelOnly) event.message = `${event.message}: ${reason}`;
+}
+
+export interface MergeTarget {
+  /** The turn's events, whose label-only model errors get the server's reason. */
+  events?: readonly TurnEvent[];
+  /**
+   * Errors the turn reported itself: a miss one of them already quotes is not added again (a
+   * stream-json CLI such as Letta puts the model's error body in the turn).
+   */
+  reported?: readonly TurnError[];
+  add(error: TurnError): void;
+}
+
+/** Merges what the model server could not answer since `mark` into a turn, as `source: 'llm'` errors. */
+export function mergeModelMisses(llm: LlmServerLike | undefined, mark: ModelMark, target: MergeTarget): void {
+  if (target.events) explainModelErrors(target.events, llm, mark);
+  for (const message of modelFailuresSince(llm, mark)) {
+    const text = squeeze(message);
+    if (target.reported?.some((error) => squeeze(error.message).includes(text))) continue;
+    target.add({ source: 'llm', message });
+  }
+}
+
+/** Text without whitespace or escaped newlines, to find one message inside another however it was re-encoded. */
+function squeeze(text: string): string {
+  return text.replace(/\\n|\s+/g, '');
 }
 
 /**
@@ -47,7 +75,8 @@ export function runningToolCalls(events: readonly TurnEvent[], llm: LlmServerLik
   const started = new Map<string, FunctionCallItem>();
   const finished = new Set<string>();
   for (const event of events) {
-    if (event.type === 'tool_execution_updated' && event.update.kind === 'started') started.set(event.update.call.callId, event.update.call);
+    if (event.type === 'tool_execution_updated' && event.update.kind === 'started')
+      started.set(event.update.call.callId, event.update.call);
     else if (event.type === 'tool_execution_updated' && event.update.kind === 'ended') finished.add(event.update.callId);
     else if (event.type === 'function_tools_started') for (const call of event.calls) started.set(call.callId, call);
     else if (event.type === 'function_tools_executed') for (const call of event.calls) finished.add(call.callId);

@@ -1,0 +1,242 @@
+/**
+ * Starting a LiveKit agent session: the model server, the agent's environment and launch, then
+ * either a spare the pre-spawn broker started ahead of time (see ./prespawned.ts) or a launch of
+ * our own, and the wait for the agent to connect, answer a ping and switch to text mode.
+ */
+import type { Socket } from 'node:net';
+import path from 'node:path';
+import { aborted, agentCrashed, agentExited, agentKilled, startupTimeout as startupTimeoutError } from '../errors/index.js';
+import { race } from '../core/race.js';
+import { modelMark, type ModelMark } from '../core/model-calls.js';
+import type { AgentProcessLike, ExitStatus } from '../process/agent-process.js';
+import { CRASH_MARKERS, diagnose } from '../process/diagnose.js';
+import { launchGuarded } from '../process/launch.js';
+import { untrackAgent } from '../process/registry.js';
+import { createRedactor, knownSecrets } from '../process/redact.js';
+import { withoutRunnerEnv } from '../process/runner-env.js';
+import { agentTag } from '../process/run-tag.js';
+import { resolveLaunch, type Launch } from '../process/runtime.js';
+import { checkFrameCap } from '../protocol/framing.js';
+import { currentBroker, learnSpec, requestSpare } from '../prespawn/client.js';
+import { CONNECT_PLACEHOLDER, llmServerPort, spawnSpec } from '../prespawn/spec.js';
+import { AgentSession } from './livekit-session.js';
+import { DEFAULTS, type AgentSessionOptions, type LlmListening, type LlmServerLike } from './options.js';
+import { claimSpare } from './prespawned.js';
+
+/** Output still arriving after a crash marker is usually the traceback; give it a moment. */
+const CRASH_OUTPUT_SETTLE_MS = 300;
+
+/**
+ * Starts the agent in `file` (resolved against the current directory) and waits until it is ready
+ * to take turns in text mode. Where the Vitest plugin pre-spawns agents, the agent may be a spare
+ * started ahead of time with exactly the same launch; otherwise it is started here.
+ */
+export async function startAgentSession(file: string, options: AgentSessionOptions = {}): Promise<AgentSession> {
+  // Bad options fail before anything is spawned.
+  if (options.maxFrameBytes !== undefined) checkFrameCap(options.maxFrameBytes);
+  const agentFile = path.resolve(file);
+  const startupTimeout = options.startupTimeout ?? DEFAULTS.startupTimeout;
+  const deadline = Date.now() + startupTimeout;
+  const broker = currentBroker();
+  // The model server's records so far: requests after this are the agent's (a greeting's, before the first turn).
+  const llmMark = modelMark(options.llm);
+  const offer = broker && !options.signal?.aborted ? await requestSpare(broker, agentFile) : undefined;
+  let llm: LlmListening | undefined;
+  try {
+    llm = options.llm ? await listenLlm(options.llm, offer) : undefined;
+    const env: Record<string, string | undefined> = {
+      ...(options.keepRunnerEnv ? process.env : withoutRunnerEnv(process.env)),
+      // Unbuffered output, so the tail in an error message is what the agent printed last.
+      PYTHONUNBUFFERED: '1',
+      // Lets the run's global teardown find this agent even if our process dies first.
+      ...agentTag(),
+      ...llm?.env,
+      ...options.env,
+    };
+    // The launch with a placeholder for the session address, which is only known once listening.
+    const template = resolveLaunch(agentFile, CONNECT_PLACEHOLDER, { ...options, env });
+    const redact = createRedactor(knownSecrets(env, options.secretEnv, llm?.secrets));
+    const startup: Startup = { agentFile, options, deadline, startupTimeout, redact, env, llm, llmMark };
+    const spec =
+      broker &&
+      spawnSpec(agentFile, template.argv, template.cwd, env, llm && { env: llm.env, port: llmServerPort(llm), credential: llm.credential });
+    if (offer && spec) {
+      const watch = crashWatch(options.onOutput);
+      const claimed = await claimSpare(offer, spec, llm, {
+        ...(options.outputLimit !== undefined && { outputLimit: options.outputLimit }),
+        redact,
+        onOutput: watch.onOutput,
+      });
+      if (claimed) {
+        const launch = { ...template, argv: fillConnect(template.argv, offer.connectAddr).map(redact) };
+        return await startWith(startup, launch, claimed, claimed.connection, NO_LISTENER, watch);
+      }
+    }
+    const session = await coldStart(startup, template);
+    if (broker && spec) learnSpec(broker, spec, startupTimeout);
+    return session;
+  } catch (error) {
+    // An offer still open would keep the spare from other files until this worker exits.
+    offer?.release();
+    await llm?.close();
+    throw error;
+  }
+}
+
+interface Startup {
+  agentFile: string;
+  options: AgentSessionOptions;
+  deadline: number;
+  startupTimeout: number;
+  redact: (text: string) => string;
+  env: Record<string, string | undefined>;
+  llm: { close(): Promise<void> } | undefined;
+  llmMark: ModelMark;
+}
+
+interface CrashWatch {
+  /** The user's onOutput, behind a look for crash markers while starting. */
+  onOutput: (text: string, stream: 'stdout' | 'stderr') => void;
+  crashed: Promise<'crashed'>;
+  /** Stops looking: the agent is ready. */
+  ready(): void;
+}
+
+/** A brokered agent connects to the broker, not to a listener of ours. */
+const NO_LISTENER = { refusals: [] as readonly string[], close() {} };
+
+const fillConnect = (argv: readonly string[], connectAddr: string) => argv.map((arg) => arg.replaceAll(CONNECT_PLACEHOLDER, connectAddr));
+
+/** Starts the model server, on the spare's port and with its credential when there is one (any port if that is taken). */
+async function listenLlm(llm: LlmServerLike, offer: { llmPort: number; llmCredential: string } | undefined): Promise<LlmListening> {
+  if (offer === undefined) return llm.listen();
+  try {
+    return await llm.listen({ port: offer.llmPort, credential: offer.llmCredential });
+  } catch {
+    return llm.listen();
+  }
+}
+
+/** A job that failed while starting leaves the process running: its output tells. */
+function crashWatch(onOutput: AgentSessionOptions['onOutput']): CrashWatch {
+  let crashSeen: (() => void) | undefined;
+  const crashed = new Promise<'crashed'>((resolve) => (crashSeen = () => setTimeout(() => resolve('crashed'), CRASH_OUTPUT_SETTLE_MS)));
+  let ready = false;
+  return {
+    crashed,
+    ready: () => (ready = true),
+    onOutput: (text, stream) => {
+      if (!ready && crashSeen && CRASH_MARKERS.test(text)) {
+        crashSeen();
+        crashSeen = undefined;
+      }
+      onOutput?.(text, stream);
+    },
+  };
+}
+
+/** Spawns the agent here, with a guarded listener of its own for it to connect to. */
+async function coldStart(startup: Startup, template: Launch): Promise<AgentSession> {
+  const { agentFile, options, redact } = startup;
+  const watch = crashWatch(options.onOutput);
+  let argv: string[] = [];
+  const { agent, listener } = await launchGuarded({
+    agentFile,
+    spawnOptions: (connectAddr) => {
+      argv = fillConnect(template.argv, connectAddr);
+      return {
+        argv,
+        cwd: template.cwd,
+        env: startup.env,
+        ...(options.outputLimit !== undefined && { outputLimit: options.outputLimit }),
+        redact,
+        onOutput: watch.onOutput,
+      };
+    },
+  });
+  // From here on the launch is only shown (errors, session.launch): without secrets on its command line.
+  const launch = { ...template, argv: argv.map(redact) };
+  return startWith(startup, launch, agent, listener.connection, listener, watch);
+}
+
+/** Waits for the agent's connection, then pings it and switches it to text mode. */
+async function startWith(
+  startup: Startup,
+  launch: Launch,
+  agent: AgentProcessLike,
+  connection: Promise<Socket>,
+  listener: { readonly refusals: readonly string[]; close(): void },
+  watch: CrashWatch,
+): Promise<AgentSession> {
+  const { options, deadline } = startup;
+  try {
+    const socket = await raceStartup(
+      connection,
+      listener.refusals,
+      agent,
+      watch.crashed,
+      launch,
+      deadline,
+      startup.startupTimeout,
+      options.signal,
+    );
+    const session = new AgentSession(
+      startup.agentFile,
+      launch,
+      agent,
+      listener,
+      socket,
+      startup.llm,
+      options,
+      startup.redact,
+      startup.llmMark,
+    );
+    await session.ready(deadline, options.signal).catch(async (error: unknown) => {
+      // A failed start needs no grace period: report it as soon as the agent is gone.
+      await agent.terminate({ graceMs: 0 });
+      await session.close();
+      throw error;
+    });
+    watch.ready();
+    return session;
+  } catch (error) {
+    listener.close();
+    await agent.terminate({ graceMs: 0 });
+    if (agent.pid !== undefined) untrackAgent(agent.pid);
+    throw error;
+  }
+}
+
+/** The agent's connection, or the error for whatever came first: its exit, a crash, the deadline, an abort. */
+async function raceStartup(
+  connection: Promise<Socket>,
+  refusals: readonly string[],
+  agent: AgentProcessLike,
+  crashed: Promise<'crashed'>,
+  launch: Launch,
+  deadline: number,
+  startupTimeout: number,
+  signal: AbortSignal | undefined,
+): Promise<Socket> {
+  const outcome = await race(Promise.race([connection, agent.exited, crashed]), { ms: deadline - Date.now(), signal });
+  const details = { agentFile: launch.file, command: launch.argv, pid: agent.pid };
+  if (outcome.kind === 'timeout') {
+    const refused = refusals.filter((reason) => reason.includes('not the spawned agent')).length;
+    throw startupTimeoutError({ waitedFor: 'connection', timeout: startupTimeout, refused }, { ...details, output: agent.output() });
+  }
+  if (outcome.kind === 'aborted') throw aborted({ starting: true }, { ...details, output: agent.output() });
+  const first = outcome.value;
+  if (first !== null && typeof first === 'object' && 'remoteAddress' in first) return first;
+  const output = agent.output();
+  if (first === 'crashed') {
+    const diagnosis = diagnose(output, launch, { phase: 'starting' });
+    throw agentCrashed({ cause: diagnosis.cause, hint: diagnosis.hint }, { ...details, output });
+  }
+  const status: ExitStatus = first;
+  if (status.signal) throw agentKilled({ signal: status.signal }, { ...details, signal: status.signal, output });
+  const diagnosis = diagnose(output, launch, { phase: 'starting', exitCode: status.exitCode });
+  throw agentExited(
+    { phase: 'starting', exitCode: status.exitCode, cause: diagnosis.cause, hint: diagnosis.hint },
+    { ...details, exitCode: status.exitCode, signal: status.signal, output },
+  );
+}
