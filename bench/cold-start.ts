@@ -46,7 +46,18 @@ async function measure(sdk: Sdk) {
     }
   }
   const h = median(harness);
-  return [sdk, RUNS, ms(median(connect)), ms(median(pong)), ms(median(ready)), ms(h), ratio(h / median(ready)), ms(h - median(ready)), ms(median(peerCheck)), ms(median(close))];
+  return [
+    sdk,
+    RUNS,
+    ms(median(connect)),
+    ms(median(pong)),
+    ms(median(ready)),
+    ms(h),
+    ratio(h / median(ready)),
+    ms(h - median(ready)),
+    ms(median(peerCheck)),
+    ms(median(close)),
+  ];
 }
 
 const rows = [];

@@ -54,10 +54,12 @@ async function measure(fault: string, act: (mark: (at?: number) => void) => Prom
 }
 
 /** Marks the fault when the agent prints a line matching `pattern`. */
-const onLine = (pattern: RegExp, mark: (at?: number) => void): NonNullable<AgentSessionOptions['onOutput']> => (text) => {
-  const match = pattern.exec(text);
-  if (match) mark(match[1] ? Number(match[1]) : undefined);
-};
+const onLine =
+  (pattern: RegExp, mark: (at?: number) => void): NonNullable<AgentSessionOptions['onOutput']> =>
+  (text) => {
+    const match = pattern.exec(text);
+    if (match) mark(match[1] ? Number(match[1]) : undefined);
+  };
 
 async function withSession(file: string, options: AgentSessionOptions, run: (session: AgentSession) => Promise<unknown>) {
   const session = await startAgentSession(file, options);
@@ -102,7 +104,11 @@ await measure('agent never answers ping (startup timeout 5 s)', (mark) => {
 await measure('agent crashes mid-turn', (mark) =>
   withSession(
     fixture('python/crash_in_tool.py'),
-    { env: pythonEnv, llm: scriptedLlm([{ when: () => true, reply: { toolCalls: [{ name: 'self_destruct' }] } }]), onOutput: onLine(/self_destruct: exiting/, mark) },
+    {
+      env: pythonEnv,
+      llm: scriptedLlm([{ when: () => true, reply: { toolCalls: [{ name: 'self_destruct' }] } }]),
+      onOutput: onLine(/self_destruct: exiting/, mark),
+    },
     (session) => session.say('boom'),
   ),
 );
@@ -137,10 +143,7 @@ await measure('session ends itself after LLM errors (from the failing turn)', (m
   ),
 );
 const hangingLlm = () =>
-  scriptedLlm([
-    { when: { user: /wait/ }, reply: { toolCalls: [{ name: 'wait_forever' }] } },
-    { reply: { text: 'back' } },
-  ]);
+  scriptedLlm([{ when: { user: /wait/ }, reply: { toolCalls: [{ name: 'wait_forever' }] } }, { reply: { text: 'back' } }]);
 for (const [sdk, file] of [
   ['Node', 'node/hanging_tool.ts'],
   ['Python', 'python/hanging_tool.py'],
@@ -155,7 +158,11 @@ for (const [sdk, file] of [
   if (session) {
     const before = Date.now();
     const turn = await session.say('hello').catch((error: unknown) => error);
-    rows.push({ fault: `${sdk}: the next say() after it (a reply)`, code: turn instanceof Error ? `${String(turn)}!` : '-', ms: Date.now() - before });
+    rows.push({
+      fault: `${sdk}: the next say() after it (a reply)`,
+      code: turn instanceof Error ? `${String(turn)}!` : '-',
+      ms: Date.now() - before,
+    });
     await session.close();
   }
 }
@@ -187,7 +194,11 @@ for (const [sdk, file] of [
   try {
     const turn = await session.say('hello');
     const reported = turn.errors.some((e) => e.source === 'llm' && /"thrower" failed: boom/.test(e.message));
-    rows.push({ fault: `${sdk}: scripted rule throws (in turn.errors)`, code: reported ? 'turn.errors' : 'not reported!', ms: Date.now() - faultAt });
+    rows.push({
+      fault: `${sdk}: scripted rule throws (in turn.errors)`,
+      code: reported ? 'turn.errors' : 'not reported!',
+      ms: Date.now() - faultAt,
+    });
   } finally {
     await session.close();
   }
@@ -199,20 +210,29 @@ for (const [sdk, file] of [
   await writeFile(cassette, '{"cassette":"agent-session-test","version":1}\n{"test":\n');
   await measure('corrupt cassette, record mode (at start)', (mark) => {
     mark();
-    return startAgentSession(fixture('python/hanging_tool.py'), { env: pythonEnv, llm: cassetteLlm({ cassette, mode: 'record', upstream: scriptedLlm([]) }) });
+    return startAgentSession(fixture('python/hanging_tool.py'), {
+      env: pythonEnv,
+      llm: cassetteLlm({ cassette, mode: 'record', upstream: scriptedLlm([]) }),
+    });
   });
   await rm(dir, { recursive: true, force: true });
 }
 for (const fault of ['garbage', 'oversized', 'truncated', 'unknown-response', 'close']) {
-  await measure(`protocol: ${fault} during a turn`, (mark) => withSession(fakeAgent, fake(fault, 'runInput', mark), (session) => session.say('hi')));
+  await measure(`protocol: ${fault} during a turn`, (mark) =>
+    withSession(fakeAgent, fake(fault, 'runInput', mark), (session) => session.say('hi')),
+  );
 }
 
 // The orphan guard: a process that started an agent is SIGKILLed; how long until the agent's group is gone.
 {
-  const worker = spawn(process.execPath, ['--import', 'tsx', here('../test/fixtures/runner-death/start-agent.ts'), fixture('python/hanging_tool.py')], {
-    env: { ...process.env, ...pythonEnv },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const worker = spawn(
+    process.execPath,
+    ['--import', 'tsx', here('../test/fixtures/runner-death/start-agent.ts'), fixture('python/hanging_tool.py')],
+    {
+      env: { ...process.env, ...pythonEnv },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const { agentPid } = await new Promise<{ agentPid: number }>((resolve) => {
     let out = '';
     worker.stdout!.on('data', (chunk: Buffer) => {

@@ -69,7 +69,16 @@ async function vitestRun(dir: string, workers: number, spares?: number): Promise
   if (spares !== undefined) env['PRESPAWN_SPARES'] = String(spares);
   await promisify(execFile)(
     process.execPath,
-    [repoPath('node_modules/vitest/vitest.mjs'), 'run', '--root', dir, '--config', `${dir}/vitest.config.ts`, `--maxWorkers=${workers}`, '--reporter=dot'],
+    [
+      repoPath('node_modules/vitest/vitest.mjs'),
+      'run',
+      '--root',
+      dir,
+      '--config',
+      `${dir}/vitest.config.ts`,
+      `--maxWorkers=${workers}`,
+      '--reporter=dot',
+    ],
     { cwd: dir, env, maxBuffer: 1 << 26 },
   );
   return performance.now() - started;
@@ -78,7 +87,9 @@ async function vitestRun(dir: string, workers: number, spares?: number): Promise
 /** How many files of the last run got a spare. */
 function sparesUsed(dir: string): number {
   try {
-    return readFileSync(`${dir}/used.log`, 'utf8').split('\n').filter((line) => line === 'spare').length;
+    return readFileSync(`${dir}/used.log`, 'utf8')
+      .split('\n')
+      .filter((line) => line === 'spare').length;
   } catch {
     return 0;
   } finally {
@@ -106,7 +117,9 @@ async function prespawnSuite(sdk: Sdk): Promise<(string | number)[][]> {
       }
       const off = median(times.get(undefined)!);
       const cell = (spares: number | undefined) =>
-        times.has(spares) ? `${sec(median(times.get(spares)!))} (${ratio(median(times.get(spares)!) / off)}, ${median(used.get(spares)!)} spare)` : '-';
+        times.has(spares)
+          ? `${sec(median(times.get(spares)!))} (${ratio(median(times.get(spares)!) / off)}, ${median(used.get(spares)!)} spare)`
+          : '-';
       rows.push([sdk, workers, files, sec(off), cell(1), cell(workers > 1 ? workers : -1)]);
     }
   }

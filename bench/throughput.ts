@@ -19,7 +19,16 @@ function responsePayload(outputBytes: number): Uint8Array {
   const items = [
     { message: { id: 'item_1', role: 2, content: [{ text: 'What is the weather in Paris?' }], createdAt: at } },
     { functionCall: { id: 'item_2', callId: 'call_1', name: 'lookup_weather', arguments: '{"city":"Paris"}', createdAt: at } },
-    { functionCallOutput: { id: 'item_3', callId: 'call_1', name: 'lookup_weather', output: 'x'.repeat(outputBytes), isError: false, createdAt: at } },
+    {
+      functionCallOutput: {
+        id: 'item_3',
+        callId: 'call_1',
+        name: 'lookup_weather',
+        output: 'x'.repeat(outputBytes),
+        isError: false,
+        createdAt: at,
+      },
+    },
     { message: { id: 'item_4', role: 3, content: [{ text: 'Right now it is sunny.' }], createdAt: at, metrics: { llmNodeTtft: 0.01 } } },
   ];
   return encodeEnvelope({ response: { requestId: 'ast-1', runInput: { items } } });

@@ -24,7 +24,9 @@ const INPUTS = ['What is the weather in Paris?', 'hello there'];
 
 /** A session whose agent was pre-spawned by a broker: a first session teaches it the launch, the second takes the spare. */
 async function relayedSession(sdk: Sdk): Promise<{ session: AgentSession; broker: ChildProcess }> {
-  const broker = spawn(process.execPath, ['--import', 'tsx', repoPath('bench/lib/broker-process.ts'), 'first', 'second'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const broker = spawn(process.execPath, ['--import', 'tsx', repoPath('bench/lib/broker-process.ts'), 'first', 'second'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const [line] = (await once(broker.stdout!, 'data')) as [Buffer];
   useBroker(JSON.parse(String(line)) as BrokerAddress);
   try {
@@ -40,7 +42,10 @@ async function relayedSession(sdk: Sdk): Promise<{ session: AgentSession; broker
 async function measure(sdk: Sdk) {
   const rawLlm = weatherLlm();
   const rawServer = await rawLlm.listen();
-  const [session, raw] = await Promise.all([startAgentSession(agents[sdk], { llm: weatherLlm() }), RawAgent.start(agents[sdk], rawServer.env)]);
+  const [session, raw] = await Promise.all([
+    startAgentSession(agents[sdk], { llm: weatherLlm() }),
+    RawAgent.start(agents[sdk], rawServer.env),
+  ]);
   const harness: number[] = [];
   const bare: number[] = [];
   // harness minus raw for the same input in the same round: robust to the two inputs' different costs.
@@ -70,12 +75,25 @@ async function measure(sdk: Sdk) {
   }
   const h50 = percentile(harness, 50);
   const r50 = percentile(bare, 50);
-  return [sdk, TURNS, ms(r50), ms(h50), ratio(h50 / r50), ms(percentile(paired, 50)), ms(percentile(bare, 95)), ms(percentile(harness, 95)), ratio(percentile(harness, 95) / percentile(bare, 95))];
+  return [
+    sdk,
+    TURNS,
+    ms(r50),
+    ms(h50),
+    ratio(h50 / r50),
+    ms(percentile(paired, 50)),
+    ms(percentile(bare, 95)),
+    ms(percentile(harness, 95)),
+    ratio(percentile(harness, 95) / percentile(bare, 95)),
+  ];
 }
 
 /** Relayed against direct, same inputs, alternating which goes first. */
 async function measureRelay(sdk: Sdk) {
-  const [{ session: relayed, broker }, direct] = await Promise.all([relayedSession(sdk), startAgentSession(agents[sdk], { llm: weatherLlm() })]);
+  const [{ session: relayed, broker }, direct] = await Promise.all([
+    relayedSession(sdk),
+    startAgentSession(agents[sdk], { llm: weatherLlm() }),
+  ]);
   const turns = { relayed: [] as number[], direct: [] as number[], paired: [] as number[] };
   const requests = { relayed: [] as number[], direct: [] as number[], paired: [] as number[] };
   const time = async (fn: () => Promise<unknown>) => {
@@ -92,7 +110,10 @@ async function measureRelay(sdk: Sdk) {
       const requestTook = new Map<AgentSession, number>();
       for (const session of order) requestTook.set(session, await time(() => session.state()));
       if (i < WARMUP) continue;
-      for (const [into, map] of [[turns, took], [requests, requestTook]] as const) {
+      for (const [into, map] of [
+        [turns, took],
+        [requests, requestTook],
+      ] as const) {
         into.relayed.push(map.get(relayed)!);
         into.direct.push(map.get(direct)!);
         into.paired.push(map.get(relayed)! - map.get(direct)!);
@@ -104,7 +125,16 @@ async function measureRelay(sdk: Sdk) {
     broker.stdin!.end();
     await once(broker, 'exit');
   }
-  const row = (what: string, m: typeof turns) => [sdk, what, TURNS, ms(percentile(m.direct, 50)), ms(percentile(m.relayed, 50)), ms(percentile(m.paired, 50)), ms(percentile(m.direct, 95)), ms(percentile(m.relayed, 95))];
+  const row = (what: string, m: typeof turns) => [
+    sdk,
+    what,
+    TURNS,
+    ms(percentile(m.direct, 50)),
+    ms(percentile(m.relayed, 50)),
+    ms(percentile(m.paired, 50)),
+    ms(percentile(m.direct, 95)),
+    ms(percentile(m.relayed, 95)),
+  ];
   return [row('say()', turns), row('state()', requests)];
 }
 

@@ -20,12 +20,24 @@ const codes = (output: string | undefined): string[] => [...(output ?? '').match
 export function bikeShopLlm() {
   return scriptedLlm([
     // A desk taking over asks for a greeting with its own one-off instructions.
-    { name: 'front desk greeting', when: { system: /on behalf of the Spoke & Chain front desk/ }, reply: { text: 'Welcome to Spoke & Chain! How can we help your bike today?' } },
-    { name: 'workshop greeting', when: { system: /they are with the workshop/ }, reply: { text: 'You are with the workshop now. Which repair do you need?' } },
+    {
+      name: 'front desk greeting',
+      when: { system: /on behalf of the Spoke & Chain front desk/ },
+      reply: { text: 'Welcome to Spoke & Chain! How can we help your bike today?' },
+    },
+    {
+      name: 'workshop greeting',
+      when: { system: /they are with the workshop/ },
+      reply: { text: 'You are with the workshop now. Which repair do you need?' },
+    },
 
     // Decisions on what the user said.
     { name: 'services', when: { user: /what can you (fix|repair)/i }, reply: { toolCalls: [{ name: 'list_services' }] } },
-    { name: 'look up', when: { user: /look up (?:my bike )?([A-Z]{2}-\d+)/i }, reply: ({ match }) => ({ toolCalls: [{ name: 'lookup_bike', args: { serial: match![1]! } }] }) },
+    {
+      name: 'look up',
+      when: { user: /look up (?:my bike )?([A-Z]{2}-\d+)/i },
+      reply: ({ match }) => ({ toolCalls: [{ name: 'lookup_bike', args: { serial: match![1]! } }] }),
+    },
     { name: 'want a repair', when: { user: /book a repair/i }, reply: { toolCalls: [{ name: 'transfer_to_workshop' }] } },
     {
       name: 'book',
@@ -35,10 +47,18 @@ export function bikeShopLlm() {
     { name: 'back to the desk', when: { user: /something else/i }, reply: { toolCalls: [{ name: 'transfer_to_front_desk' }] } },
 
     // Decisions on what a tool returned.
-    { name: 'tool failed', when: { toolOutput: /no bike with serial|unknown service/ }, reply: ({ request }) => ({ text: `Sorry, I could not do that: ${request.lastToolOutput}.` }) },
+    {
+      name: 'tool failed',
+      when: { toolOutput: /no bike with serial|unknown service/ },
+      reply: ({ request }) => ({ text: `Sorry, I could not do that: ${request.lastToolOutput}.` }),
+    },
     // The desk that handed off may still answer its transfer's output; the next desk greets after it.
     { name: 'transfer reply', when: { tool: /^transfer_to_/ }, reply: { text: 'One moment.' } },
-    { name: 'services reply', when: { tool: 'list_services' }, reply: ({ request }) => ({ text: `We offer: ${codes(request.lastToolOutput).join(', ')}.` }) },
+    {
+      name: 'services reply',
+      when: { tool: 'list_services' },
+      reply: ({ request }) => ({ text: `We offer: ${codes(request.lastToolOutput).join(', ')}.` }),
+    },
     {
       name: 'bike reply',
       when: { tool: 'lookup_bike' },
@@ -47,7 +67,9 @@ export function bikeShopLlm() {
     {
       name: 'booked reply',
       when: { tool: 'book_repair' },
-      reply: ({ request }) => ({ text: `Booked: ticket ${field(request.lastToolOutput, 'ticket')}, ${field(request.lastToolOutput, 'price')} euros.` }),
+      reply: ({ request }) => ({
+        text: `Booked: ticket ${field(request.lastToolOutput, 'ticket')}, ${field(request.lastToolOutput, 'price')} euros.`,
+      }),
     },
   ]);
 }

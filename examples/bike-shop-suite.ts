@@ -87,7 +87,9 @@ export function bikeShopSuite(agentFile: string, sdk: 'python' | 'js') {
       const turn = await agent.say('book a tune-up for SC-1042 on 2026-12-09');
 
       expect.soft(turn).toHaveCalledTool('book_repair', { serial: 'SC-1042', service: 'tune-up', date: '2026-12-09' });
-      expect.soft(turn).toHaveToolOutput('book_repair', { ticket: 'R-1', serial: 'SC-1042', service: 'tune-up', date: '2026-12-09', price: 60 });
+      expect
+        .soft(turn)
+        .toHaveToolOutput('book_repair', { ticket: 'R-1', serial: 'SC-1042', service: 'tune-up', date: '2026-12-09', price: 60 });
       expect.soft(turn).toHaveReplied('Booked: ticket R-1, 60 euros.');
       expect.soft(turn).toHaveNoErrors();
     });

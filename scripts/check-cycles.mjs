@@ -27,9 +27,7 @@ function tsFiles(dir) {
 export function relativeImports(source) {
   const { importedFiles } = ts.preProcessFile(source, true, true);
   const lineOf = (pos) => source.slice(0, pos).split('\n').length;
-  return importedFiles
-    .filter((f) => f.fileName.startsWith('.'))
-    .map((f) => ({ specifier: f.fileName, line: lineOf(f.pos) }));
+  return importedFiles.filter((f) => f.fileName.startsWith('.')).map((f) => ({ specifier: f.fileName, line: lineOf(f.pos) }));
 }
 
 /** The first-level folder of src/ a file is in, or the file's own name when it is directly in src/. */
@@ -107,11 +105,7 @@ export function checkCycles(srcDir) {
   const problems = [];
   for (const cycle of findCycles(edges)) {
     const folders = [...new Set(cycle.map((e) => e.from))].sort();
-    problems.push(
-      [`cycle between ${folders.join(', ')}:`, ...cycle.map((e) => `  ${e.from} -> ${e.to}  (${e.example})`)].join(
-        '\n',
-      ),
-    );
+    problems.push([`cycle between ${folders.join(', ')}:`, ...cycle.map((e) => `  ${e.from} -> ${e.to}  (${e.example})`)].join('\n'));
   }
   const nodes = new Set(edges.flatMap((e) => [e.from, e.to]));
   const summary = `check-cycles: ${nodes.size} folders and root files, ${edges.length} imports between them, no cycles`;

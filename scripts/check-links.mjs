@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 // An argument names another tree to check (the unit test points it at a scratch one).
 const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
-const files = [...['README.md', 'CHANGELOG.md'].filter((f) => existsSync(join(root, f))), ...(existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')) : []).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const files = [
+  ...['README.md', 'CHANGELOG.md'].filter((f) => existsSync(join(root, f))),
+  ...(existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')) : []).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
+];
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
 function anchorsOf(markdown) {

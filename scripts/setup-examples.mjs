@@ -83,7 +83,10 @@ function run(step, cmd, args, { cwd = root, env = {} } = {}) {
     });
     child.on('close', (code, signal) => {
       if (code === 0) resolve(output);
-      else reject(new StepError(step, `${[cmd, ...args].join(' ')} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`, output));
+      else
+        reject(
+          new StepError(step, `${[cmd, ...args].join(' ')} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`, output),
+        );
     });
   });
 }
@@ -160,8 +163,12 @@ async function setupPython() {
     log(`python: warning: could not upgrade pip, continuing with the bundled one (${err.detail})`);
   }
   log('python: installing examples/python/requirements.txt');
-  await run('pip install -r examples/python/requirements.txt', venvPython,
-    ['-m', 'pip', 'install', '--quiet', '-r', path.join(pyDir, 'requirements.txt')], { cwd: pyDir, env: pipEnv });
+  await run(
+    'pip install -r examples/python/requirements.txt',
+    venvPython,
+    ['-m', 'pip', 'install', '--quiet', '-r', path.join(pyDir, 'requirements.txt')],
+    { cwd: pyDir, env: pipEnv },
+  );
   // Catches a broken install here, with a clear message, rather than as an agent that never connects.
   await run('import the installed packages', venvPython, ['-c', 'import livekit.agents, livekit.plugins.openai']);
   writeFileSync(pyStamp, `${key}\n`);
@@ -175,11 +182,7 @@ async function setupNode() {
   }
   // npm ci refuses a lock that disagrees with package.json, so both feed the key; so does the
   // Node major, since native packages pick their binaries at install time.
-  const key = sha256(
-    readFileSync(path.join(nodeDir, 'package.json')),
-    readFileSync(lockPath),
-    process.versions.node.split('.')[0],
-  );
+  const key = sha256(readFileSync(path.join(nodeDir, 'package.json')), readFileSync(lockPath), process.versions.node.split('.')[0]);
   if (readStamp(nodeStamp) === key) {
     log('node: up to date');
     return;

@@ -50,7 +50,11 @@ function run(cmd, args, cwd) {
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     child.on('error', (err) => reject(new Error(`could not start ${cmd}: ${err.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${cmd} ${args.join(' ')} exited with code ${code}\n${output.split('\n').slice(-40).join('\n')}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(output)
+        : reject(new Error(`${cmd} ${args.join(' ')} exited with code ${code}\n${output.split('\n').slice(-40).join('\n')}`)),
+    );
   });
 }
 
@@ -67,7 +71,11 @@ async function install(name) {
   }
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  log(`${name}: installing ${Object.entries(peer.dependencies).map(([p, v]) => `${p}@${v}`).join(' ')} into test/peers/${name}`);
+  log(
+    `${name}: installing ${Object.entries(peer.dependencies)
+      .map(([p, v]) => `${p}@${v}`)
+      .join(' ')} into test/peers/${name}`,
+  );
   const started = Date.now();
   await run('npm', ['install', '--no-package-lock', '--no-audit', '--no-fund', ...(peer.scripts ? [] : ['--ignore-scripts'])], dir);
   if (!existsSync(bin)) throw new Error(`${name}: the install finished but ${path.relative(root, bin)} is missing`);
@@ -76,7 +84,11 @@ async function install(name) {
 }
 
 const wanted = new Set(['letta']);
-for (const peer of (process.env.STREAM_JSON_PEERS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) wanted.add(peer);
+for (const peer of (process.env.STREAM_JSON_PEERS ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean))
+  wanted.add(peer);
 if (process.argv.includes('--claude')) wanted.add('claude');
 try {
   for (const name of wanted) {

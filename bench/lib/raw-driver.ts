@@ -66,7 +66,12 @@ export class RawAgent {
     const launch = resolveLaunch(path.resolve(file), `127.0.0.1:${port}`, { env: fullEnv });
     const connected = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
     const spawnAt = performance.now();
-    const child = spawn(launch.argv[0]!, launch.argv.slice(1), { cwd: launch.cwd, env: fullEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(launch.argv[0]!, launch.argv.slice(1), {
+      cwd: launch.cwd,
+      env: fullEnv,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.resume();
     child.stderr!.resume();
     const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`raw agent exited (${code})`))));

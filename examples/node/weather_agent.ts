@@ -69,8 +69,7 @@ class WeatherAgent extends voice.Agent {
         }),
         transfer_to_booking: llm.tool({
           description: 'Transfer the user to the booking desk to book a trip.',
-          execute: async () =>
-            llm.handoff({ agent: new BookingAgent(), returns: 'transferred to the booking desk' }),
+          execute: async () => llm.handoff({ agent: new BookingAgent(), returns: 'transferred to the booking desk' }),
         }),
       },
     });
@@ -98,8 +97,7 @@ class BookingAgent extends voice.Agent {
         }),
         transfer_to_weather: llm.tool({
           description: 'Transfer the user back to the weather desk.',
-          execute: async () =>
-            llm.handoff({ agent: new WeatherAgent(), returns: 'transferred to the weather desk' }),
+          execute: async () => llm.handoff({ agent: new WeatherAgent(), returns: 'transferred to the weather desk' }),
         }),
       },
     });

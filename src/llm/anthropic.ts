@@ -24,7 +24,10 @@ export interface AnthropicFront {
    * `env` carries `ANTHROPIC_BASE_URL` and the credential as `ANTHROPIC_API_KEY` besides the
    * OpenAI ones. `port` is the OpenAI server's.
    */
-  listen(options?: { port?: number; credential?: string }): Promise<{ env: Record<string, string>; credential: string; close(): Promise<void> }>;
+  listen(options?: {
+    port?: number;
+    credential?: string;
+  }): Promise<{ env: Record<string, string>; credential: string; close(): Promise<void> }>;
   readonly unmatched: readonly { response?: { error?: string } }[];
   /** The requests the rules saw, in OpenAI form. */
   readonly requests: readonly LlmRecordedRequest[];
@@ -87,7 +90,13 @@ function sendError(res: ServerResponse, status: number, type: string, message: s
   res.end(JSON.stringify({ type: 'error', error: { type, message } }));
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, openAiUrl: string, credential: string, nextId: () => number): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  openAiUrl: string,
+  credential: string,
+  nextId: () => number,
+): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   // Claude Code's connectivity probe, which may come without a key: an empty answer that serves nothing.
   if (path === '/api/hello' || (req.method === 'HEAD' && path === '/')) {
@@ -128,7 +137,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, openAiUrl: stri
   const answer = (await upstream.json().catch(() => ({}))) as Obj;
   if (!upstream.ok) {
     const error = isObj(answer['error']) ? answer['error'] : {};
-    sendError(res, upstream.status, String(error['type'] ?? 'invalid_request_error'), String(error['message'] ?? `status ${upstream.status}`));
+    sendError(
+      res,
+      upstream.status,
+      String(error['type'] ?? 'invalid_request_error'),
+      String(error['message'] ?? `status ${upstream.status}`),
+    );
     return;
   }
   const message = toAnthropic(answer, String(body['model'] ?? 'scripted'), `msg_scripted_${nextId()}`);
@@ -156,8 +170,16 @@ export function toOpenAi(body: Obj): Obj {
       const blocks = Array.isArray(content) ? content.filter(isObj) : [{ type: 'text', text: String(content ?? '') }];
       const toolCalls = blocks
         .filter((b) => b['type'] === 'tool_use')
-        .map((b) => ({ id: String(b['id']), type: 'function', function: { name: String(b['name']), arguments: JSON.stringify(b['input'] ?? {}) } }));
-      messages.push({ role: 'assistant', content: text(blocks.filter((b) => b['type'] === 'text')) || null, ...(toolCalls.length > 0 && { tool_calls: toolCalls }) });
+        .map((b) => ({
+          id: String(b['id']),
+          type: 'function',
+          function: { name: String(b['name']), arguments: JSON.stringify(b['input'] ?? {}) },
+        }));
+      messages.push({
+        role: 'assistant',
+        content: text(blocks.filter((b) => b['type'] === 'text')) || null,
+        ...(toolCalls.length > 0 && { tool_calls: toolCalls }),
+      });
       continue;
     }
     if (typeof content === 'string') {
@@ -173,7 +195,10 @@ export function toOpenAi(body: Obj): Obj {
   }
   const tools = (Array.isArray(body['tools']) ? body['tools'].filter(isObj) : [])
     .filter((tool) => typeof tool['name'] === 'string')
-    .map((tool) => ({ type: 'function', function: { name: tool['name'], description: tool['description'] ?? '', parameters: tool['input_schema'] ?? { type: 'object' } } }));
+    .map((tool) => ({
+      type: 'function',
+      function: { name: tool['name'], description: tool['description'] ?? '', parameters: tool['input_schema'] ?? { type: 'object' } },
+    }));
   return { model: body['model'] ?? 'scripted', messages, ...(tools.length > 0 && { tools }), stream: false };
 }
 
@@ -200,7 +225,11 @@ export function toAnthropic(completion: Obj, model: string, id: string): Obj {
     role: 'assistant',
     model,
     content,
-    stop_reason: content.some((b) => b['type'] === 'tool_use') ? 'tool_use' : choice['finish_reason'] === 'length' ? 'max_tokens' : 'end_turn',
+    stop_reason: content.some((b) => b['type'] === 'tool_use')
+      ? 'tool_use'
+      : choice['finish_reason'] === 'length'
+        ? 'max_tokens'
+        : 'end_turn',
     stop_sequence: null,
     usage: { input_tokens: Number(usage['prompt_tokens'] ?? 0), output_tokens: Number(usage['completion_tokens'] ?? 0) },
   };
@@ -210,7 +239,9 @@ function writeStream(res: ServerResponse, message: Obj): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const event = (type: string, data: Obj) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
   const usage = message['usage'] as Obj;
-  event('message_start', { message: { ...message, content: [], stop_reason: null, usage: { input_tokens: usage['input_tokens'], output_tokens: 0 } } });
+  event('message_start', {
+    message: { ...message, content: [], stop_reason: null, usage: { input_tokens: usage['input_tokens'], output_tokens: 0 } },
+  });
   (message['content'] as Obj[]).forEach((block, index) => {
     if (block['type'] === 'text') {
       event('content_block_start', { index, content_block: { type: 'text', text: '' } });
@@ -221,7 +252,10 @@ function writeStream(res: ServerResponse, message: Obj): void {
     }
     event('content_block_stop', { index });
   });
-  event('message_delta', { delta: { stop_reason: message['stop_reason'], stop_sequence: null }, usage: { output_tokens: usage['output_tokens'] } });
+  event('message_delta', {
+    delta: { stop_reason: message['stop_reason'], stop_sequence: null },
+    usage: { output_tokens: usage['output_tokens'] },
+  });
   event('message_stop', {});
   res.end();
 }

@@ -46,7 +46,8 @@ export function isAuthorized(req: { headers: IncomingHttpHeaders }, credential: 
 export function unauthorizedBody(): { error: { message: string; type: string; code: string } } {
   return {
     error: {
-      message: "agent-session-test: this model server takes requests only with the session's credential (the API key the harness gave the agent)",
+      message:
+        "agent-session-test: this model server takes requests only with the session's credential (the API key the harness gave the agent)",
       type: 'authentication_error',
       code: 'invalid_api_key',
     },

@@ -72,7 +72,11 @@ export function diffRequests(recorded: CassetteRequest, actual: CassetteRequest)
 }
 
 /** The recorded entry nearest to `request`: fewest differing fields, the same test preferred on a tie. */
-export function closestEntry(entries: readonly CassetteEntry[], request: CassetteRequest, test: string): { entry: CassetteEntry; diffs: FieldDifference[] } | undefined {
+export function closestEntry(
+  entries: readonly CassetteEntry[],
+  request: CassetteRequest,
+  test: string,
+): { entry: CassetteEntry; diffs: FieldDifference[] } | undefined {
   let best: { entry: CassetteEntry; diffs: FieldDifference[]; score: number } | undefined;
   for (const entry of entries) {
     const diffs = diffRequests(entry.request, request);
@@ -88,7 +92,12 @@ function stringPair(recorded: string, actual: string): [string, string] {
   let start = 0;
   while (start < recorded.length && start < actual.length && recorded[start] === actual[start]) start++;
   let end = 0;
-  while (end < recorded.length - start && end < actual.length - start && recorded[recorded.length - 1 - end] === actual[actual.length - 1 - end]) end++;
+  while (
+    end < recorded.length - start &&
+    end < actual.length - start &&
+    recorded[recorded.length - 1 - end] === actual[actual.length - 1 - end]
+  )
+    end++;
   const show = (text: string) => {
     const from = Math.max(0, start - CONTEXT_CHARS);
     const to = Math.min(text.length, text.length - end + CONTEXT_CHARS);

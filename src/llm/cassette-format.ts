@@ -74,7 +74,10 @@ export function normaliseBody(body: unknown, volatile: readonly string[] = VOLAT
 
 /** The replay key of a normalised request: 16 hex digits of its SHA-256. */
 export function requestKey(request: CassetteRequest): string {
-  return createHash('sha256').update(JSON.stringify([request.path, request.body])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([request.path, request.body]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Thrown for a cassette file that cannot be read; names the file and the line. */
@@ -114,21 +117,29 @@ export function parseCassette(text: string, file: string): CassetteEntry[] {
       value = JSON.parse(line);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new CassetteFormatError(`agent-session-test: cassette ${file} line ${i + 1} is not valid JSON (${reason}); fix the line or delete the file and record again`);
+      throw new CassetteFormatError(
+        `agent-session-test: cassette ${file} line ${i + 1} is not valid JSON (${reason}); fix the line or delete the file and record again`,
+      );
     }
     if (!sawHeader) {
       const header = value as Partial<CassetteHeader>;
       if (header?.cassette !== CASSETTE_HEADER.cassette) {
-        throw new CassetteFormatError(`agent-session-test: ${file} is not a cassette (its first line must be ${JSON.stringify(CASSETTE_HEADER)})`);
+        throw new CassetteFormatError(
+          `agent-session-test: ${file} is not a cassette (its first line must be ${JSON.stringify(CASSETTE_HEADER)})`,
+        );
       }
       if (header.version !== CASSETTE_HEADER.version) {
-        throw new CassetteFormatError(`agent-session-test: cassette ${file} has format version ${String(header.version)}; this version reads ${CASSETTE_HEADER.version}. Upgrade agent-session-test or record again`);
+        throw new CassetteFormatError(
+          `agent-session-test: cassette ${file} has format version ${String(header.version)}; this version reads ${CASSETTE_HEADER.version}. Upgrade agent-session-test or record again`,
+        );
       }
       sawHeader = true;
       continue;
     }
     if (!isEntry(value)) {
-      throw new CassetteFormatError(`agent-session-test: cassette ${file} line ${i + 1} is not a recorded exchange (it needs test, key, n, request.path and response)`);
+      throw new CassetteFormatError(
+        `agent-session-test: cassette ${file} line ${i + 1} is not a recorded exchange (it needs test, key, n, request.path and response)`,
+      );
     }
     entries.push(value);
   }

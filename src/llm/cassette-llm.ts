@@ -82,8 +82,11 @@ export class CassetteLlm {
       throw new TypeError(`${PREFIX} cassetteLlm \`upstream\` needs a \`baseUrl\` (or a server with \`listen()\`)`);
     }
     this.#inferenceUpstream =
-      options.inferenceUpstream ?? (isListenable(this.#upstream) ? undefined : { baseUrl: this.#env['LIVEKIT_INFERENCE_URL'] || LIVEKIT_INFERENCE_DEFAULT_URL });
-    const upstreamKeys = [this.#upstream, this.#inferenceUpstream].map((u) => (u && !isListenable(u) ? u.apiKey : undefined)).filter((k): k is string => !!k);
+      options.inferenceUpstream ??
+      (isListenable(this.#upstream) ? undefined : { baseUrl: this.#env['LIVEKIT_INFERENCE_URL'] || LIVEKIT_INFERENCE_DEFAULT_URL });
+    const upstreamKeys = [this.#upstream, this.#inferenceUpstream]
+      .map((u) => (u && !isListenable(u) ? u.apiKey : undefined))
+      .filter((k): k is string => !!k);
     this.#secrets = [...upstreamKeys, ...(options.redact ?? [])].map((value) => ({ value }));
     // Named environment secrets first: the same value found both ways is marked with its variable.
     this.#redact = createRedactor([...findSecrets(this.#env), ...this.#secrets]);
@@ -188,7 +191,10 @@ export class CassetteLlm {
     return [...models];
   }
 
-  async #exchange(exchange: Exchange, startUpstream: () => Promise<{ url?: string; env: Record<string, string> }>): Promise<ExchangeResult> {
+  async #exchange(
+    exchange: Exchange,
+    startUpstream: () => Promise<{ url?: string; env: Record<string, string> }>,
+  ): Promise<ExchangeResult> {
     const test = currentTest().currentTestName ?? '';
     const request: CassetteRequest = { path: exchange.path, body: redactCopy(normaliseBody(exchange.body, this.#ignore), this.#redact) };
     const key = requestKey(request);
@@ -196,7 +202,16 @@ export class CassetteLlm {
     const n = this.#occurrences.get(slot) ?? 0;
     this.#occurrences.set(slot, n + 1);
     // Status 0 until answered.
-    const record: CassetteRecordedRequest = { at: exchange.receivedAt, test, path: exchange.path, body: request.body, key, n, source: 'miss', response: { status: 0 } };
+    const record: CassetteRecordedRequest = {
+      at: exchange.receivedAt,
+      test,
+      path: exchange.path,
+      body: request.body,
+      key,
+      n,
+      source: 'miss',
+      response: { status: 0 },
+    };
     this.#requests.push(record);
 
     if (this.mode === 'replay' || this.mode === 'auto') {
@@ -250,7 +265,8 @@ export class CassetteLlm {
     const inference = requestPath.startsWith('/inference/');
     const rest = requestPath.replace(/^\/inference/, '').replace(/^\/v1(?=\/)/, '');
     let upstream: CassetteUpstream;
-    if (inference && this.#inferenceUpstream) upstream = { ...this.#inferenceUpstream, apiKey: this.#inferenceUpstream.apiKey ?? this.#inferenceToken() };
+    if (inference && this.#inferenceUpstream)
+      upstream = { ...this.#inferenceUpstream, apiKey: this.#inferenceUpstream.apiKey ?? this.#inferenceToken() };
     else if (isListenable(this.#upstream)) {
       const started = await startUpstream();
       const baseUrl = started.url ?? started.env['OPENAI_BASE_URL'];
@@ -290,11 +306,16 @@ export class CassetteLlm {
       const closest = closestEntry(recorded, request, test);
       if (closest) {
         const where = closest.entry.test === test ? 'this test' : `test ${JSON.stringify(closest.entry.test)}`;
-        lines.push(`Closest recorded request (${where}, occurrence ${closest.entry.n}): ${closest.diffs.length} difference(s), - recorded, + now:`);
+        lines.push(
+          `Closest recorded request (${where}, occurrence ${closest.entry.n}): ${closest.diffs.length} difference(s), - recorded, + now:`,
+        );
         lines.push(...formatDifferences(closest.diffs));
       }
     }
-    lines.push('', `To update the cassette, run with ${CASSETTE_MODE_ENV}=record (or auto, to record only what is missing) and access to the real model.`);
+    lines.push(
+      '',
+      `To update the cassette, run with ${CASSETTE_MODE_ENV}=record (or auto, to record only what is missing) and access to the real model.`,
+    );
     return lines.join('\n');
   }
 }

@@ -55,10 +55,17 @@ const PREFIX = 'agent-session-test:';
 const CALL_PATH = /^(?:\/inference)?(?:\/v1)?\/(?:chat\/completions|responses)$/;
 const MODELS_PATH = /^(?:\/inference)?(?:\/v1)?\/models$/;
 /** Request headers never forwarded: hop-by-hop, replaced, or not ours to pass on (the agent's keys are the session credential). */
-const DROPPED_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'accept-encoding', 'cookie', 'authorization', 'x-api-key']);
-
-
-
+const DROPPED_HEADERS = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'keep-alive',
+  'accept-encoding',
+  'cookie',
+  'authorization',
+  'x-api-key',
+]);
 
 async function replay(res: ServerResponse, response: CassetteResponse, timing: boolean, signal: AbortSignal): Promise<void> {
   const started = Date.now();
@@ -149,7 +156,11 @@ export interface ListeningCassetteServer {
 }
 
 /** Starts the server on a loopback port (`port`, or a free one), serving only requests that carry `credential`. */
-export async function startCassetteServer(backend: CassetteBackend, port: number | undefined, credential: string): Promise<ListeningCassetteServer> {
+export async function startCassetteServer(
+  backend: CassetteBackend,
+  port: number | undefined,
+  credential: string,
+): Promise<ListeningCassetteServer> {
   const inFlight = new Set<AbortController>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -166,7 +177,14 @@ export async function startCassetteServer(backend: CassetteBackend, port: number
     // Speech is answered here in every mode, never recorded: text mode has none to record.
     if (isAudioPath(path) && method === 'POST') return serveAudio(req, res, path);
     if (!CALL_PATH.test(path) || method !== 'POST') {
-      sendJson(res, 404, errorBody(`${PREFIX} the cassette LLM serves POST /v1/chat/completions, POST /v1/responses and GET /v1/models; got ${method} ${path}`, 'not_found_error'));
+      sendJson(
+        res,
+        404,
+        errorBody(
+          `${PREFIX} the cassette LLM serves POST /v1/chat/completions, POST /v1/responses and GET /v1/models; got ${method} ${path}`,
+          'not_found_error',
+        ),
+      );
       return;
     }
     const receivedAt = Date.now();
@@ -179,7 +197,14 @@ export async function startCassetteServer(backend: CassetteBackend, port: number
     try {
       body = JSON.parse(raw);
     } catch (error) {
-      sendJson(res, 400, errorBody(`${PREFIX} the request body is not valid JSON (${error instanceof Error ? error.message : String(error)})`, 'invalid_request_error'));
+      sendJson(
+        res,
+        400,
+        errorBody(
+          `${PREFIX} the request body is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+          'invalid_request_error',
+        ),
+      );
       return;
     }
     const result = await backend.exchange({ path, body, receivedAt });
@@ -195,7 +220,14 @@ export async function startCassetteServer(backend: CassetteBackend, port: number
         res.destroy();
         return;
       }
-      sendJson(res, 500, errorBody(`${PREFIX} internal error in the cassette LLM: ${error instanceof Error ? error.message : String(error)}`, 'server_error'));
+      sendJson(
+        res,
+        500,
+        errorBody(
+          `${PREFIX} internal error in the cassette LLM: ${error instanceof Error ? error.message : String(error)}`,
+          'server_error',
+        ),
+      );
     });
   });
   const upgrades = speechUpgrades({ serverName: 'the cassette LLM', authorize: (req) => isAuthorized(req, credential) });

@@ -98,13 +98,18 @@ async function lock(file: string): Promise<() => Promise<void>> {
     }
     const owner = await readFile(lockFile, 'utf8').catch(() => '');
     const pid = Number(owner.split(' ')[0]);
-    const age = await stat(lockFile).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const age = await stat(lockFile).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
     if ((owner !== '' && Number.isInteger(pid) && pid > 0 && !processExists(pid)) || age > LOCK_STALE_MS) {
       await unlink(lockFile).catch(() => undefined);
       continue;
     }
     if (Date.now() > deadline) {
-      throw new Error(`agent-session-test: could not save cassette ${file}: ${lockFile} has been held by process ${owner.split(' ')[0] || '?'} for over ${LOCK_TIMEOUT_MS / 1000} s. If no test run is writing it, delete the lock file`);
+      throw new Error(
+        `agent-session-test: could not save cassette ${file}: ${lockFile} has been held by process ${owner.split(' ')[0] || '?'} for over ${LOCK_TIMEOUT_MS / 1000} s. If no test run is writing it, delete the lock file`,
+      );
     }
     await sleep(20 + Math.random() * 30);
   }

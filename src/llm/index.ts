@@ -28,6 +28,13 @@ export type {
 // Record and replay: a cassette of real model calls, replayed offline.
 export { cassetteLlm } from './cassette-llm.js';
 export type { CassetteLlm } from './cassette-llm.js';
-export type { CassetteLlmOptions, CassetteLlmServer, CassetteMode, CassetteRecordedRequest, CassetteUpstream, ListenableUpstream } from './cassette-options.js';
+export type {
+  CassetteLlmOptions,
+  CassetteLlmServer,
+  CassetteMode,
+  CassetteRecordedRequest,
+  CassetteUpstream,
+  ListenableUpstream,
+} from './cassette-options.js';
 export type { CassetteEntry, CassetteEvent, CassetteRequest, CassetteResponse } from './cassette-format.js';
 export { anthropicMessages, type AnthropicFront } from './anthropic.js';

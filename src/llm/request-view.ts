@@ -11,8 +11,7 @@ export class InvalidChatRequestError extends Error {
   override readonly name = 'InvalidChatRequestError';
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The text of a message: the string content, or its text parts joined with newlines. */
 export function messageText(message: OpenAiChatMessage | undefined): string {

@@ -10,13 +10,7 @@ import { agentEnvDefaults } from './provider-keys.js';
 import { resolveReply, type ReplyCounts } from './reply.js';
 import { matchCondition, type ConditionMatch } from './rules.js';
 import { startServer, type ChatBackend, type ChatOutcome, type ListeningServer } from './server.js';
-import type {
-  LlmRecordedRequest,
-  LlmReply,
-  LlmRequestView,
-  LlmRule,
-  OpenAiChatMessage,
-} from './types.js';
+import type { LlmRecordedRequest, LlmReply, LlmRequestView, LlmRule, OpenAiChatMessage } from './types.js';
 
 /** Options of {@link scriptedLlm}. */
 export interface ScriptedLlmOptions {
@@ -237,7 +231,14 @@ export class ScriptedLlm {
       this.#unmatched.push(record);
       const usages: RuleUsage[] = entries.map(({ rule, index, used }) => ({ rule, index, used }));
       // 400 because clients do not retry 4xx: the same request would only fail again.
-      return { kind: 'error', status: 400, message: explainUnmatched(view, usages), type: 'invalid_request_error', code: 'no_rule_matched', delayMs: 0 };
+      return {
+        kind: 'error',
+        status: 400,
+        message: explainUnmatched(view, usages),
+        type: 'invalid_request_error',
+        code: 'no_rule_matched',
+        delayMs: 0,
+      };
     }
 
     const { entry, match } = chosen;
@@ -266,7 +267,14 @@ export class ScriptedLlm {
     record.rule = entry.rule.name ?? entry.index;
     record.ruleIndex = entry.index;
     this.#unmatched.push(record);
-    return { kind: 'error', status: 400, message: `${PREFIX} scripted LLM rule ${label} failed: ${reason}`, type: 'invalid_request_error', code: 'rule_failed', delayMs: 0 };
+    return {
+      kind: 'error',
+      status: 400,
+      message: `${PREFIX} scripted LLM rule ${label} failed: ${reason}`,
+      type: 'invalid_request_error',
+      code: 'rule_failed',
+      delayMs: 0,
+    };
   }
 }
 

@@ -53,7 +53,6 @@ const MODEL_PATH = /^\/(?:v1\/)?models\/(.+)$/;
 
 const PREFIX = 'agent-session-test:';
 
-
 function sendError(res: ServerResponse, status: number, message: string, type: string, headers?: Record<string, string>): void {
   sendJson(res, status, errorBody(message, type), headers);
 }

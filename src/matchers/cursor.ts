@@ -64,7 +64,10 @@ function patternOf(typeOrPattern: unknown, fields: unknown, where: string): Item
 const callText = (method: string, args: unknown[]): string => {
   let last = args.length - 1;
   while (last >= 0 && args[last] === undefined) last--;
-  return `${method}(${args.slice(0, last + 1).map(formatValue).join(', ')})`;
+  return `${method}(${args
+    .slice(0, last + 1)
+    .map(formatValue)
+    .join(', ')})`;
 };
 
 /** The public method a failure is reported from: the stack trace starts at its caller. */
@@ -72,9 +75,7 @@ type StackCut = (...args: never[]) => unknown;
 
 function fail(shared: Shared, call: string, expected: string, received: string, cursor: number | undefined, caller: StackCut): never {
   const p = messagePalette(shared.render.color);
-  const itemLines = shared.items.map(
-    (it, i) => `${i === cursor ? p.bold('→') : ' '} ${String(i).padStart(2)}  ${describeItem(it)}`,
-  );
+  const itemLines = shared.items.map((it, i) => `${i === cursor ? p.bold('→') : ' '} ${String(i).padStart(2)}  ${describeItem(it)}`);
   if (cursor !== undefined && cursor >= shared.items.length) itemLines.push(`${p.bold('→')} ${p.dim('(end)')}`);
   const itemsTitle = `Items (${shared.items.length}${cursor === undefined ? '' : `, cursor at ${cursor}`}):`;
   const message = failureMessage({
@@ -122,7 +123,14 @@ export class ItemCheck<Tools extends ToolMap = ToolMap, Item extends TurnItem = 
     const call = callText('is', [typeOrPattern, fields]);
     const pattern = patternOf(typeOrPattern, fields, call) as ItemPattern;
     if (!matchesItem(this.item, pattern, this.#shared.equals)) {
-      fail(this.#shared, `at(${this.index}).${call}`, `item ${this.index} to be ${describePattern(pattern)}`, `item ${this.index} is ${describeItem(this.item)}`, this.index, this.is);
+      fail(
+        this.#shared,
+        `at(${this.index}).${call}`,
+        `item ${this.index} to be ${describePattern(pattern)}`,
+        `item ${this.index} is ${describeItem(this.item)}`,
+        this.index,
+        this.is,
+      );
     }
     return this as ItemCheck<Tools, TurnItem>;
   }
@@ -207,7 +215,14 @@ export class TurnCursor<Tools extends ToolMap = ToolMap> {
   #check(index: number, pattern: ItemPattern | undefined, call: string, caller: StackCut): void {
     const item = this.#shared.items[index];
     if (item === undefined) {
-      fail(this.#shared, call, `item ${index} to be ${pattern ? describePattern(pattern) : 'any item'}`, `no more items (the turn has ${plural(this.#shared.items.length, 'item')})`, index, caller);
+      fail(
+        this.#shared,
+        call,
+        `item ${index} to be ${pattern ? describePattern(pattern) : 'any item'}`,
+        `no more items (the turn has ${plural(this.#shared.items.length, 'item')})`,
+        index,
+        caller,
+      );
     }
     if (pattern !== undefined && !matchesItem(item, pattern, this.#shared.equals)) {
       fail(this.#shared, call, `item ${index} to be ${describePattern(pattern)}`, `item ${index} is ${describeItem(item)}`, index, caller);
@@ -251,7 +266,14 @@ export class TurnCursor<Tools extends ToolMap = ToolMap> {
     let index = this.#position;
     while (index < items.length && items[index]?.type !== pattern.type) index++;
     if (index >= items.length) {
-      fail(this.#shared, call, `an item of type ${pattern.type} at or after item ${this.#position}`, `no ${pattern.type} after the cursor`, this.#position, this.seek);
+      fail(
+        this.#shared,
+        call,
+        `an item of type ${pattern.type} at or after item ${this.#position}`,
+        `no ${pattern.type} after the cursor`,
+        this.#position,
+        this.seek,
+      );
     }
     this.#check(index, pattern, call, this.seek);
     this.#position = index + 1;
@@ -265,10 +287,18 @@ export class TurnCursor<Tools extends ToolMap = ToolMap> {
    * expectTurn(turn).skip(2).next('message');
    */
   skip(count = 1): this {
-    if (!Number.isInteger(count) || count < 0) throw new TypeError(`skip(count): count must be a non-negative integer, received ${formatValue(count)}`);
+    if (!Number.isInteger(count) || count < 0)
+      throw new TypeError(`skip(count): count must be a non-negative integer, received ${formatValue(count)}`);
     const left = this.#shared.items.length - this.#position;
     if (count > left) {
-      fail(this.#shared, callText('skip', [count]), `${plural(count, 'item')} to skip`, `only ${plural(left, 'item')} left`, this.#position, this.skip);
+      fail(
+        this.#shared,
+        callText('skip', [count]),
+        `${plural(count, 'item')} to skip`,
+        `only ${plural(left, 'item')} left`,
+        this.#position,
+        this.skip,
+      );
     }
     this.#position += count;
     return this;
@@ -300,7 +330,14 @@ export class TurnCursor<Tools extends ToolMap = ToolMap> {
     const left = this.#shared.items.length - this.#position;
     if (left > 0) {
       const next = this.#shared.items[this.#position] as TurnItem;
-      fail(this.#shared, 'noMore()', 'no more items', `${plural(left, 'more item')}, starting with ${describeItem(next)}`, this.#position, this.noMore);
+      fail(
+        this.#shared,
+        'noMore()',
+        'no more items',
+        `${plural(left, 'more item')}, starting with ${describeItem(next)}`,
+        this.#position,
+        this.noMore,
+      );
     }
     return this;
   }
@@ -317,7 +354,14 @@ export class TurnCursor<Tools extends ToolMap = ToolMap> {
     const call = callText('contains', [typeOrPattern, fields]);
     const pattern = patternOf(typeOrPattern, fields, call) as ItemPattern;
     if (!this.#shared.items.some((it) => matchesItem(it, pattern, this.#shared.equals))) {
-      fail(this.#shared, call, `an item to be ${describePattern(pattern)}`, `none of the ${plural(this.#shared.items.length, 'item')} matches`, undefined, this.contains);
+      fail(
+        this.#shared,
+        call,
+        `an item to be ${describePattern(pattern)}`,
+        `none of the ${plural(this.#shared.items.length, 'item')} matches`,
+        undefined,
+        this.contains,
+      );
     }
     return this;
   }
@@ -333,7 +377,14 @@ export class TurnCursor<Tools extends ToolMap = ToolMap> {
     if (!Number.isInteger(index)) throw new TypeError(`at(index): index must be an integer, received ${formatValue(index)}`);
     const resolved = index < 0 ? length + index : index;
     if (resolved < 0 || resolved >= length) {
-      fail(this.#shared, callText('at', [index]), `an item at index ${index}`, `the turn has ${plural(length, 'item')}`, undefined, this.at);
+      fail(
+        this.#shared,
+        callText('at', [index]),
+        `an item at index ${index}`,
+        `the turn has ${plural(length, 'item')}`,
+        undefined,
+        this.at,
+      );
     }
     return new ItemCheck<Tools>(this.#shared, resolved);
   }

@@ -18,7 +18,17 @@ export function toHaveCalledTool(
   args?: unknown,
   options?: CalledToolOptions,
 ): MatcherResult {
-  const frame = openMatcher(this, 'toHaveCalledTool', received, [['name', name], ['args', args], ['options', options]], options);
+  const frame = openMatcher(
+    this,
+    'toHaveCalledTool',
+    received,
+    [
+      ['name', name],
+      ['args', args],
+      ['options', options],
+    ],
+    options,
+  );
   const { isNot, p, header, turns, isList, equals } = frame;
   checkTextArg(name, 'the tool name', header, true);
   const times = options?.times;
@@ -34,7 +44,9 @@ export function toHaveCalledTool(
 
   const message = (): string => {
     const [one, many] = name === undefined ? ['tool call', 'tool calls'] : ['call', 'calls'];
-    const target = (name === undefined ? '' : ` to ${p.green(formatValue(name))}`) + (args === undefined ? '' : ` with arguments matching ${p.green(formatValue(args))}`);
+    const target =
+      (name === undefined ? '' : ` to ${p.green(formatValue(name))}`) +
+      (args === undefined ? '' : ` with arguments matching ${p.green(formatValue(args))}`);
     const expected =
       times === undefined
         ? isNot

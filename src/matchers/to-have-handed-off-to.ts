@@ -2,7 +2,16 @@ import type { Handoff } from '../turn/types.js';
 import { truncate } from '../render/render-turn.js';
 import type { AgentPattern, HandedOffToOptions, TextPattern } from './types.js';
 import { failureMessage, openMatcher } from './frame.js';
-import { checkTextArg, formatValue, isAsymmetricMatcher, matchesPattern, matchesReply, plural, type MatcherContext, type MatcherResult } from './utils.js';
+import {
+  checkTextArg,
+  formatValue,
+  isAsymmetricMatcher,
+  matchesPattern,
+  matchesReply,
+  plural,
+  type MatcherContext,
+  type MatcherResult,
+} from './utils.js';
 
 /** A handoff on one line: `weather_agent → booking_agent`, with the new agent's instructions when known. */
 export const describeHandoff = (h: Handoff): string =>
@@ -13,8 +22,10 @@ function toAgentPattern(agent: unknown, header: string): AgentPattern {
   if (agent !== null && typeof agent === 'object' && !(agent instanceof RegExp) && !isAsymmetricMatcher(agent)) {
     const fields = agent as Record<string, unknown>;
     const unknown = Object.keys(fields).filter((k) => k !== 'id' && k !== 'instructions');
-    if (unknown.length > 0) throw new TypeError(`${header}\n\nthe agent may give \`id\` and \`instructions\`, not ${unknown.map((k) => `\`${k}\``).join(', ')}`);
-    if (fields['id'] === undefined && fields['instructions'] === undefined) throw new TypeError(`${header}\n\nthe agent needs an \`id\` or \`instructions\``);
+    if (unknown.length > 0)
+      throw new TypeError(`${header}\n\nthe agent may give \`id\` and \`instructions\`, not ${unknown.map((k) => `\`${k}\``).join(', ')}`);
+    if (fields['id'] === undefined && fields['instructions'] === undefined)
+      throw new TypeError(`${header}\n\nthe agent needs an \`id\` or \`instructions\``);
     checkTextArg(fields['id'], '`id`', header, true);
     checkTextArg(fields['instructions'], '`instructions`', header, true);
     return fields as AgentPattern;
@@ -30,7 +41,16 @@ function toAgentPattern(agent: unknown, header: string): AgentPattern {
  * contained in them, which tells apart agents of one class.
  */
 export function toHaveHandedOffTo(this: MatcherContext, received: unknown, agent: unknown, options?: HandedOffToOptions): MatcherResult {
-  const { isNot, p, header, turns, isList, equals } = openMatcher(this, 'toHaveHandedOffTo', received, [['agent', agent], ['options', options]], options);
+  const { isNot, p, header, turns, isList, equals } = openMatcher(
+    this,
+    'toHaveHandedOffTo',
+    received,
+    [
+      ['agent', agent],
+      ['options', options],
+    ],
+    options,
+  );
   const wanted = toAgentPattern(agent, header);
   checkTextArg(options?.from, '`from`', header, true);
   const handoffs = turns.flatMap((t) => t.handoffs);

@@ -23,22 +23,26 @@ function checkIgnore(ignore: unknown, header: string): readonly ErrorFilter[] {
   if (!Array.isArray(ignore)) return fail(`must be an array, received ${formatValue(ignore)}`);
   for (const entry of ignore as unknown[]) {
     if (isText(entry)) continue;
-    if (entry === null || typeof entry !== 'object') fail(`entries must be a string, a RegExp or { source?, message?, tool? }, received ${formatValue(entry)}`);
+    if (entry === null || typeof entry !== 'object')
+      fail(`entries must be a string, a RegExp or { source?, message?, tool? }, received ${formatValue(entry)}`);
     const fields = entry as Record<string, unknown>;
     const unknown = Object.keys(fields).filter((k) => !FILTER_KEYS.includes(k));
-    if (unknown.length > 0) fail(`entry ${formatValue(entry)}: ${unknown.map((k) => `\`${k}\``).join(', ')} is not a filter field; use source, message, tool`);
+    if (unknown.length > 0)
+      fail(`entry ${formatValue(entry)}: ${unknown.map((k) => `\`${k}\``).join(', ')} is not a filter field; use source, message, tool`);
     if (fields['source'] !== undefined && !SOURCES.includes(fields['source'] as string)) {
       fail(`entry ${formatValue(entry)}: \`source\` must be one of ${SOURCES.join(', ')}`);
     }
     for (const key of ['message', 'tool']) {
-      if (fields[key] !== undefined && !isText(fields[key])) fail(`entry ${formatValue(entry)}: \`${key}\` must be a string, a RegExp or an asymmetric matcher`);
+      if (fields[key] !== undefined && !isText(fields[key]))
+        fail(`entry ${formatValue(entry)}: \`${key}\` must be a string, a RegExp or an asymmetric matcher`);
     }
   }
   return ignore as readonly ErrorFilter[];
 }
 
 /** A string is looked for in the text; RegExps and asymmetric matchers as usual. */
-const textMatches = (text: string | undefined, expected: unknown, equals: Equals): boolean => text !== undefined && matchesReply(text, expected, equals);
+const textMatches = (text: string | undefined, expected: unknown, equals: Equals): boolean =>
+  text !== undefined && matchesReply(text, expected, equals);
 
 function isIgnored(problem: Problem, filters: readonly ErrorFilter[], equals: Equals): boolean {
   return filters.some((filter) => {

@@ -8,7 +8,16 @@ import { checkTextArg, formatValue, matchesReply, type MatcherContext, type Matc
  * matcher. Without `expected`, any non-empty reply passes. With a list of turns, any turn's reply.
  */
 export function toHaveReplied(this: MatcherContext, received: unknown, expected?: unknown, options?: TurnOptions): MatcherResult {
-  const { isNot, p, header, turns, isList, equals } = openMatcher(this, 'toHaveReplied', received, [['expected', expected], ['options', options]], options);
+  const { isNot, p, header, turns, isList, equals } = openMatcher(
+    this,
+    'toHaveReplied',
+    received,
+    [
+      ['expected', expected],
+      ['options', options],
+    ],
+    options,
+  );
   checkTextArg(expected, 'the expected reply', header, true);
   const isMatch = (reply: string): boolean => (expected === undefined ? reply !== '' : matchesReply(reply, expected, equals));
   const pass = turns.some((t) => isMatch(t.reply));

@@ -20,7 +20,11 @@ export function toHaveToolError(
     name,
     output: message,
     isError: true,
-    params: [['name', name], ['message', message], ['options', options]],
+    params: [
+      ['name', name],
+      ['message', message],
+      ['options', options],
+    ],
     options,
   });
 }

@@ -70,7 +70,11 @@ export function toHaveToolOutput(
     name,
     output,
     isError: options?.isError,
-    params: [['name', name], ['output', output], ['options', options]],
+    params: [
+      ['name', name],
+      ['output', output],
+      ['options', options],
+    ],
     options,
   });
 }

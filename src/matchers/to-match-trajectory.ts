@@ -36,7 +36,12 @@ function maxMatching(fits: boolean[][], itemCount: number): (number | undefined)
 }
 
 /** Compares items with expected steps under a mode. Exported for the cursor and for tests. */
-export function compareTrajectory(items: readonly TurnItem[], steps: readonly ItemPattern[], mode: TrajectoryMode, equals: Equals): TrajectoryComparison {
+export function compareTrajectory(
+  items: readonly TurnItem[],
+  steps: readonly ItemPattern[],
+  mode: TrajectoryMode,
+  equals: Equals,
+): TrajectoryComparison {
   const fit = (step: ItemPattern, item: TurnItem | undefined): boolean => item !== undefined && matchesItem(item, step, equals);
   const step = (i: number): string => `step ${i} (${describePattern(steps[i] as ItemPattern)})`;
   const item = (i: number): string => `item ${i} (${describeItem(items[i] as TurnItem)})`;
@@ -44,7 +49,8 @@ export function compareTrajectory(items: readonly TurnItem[], steps: readonly It
   if (mode === 'strict') {
     for (let i = 0; i < Math.max(items.length, steps.length); i++) {
       const s = steps[i];
-      if (s === undefined) return { pass: false, details: [`${item(i)} is not expected: ${plural(steps.length, 'step')}, ${plural(items.length, 'item')}`] };
+      if (s === undefined)
+        return { pass: false, details: [`${item(i)} is not expected: ${plural(steps.length, 'step')}, ${plural(items.length, 'item')}`] };
       if (items[i] === undefined) return { pass: false, details: [`${step(i)} has no item: the turn has ${plural(items.length, 'item')}`] };
       if (!fit(s, items[i])) return { pass: false, details: [`${step(i)} does not match ${item(i)}`] };
     }
@@ -94,10 +100,20 @@ export function compareTrajectory(items: readonly TurnItem[], steps: readonly It
  * Modes: `strict` (default), `ordered`, `unordered`, `subset`, `superset`; see `TrajectoryMode`.
  */
 export function toMatchTrajectory(this: MatcherContext, received: unknown, expected: unknown, options?: TrajectoryOptions): MatcherResult {
-  const { isNot, p, header, turns, isList, equals } = openMatcher(this, 'toMatchTrajectory', received, [['steps', expected], ['options', options]], options);
+  const { isNot, p, header, turns, isList, equals } = openMatcher(
+    this,
+    'toMatchTrajectory',
+    received,
+    [
+      ['steps', expected],
+      ['options', options],
+    ],
+    options,
+  );
   const mode = options?.mode ?? 'strict';
   if (!MODES.includes(mode)) throw new TypeError(`${header}\n\n\`mode\` must be one of ${MODES.join(', ')}; received ${formatValue(mode)}`);
-  if (!Array.isArray(expected)) throw new TypeError(`${header}\n\nthe expected trajectory must be an array of steps, received ${formatValue(expected)}`);
+  if (!Array.isArray(expected))
+    throw new TypeError(`${header}\n\nthe expected trajectory must be an array of steps, received ${formatValue(expected)}`);
   const steps = expected.map((s, i) => {
     try {
       return toItemPattern(s, `step ${i}`);

@@ -93,10 +93,7 @@ export interface HandedOffToOptions extends TurnOptions {
  * from (`tool` for a tool that raised), its message, and for tool errors the tool's name.
  */
 export type ErrorFilter =
-  | string
-  | RegExp
-  | AsymmetricMatcherLike
-  | { source?: TurnError['source'] | 'tool'; message?: TextPattern; tool?: TextPattern };
+  string | RegExp | AsymmetricMatcherLike | { source?: TurnError['source'] | 'tool'; message?: TextPattern; tool?: TextPattern };
 
 /** Options of `toHaveNoErrors`. */
 export interface NoErrorsOptions extends TurnOptions {

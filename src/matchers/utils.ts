@@ -86,7 +86,9 @@ export function selectTurns(received: unknown, turn: number | undefined, hint: s
   if (!Number.isInteger(turn)) throw new TypeError(`${hint}\n\nthe \`turn\` option must be an integer, received ${formatValue(turn)}`);
   const picked = all.at(turn);
   if (picked === undefined) {
-    throw new TypeError(`${hint}\n\nthe \`turn\` option is ${turn}, but ${all.length} turn${all.length === 1 ? ' was' : 's were'} received`);
+    throw new TypeError(
+      `${hint}\n\nthe \`turn\` option is ${turn}, but ${all.length} turn${all.length === 1 ? ' was' : 's were'} received`,
+    );
   }
   return { turns: [picked], isList: false };
 }

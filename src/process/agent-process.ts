@@ -130,7 +130,9 @@ export class AgentProcess implements AgentProcessLike {
     drain('stderr');
     // The process's own exit, not execa's result: that also waits for the output pipes to close,
     // which a grandchild that kept them (a daemonised helper) may never do.
-    const processExit = new Promise<ExitStatus>((resolve) => this.#child.once('exit', (code, signal) => resolve({ exitCode: code, signal })));
+    const processExit = new Promise<ExitStatus>((resolve) =>
+      this.#child.once('exit', (code, signal) => resolve({ exitCode: code, signal })),
+    );
     const result = this.#child.then((result) => {
       const status: ExitStatus = {
         exitCode: result.exitCode ?? null,
@@ -150,16 +152,9 @@ export class AgentProcess implements AgentProcessLike {
   }
 
   /** Starts the agent. Resolves once the OS has created the process (or reports why it could not). */
-  static async spawn(
-    options: SpawnOptions,
-    agentFile?: string,
-    hint: string = SPAWN_HINT,
-  ): Promise<AgentProcess> {
+  static async spawn(options: SpawnOptions, agentFile?: string, hint: string = SPAWN_HINT): Promise<AgentProcess> {
     const agent = new AgentProcess(options);
-    const started = await Promise.race([
-      new Promise<true>((resolve) => agent.#child.once('spawn', () => resolve(true))),
-      agent.exited,
-    ]);
+    const started = await Promise.race([new Promise<true>((resolve) => agent.#child.once('spawn', () => resolve(true))), agent.exited]);
     if (started !== true && started.spawnError) {
       untrackSessionTag(agent.sessionTag);
       throw agentSpawnFailed({ spawnError: started.spawnError, hint }, { agentFile, command: options.argv });

@@ -14,7 +14,8 @@ const RULES: Rule[] = [
   {
     // The turn-detector plugins (Python livekit-plugins-turn-detector, Node agents-plugin-livekit)
     // read their model from the Hugging Face cache, filled by `download-files`.
-    pattern: /livekit-plugins-turn-detector initialization failed\. (Could not find file "[^"]+")|EOU turn detector: (Required model files not found locally)/,
+    pattern:
+      /livekit-plugins-turn-detector initialization failed\. (Could not find file "[^"]+")|EOU turn detector: (Required model files not found locally)/,
     hint: (match, launch) =>
       `The agent's turn detector plugin cannot find its model files (${match[1] ?? match[2]}): they come from the Hugging Face hub, which the harness never contacts. ` +
       `Download them once where the hub is reachable (${launch.kind === 'python' ? '`python -m livekit.agents download-files <agent file>`' : '`npx livekit-agents download-files`'}) and keep that cache (HF_HOME) for the test runs, ` +
@@ -37,7 +38,8 @@ const RULES: Rule[] = [
   },
   {
     pattern: /Could not find AgentServer/i,
-    hint: () => 'The module defines no AgentServer. Define one at module level (e.g. `server = AgentServer()` with an @server.rtc_session() entrypoint); livekit-agents >= 1.6 is needed for the console launch.',
+    hint: () =>
+      'The module defines no AgentServer. Define one at module level (e.g. `server = AgentServer()` with an @server.rtc_session() entrypoint); livekit-agents >= 1.6 is needed for the console launch.',
   },
   {
     pattern: /unrecognized arguments: .*--connect-addr|No such command ['"]?console|invalid choice: ['"]?console/i,
@@ -49,7 +51,8 @@ const RULES: Rule[] = [
   },
   {
     pattern: /must be anonymous/,
-    hint: () => 'A tool in an object map was created with a name; in @livekit/agents the map key is the name, so drop the name from the tool definition.',
+    hint: () =>
+      'A tool in an object map was created with a name; in @livekit/agents the map key is the name, so drop the name from the tool definition.',
   },
   {
     pattern: /SyntaxError|IndentationError/,
@@ -57,7 +60,8 @@ const RULES: Rule[] = [
   },
   {
     pattern: /Cannot find (?:module|package) ['"]([^'"]+)['"]/,
-    hint: (match) => `The agent imports "${match[1]}", which cannot be resolved from its project. Install it (npm install) in the agent's project.`,
+    hint: (match) =>
+      `The agent imports "${match[1]}", which cannot be resolved from its project. Install it (npm install) in the agent's project.`,
   },
   {
     pattern: /does not provide an export named 'default'|default export/i,
@@ -139,18 +143,26 @@ export function diagnose(output: string, launch: Launch, context: FailureContext
   const fatal = output.match(FATAL);
   if (fatal) {
     const cause = lineAt(output, fatal.index ?? 0);
-    return { cause, basis: 'fatal', hint: `The agent stopped on its own fatal error ("${cause}"); nothing failed before it. Fix that in the agent (the lines before it in the output show where).` };
+    return {
+      cause,
+      basis: 'fatal',
+      hint: `The agent stopped on its own fatal error ("${cause}"); nothing failed before it. Fix that in the agent (the lines before it in the output show where).`,
+    };
   }
   const raised = [...output.matchAll(RAISED)].at(-1);
   if (raised) {
-    return { cause: `${raised[1]}: ${raised[2]}`, basis: 'raised', hint: `The agent raised ${raised[1]}: ${raised[2]}. Fix that in the agent (the traceback is in the output below).` };
+    return {
+      cause: `${raised[1]}: ${raised[2]}`,
+      basis: 'raised',
+      hint: `The agent raised ${raised[1]}: ${raised[2]}. Fix that in the agent (the traceback is in the output below).`,
+    };
   }
   if (context.phase === 'starting' && context.exitCode === 0) {
     return {
       basis: 'exit',
       hint:
         'The agent exited normally (code 0) without connecting, so its program ended before it started a session. Usually the entry is guarded: ' +
-        'cli.runApp(...) only runs when an environment check passes (LiveKit\'s Node examples skip it when VITEST is set; the harness removes the runner\'s variables unless { keepRunnerEnv } is set, so check { env } and your own variables), ' +
+        "cli.runApp(...) only runs when an environment check passes (LiveKit's Node examples skip it when VITEST is set; the harness removes the runner's variables unless { keepRunnerEnv } is set, so check { env } and your own variables), " +
         'a `__main__` or `require.main` path that is not taken under the console launch, or a file that is a library rather than the agent.',
     };
   }

@@ -28,7 +28,10 @@ export function redactionMarker(name?: string): string {
  * `extraNames` (exact names, or patterns).
  */
 export function findSecrets(env: Readonly<Record<string, string | undefined>>, extraNames: readonly (string | RegExp)[] = []): Secret[] {
-  const listed = (name: string) => extraNames.some((entry) => (typeof entry === 'string' ? entry === name : new RegExp(entry.source, entry.flags.replace(/[gy]/g, '')).test(name)));
+  const listed = (name: string) =>
+    extraNames.some((entry) =>
+      typeof entry === 'string' ? entry === name : new RegExp(entry.source, entry.flags.replace(/[gy]/g, '')).test(name),
+    );
   const secrets: Secret[] = [];
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || value.length < MIN_SECRET_LENGTH || PLAIN_WORD.test(value)) continue;
@@ -43,7 +46,11 @@ export function findSecrets(env: Readonly<Record<string, string | undefined>>, e
  * credential), `env`'s, and `extra` (e.g. a model server's upstream keys). Variables named in
  * `secretEnv` count too.
  */
-export function knownSecrets(env: Readonly<Record<string, string | undefined>>, secretEnv: readonly (string | RegExp)[] = [], extra: readonly Secret[] = []): Secret[] {
+export function knownSecrets(
+  env: Readonly<Record<string, string | undefined>>,
+  secretEnv: readonly (string | RegExp)[] = [],
+  extra: readonly Secret[] = [],
+): Secret[] {
   return [...findSecrets(process.env, secretEnv), ...findSecrets(env, secretEnv), ...extra];
 }
 
@@ -58,7 +65,10 @@ export function createRedactor(secrets: readonly Secret[]): (text: string) => st
     .sort((a, b) => b.value.length - a.value.length);
   const patterns = secrets
     .filter((s): s is Secret & { value: RegExp } => s.value instanceof RegExp)
-    .map((s) => ({ marker: redactionMarker(s.name), pattern: new RegExp(s.value.source, s.value.flags.includes('g') ? s.value.flags : `${s.value.flags}g`) }));
+    .map((s) => ({
+      marker: redactionMarker(s.name),
+      pattern: new RegExp(s.value.source, s.value.flags.includes('g') ? s.value.flags : `${s.value.flags}g`),
+    }));
   if (literals.length === 0 && patterns.length === 0) return (text) => text;
   return (text) => {
     let out = text;

@@ -170,7 +170,13 @@ export function resolveLaunch(file: string, connectAddr: string, options: Launch
     if (options.command.length === 0) {
       throw runtimeNotFound({ missing: 'command' }, { agentFile: file });
     }
-    return { kind: kind ?? 'node', file, cwd, argv: substitute(options.command, file, connectAddr), interpreterSource: 'the command option' };
+    return {
+      kind: kind ?? 'node',
+      file,
+      cwd,
+      argv: substitute(options.command, file, connectAddr),
+      interpreterSource: 'the command option',
+    };
   }
   if (kind === undefined) {
     throw runtimeNotFound({ missing: 'extension', fileName: path.basename(file) }, { agentFile: file });

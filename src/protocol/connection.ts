@@ -172,9 +172,13 @@ export class AgentConnection {
       envelope = decodeEnvelope(frame);
     } catch (error) {
       return this.#fail(
-        new ProtocolError(`the agent sent a frame that is not an agent session message (${(error as Error).message})`, 'undecodable-frame', {
-          cause: error,
-        }),
+        new ProtocolError(
+          `the agent sent a frame that is not an agent session message (${(error as Error).message})`,
+          'undecodable-frame',
+          {
+            cause: error,
+          },
+        ),
       );
     }
     switch (envelope.message) {

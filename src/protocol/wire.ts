@@ -128,25 +128,11 @@ export interface WireResponse {
 
 export interface WireEnvelope {
   message?:
-    | 'audioInput'
-    | 'audioOutput'
-    | 'event'
-    | 'request'
-    | 'response'
-    | 'audioPlaybackFlush'
-    | 'audioPlaybackClear'
-    | 'audioPlaybackFinished';
+    'audioInput' | 'audioOutput' | 'event' | 'request' | 'response' | 'audioPlaybackFlush' | 'audioPlaybackClear' | 'audioPlaybackFinished';
   event?: WireEvent | null;
   response?: WireResponse | null;
 }
 
 /** The request kinds we send (the oneof member names of SessionRequest). */
 export type RequestKind =
-  | 'ping'
-  | 'getChatHistory'
-  | 'runInput'
-  | 'getAgentInfo'
-  | 'getSessionState'
-  | 'getSessionUsage'
-  | 'getFrameworkInfo'
-  | 'updateIo';
+  'ping' | 'getChatHistory' | 'runInput' | 'getAgentInfo' | 'getSessionState' | 'getSessionUsage' | 'getFrameworkInfo' | 'updateIo';

@@ -107,7 +107,10 @@ function itemLines(c: Context, items: readonly TurnItem[]): string[] {
       case 'agent_handoff':
         {
           // Agents of one class share an id; their instructions tell them apart.
-          const instructions = item.instructions === undefined ? '' : p.dim(` (instructions: ${truncate(oneLine(item.instructions), Math.min(c.max, 80), p)})`);
+          const instructions =
+            item.instructions === undefined
+              ? ''
+              : p.dim(` (instructions: ${truncate(oneLine(item.instructions), Math.min(c.max, 80), p)})`);
           lines.push(...line('handoff', p.magenta, `${item.oldAgentId ?? '(start)'} → ${p.bold(item.newAgentId)}${instructions}`));
         }
         break;
@@ -129,10 +132,15 @@ function itemLines(c: Context, items: readonly TurnItem[]): string[] {
 function turnLines(c: Context, turn: TurnRecord<ToolMap>): string[] {
   const { p } = c;
   // The greeting (index -1) has no user input: the agent spoke first.
-  const opener = turn.index < 0 ? line('user', (s) => p.bold(p.cyan(s)), p.dim('(greeting: the agent spoke first)')) : line('user', (s) => p.bold(p.cyan(s)), turn.input);
+  const opener =
+    turn.index < 0
+      ? line('user', (s) => p.bold(p.cyan(s)), p.dim('(greeting: the agent spoke first)'))
+      : line('user', (s) => p.bold(p.cyan(s)), turn.input);
   const lines = [...opener, ...itemLines(c, turn.items)];
   for (const error of turn.errors) {
-    lines.push(...line('error', (s) => p.bold(p.red(s)), `${p.dim(`[${error.source}]`)} ${p.red(truncate(oneLine(error.message), c.max, p))}`));
+    lines.push(
+      ...line('error', (s) => p.bold(p.red(s)), `${p.dim(`[${error.source}]`)} ${p.red(truncate(oneLine(error.message), c.max, p))}`),
+    );
   }
   const timing = [formatDuration(turn.timing.durationMs)];
   if (turn.timing.llmTtftMs !== undefined) timing.push(`first token ${formatDuration(turn.timing.llmTtftMs)}`);
@@ -144,8 +152,7 @@ function context(options: RenderOptions): Context {
   return { p: palette(options.color), max: options.maxLength ?? DEFAULT_MAX_LENGTH };
 }
 
-const indentLines = (lines: string[], indent: string): string =>
-  lines.map((l) => (l === '' ? l : indent + l)).join('\n');
+const indentLines = (lines: string[], indent: string): string => lines.map((l) => (l === '' ? l : indent + l)).join('\n');
 
 /**
  * Renders one turn as a chat log.

@@ -6,8 +6,7 @@
 import type { ModelUsage, TurnRecord } from '../turn/types.js';
 import type { AgentSessionReport, ReportTest } from './report.js';
 
-const escape = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`);
 
@@ -32,14 +31,21 @@ function renderTurn(agent: string, turn: TurnRecord): string {
     } else if (item.type === 'function_call') {
       const call = outputs.get(item.callId);
       const mark = call?.isError === true ? '<span class="bad">✗</span>' : call?.isError === false ? '<span class="ok">✓</span>' : '…';
-      const output = call?.output === undefined ? '' : ` → <span class="${call.isError ? 'bad' : 'out'}">${escape(json(call.output))}</span>`;
-      rows.push(`<div class="row tool"><span class="who">tool</span><span class="text">${mark} <b>${escape(item.name)}</b>(<code>${escape(item.arguments || '{}')}</code>)${output}</span></div>`);
+      const output =
+        call?.output === undefined ? '' : ` → <span class="${call.isError ? 'bad' : 'out'}">${escape(json(call.output))}</span>`;
+      rows.push(
+        `<div class="row tool"><span class="who">tool</span><span class="text">${mark} <b>${escape(item.name)}</b>(<code>${escape(item.arguments || '{}')}</code>)${output}</span></div>`,
+      );
     } else if (item.type === 'agent_handoff') {
-      rows.push(`<div class="row handoff"><span class="who">handoff</span><span class="text">${escape(item.oldAgentId ?? '—')} → ${escape(item.newAgentId)}</span></div>`);
+      rows.push(
+        `<div class="row handoff"><span class="who">handoff</span><span class="text">${escape(item.oldAgentId ?? '—')} → ${escape(item.newAgentId)}</span></div>`,
+      );
     }
   }
   for (const error of turn.errors) {
-    rows.push(`<div class="row error"><span class="who">error</span><span class="text">[${error.source}] ${escape(error.message)}</span></div>`);
+    rows.push(
+      `<div class="row error"><span class="who">error</span><span class="text">[${error.source}] ${escape(error.message)}</span></div>`,
+    );
   }
   const timing = [`turn ${turn.index + 1}`, ms(turn.timing.durationMs)];
   if (turn.timing.llmTtftMs !== undefined) timing.push(`first token ${ms(turn.timing.llmTtftMs)}`);
@@ -51,7 +57,10 @@ function renderTurn(agent: string, turn: TurnRecord): string {
 
 function renderTest(test: ReportTest): string {
   const errors = test.errors.map((e) => `<pre class="failure">${escape(e)}</pre>`).join('');
-  const facts = [`${test.turns.length} turn${test.turns.length === 1 ? '' : 's'}`, `${test.toolCalls} tool call${test.toolCalls === 1 ? '' : 's'}`];
+  const facts = [
+    `${test.turns.length} turn${test.turns.length === 1 ? '' : 's'}`,
+    `${test.toolCalls} tool call${test.toolCalls === 1 ? '' : 's'}`,
+  ];
   if (test.durationMs !== undefined) facts.push(ms(test.durationMs));
   return `<details class="test ${test.state}"${test.state === 'failed' ? ' open' : ''}>
 <summary><span class="badge ${test.state}">${test.state}</span> <span class="name">${escape(test.name)}</span> <span class="file">${escape(test.file)}${test.project ? ` [${escape(test.project)}]` : ''}</span> <span class="facts">${facts.join(' · ')}</span></summary>

@@ -31,7 +31,9 @@ export interface StreamJsonHandleOptions extends StreamJsonSessionOptions {
   currentSignal?: () => AbortSignal | undefined;
 }
 
-export function createStreamJsonSessionHandle<Tools extends ToolMap = ToolMap>(options: StreamJsonHandleOptions): StreamJsonSessionHandle<Tools> {
+export function createStreamJsonSessionHandle<Tools extends ToolMap = ToolMap>(
+  options: StreamJsonHandleOptions,
+): StreamJsonSessionHandle<Tools> {
   const { currentSignal, ...sessionOptions } = options;
   const lazy = lazySession(options.command[0] ?? 'the stream-json CLI', () => startStreamJsonSession(sessionOptions), currentSignal);
   const { start, withSignal } = lazy;

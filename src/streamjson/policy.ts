@@ -14,20 +14,23 @@ export interface PermissionRequest {
 }
 
 export type PermissionAnswer =
-  | { behavior: 'allow'; updatedInput?: Record<string, unknown> }
-  | { behavior: 'deny'; message?: string; interrupt?: boolean };
+  { behavior: 'allow'; updatedInput?: Record<string, unknown> } | { behavior: 'deny'; message?: string; interrupt?: boolean };
 
 /** A tool name: exact string, `'*'` for every tool, or a RegExp. */
 export type ToolNamePattern = string | RegExp;
 
 export type PermissionPolicy =
   | { allow?: readonly ToolNamePattern[]; deny?: readonly ToolNamePattern[]; otherwise?: 'allow' | 'deny' }
-  | ((request: PermissionRequest) => PermissionAnswer | boolean | 'allow' | 'deny' | Promise<PermissionAnswer | boolean | 'allow' | 'deny'>);
+  | ((
+      request: PermissionRequest,
+    ) => PermissionAnswer | boolean | 'allow' | 'deny' | Promise<PermissionAnswer | boolean | 'allow' | 'deny'>);
 
 export const DEFAULT_DENY_MESSAGE = "Denied by the test's permission policy.";
 
 function matches(patterns: readonly ToolNamePattern[] | undefined, name: string): boolean {
-  return (patterns ?? []).some((p) => (typeof p === 'string' ? p === '*' || p === name : new RegExp(p.source, p.flags.replace(/[gy]/g, '')).test(name)));
+  return (patterns ?? []).some((p) =>
+    typeof p === 'string' ? p === '*' || p === name : new RegExp(p.source, p.flags.replace(/[gy]/g, '')).test(name),
+  );
 }
 
 /**
@@ -35,7 +38,11 @@ function matches(patterns: readonly ToolNamePattern[] | undefined, name: string)
  * did not allow; the test's own external tools (`ownTools`) are allowed unless a deny list names
  * them. A policy function decides every request itself.
  */
-export async function decide(policy: PermissionPolicy | undefined, request: PermissionRequest, ownTools: ReadonlySet<string> = new Set()): Promise<PermissionAnswer> {
+export async function decide(
+  policy: PermissionPolicy | undefined,
+  request: PermissionRequest,
+  ownTools: ReadonlySet<string> = new Set(),
+): Promise<PermissionAnswer> {
   if (typeof policy === 'function') {
     const answer = await policy(request);
     if (answer === true || answer === 'allow') return { behavior: 'allow' };
@@ -47,5 +54,8 @@ export async function decide(policy: PermissionPolicy | undefined, request: Perm
   if (ownTools.has(request.toolName) || matches(policy?.allow, request.toolName)) return { behavior: 'allow' };
   return policy?.otherwise === 'allow'
     ? { behavior: 'allow' }
-    : { behavior: 'deny', message: `${DEFAULT_DENY_MESSAGE} No rule allowed ${request.toolName}; add it to { permissions: { allow: [...] } }.` };
+    : {
+        behavior: 'deny',
+        message: `${DEFAULT_DENY_MESSAGE} No rule allowed ${request.toolName}; add it to { permissions: { allow: [...] } }.`,
+      };
 }

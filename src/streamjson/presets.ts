@@ -49,7 +49,9 @@ export function lettaCode(options: LettaCodeOptions = {}): StreamJsonPreset {
     async prepare({ llmEnv, workDir }: PrepareContext) {
       const baseUrl = options.baseUrl ?? llmEnv?.['OPENAI_BASE_URL'];
       if (baseUrl === undefined) {
-        throw new TypeError('lettaCode() needs a model to talk to: give the session { llm: scriptedLlm([...]) } or the preset { baseUrl }.');
+        throw new TypeError(
+          'lettaCode() needs a model to talk to: give the session { llm: scriptedLlm([...]) } or the preset { baseUrl }.',
+        );
       }
       const home = path.join(workDir, 'home');
       const state = path.join(workDir, 'letta-state');
@@ -129,7 +131,9 @@ export function claudeCode(options: ClaudeCodeOptions = {}): StreamJsonPreset {
     async prepare({ llmEnv, workDir }: PrepareContext) {
       const baseUrl = options.baseUrl ?? llmEnv?.['ANTHROPIC_BASE_URL'];
       if (baseUrl === undefined) {
-        throw new TypeError('claudeCode() needs an Anthropic Messages API: give the session an { llm } whose env has ANTHROPIC_BASE_URL, or the preset { baseUrl }.');
+        throw new TypeError(
+          'claudeCode() needs an Anthropic Messages API: give the session an { llm } whose env has ANTHROPIC_BASE_URL, or the preset { baseUrl }.',
+        );
       }
       const home = path.join(workDir, 'home');
       const config = path.join(workDir, 'claude');

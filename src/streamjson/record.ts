@@ -135,7 +135,12 @@ export class TurnAssembler {
         });
         break;
       case 'recovery':
-        this.#notice({ at, type: 'recovery', recoveryType: str(line['recovery_type']) ?? 'unknown', ...optional('message', str(line['message'])) });
+        this.#notice({
+          at,
+          type: 'recovery',
+          recoveryType: str(line['recovery_type']) ?? 'unknown',
+          ...optional('message', str(line['message'])),
+        });
         break;
       case 'system':
         if (line.subtype === 'init' && typeof line['model'] === 'string') this.#model = line['model'];
@@ -338,7 +343,11 @@ export class TurnAssembler {
   }
 
   #sessionUsage(inputTokens: number, inputCachedTokens: number, outputTokens: number): SessionUsage {
-    return { models: [{ kind: 'llm', provider: this.#provider, model: this.#model, inputTokens, inputCachedTokens, outputTokens, sessionDuration: 0 }] };
+    return {
+      models: [
+        { kind: 'llm', provider: this.#provider, model: this.#model, inputTokens, inputCachedTokens, outputTokens, sessionDuration: 0 },
+      ],
+    };
   }
 }
 
@@ -359,8 +368,11 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 export function classify(result: ResultMessage, interruptRequested: boolean): StreamJsonTurnStatus {
   if (result.subtype === 'interrupted') return 'interrupted';
   const failed = result.is_error === true || result.subtype === 'error' || result.subtype.startsWith('error_');
-  if (interruptRequested && (failed || result.stop_reason === 'cancelled') &&
-    (result.terminal_reason === 'aborted_streaming' || result.subtype === 'error_during_execution' || result.stop_reason === 'cancelled')) {
+  if (
+    interruptRequested &&
+    (failed || result.stop_reason === 'cancelled') &&
+    (result.terminal_reason === 'aborted_streaming' || result.subtype === 'error_during_execution' || result.stop_reason === 'cancelled')
+  ) {
     return 'interrupted';
   }
   return failed ? 'error' : 'success';

@@ -3,7 +3,11 @@ import { decodeToolOutput } from '../protocol/tool-output.js';
 import type { FunctionCallOutputItem, Handoff, MessageItem, ToolCall, TurnItem } from './types.js';
 
 /** An output item's text, value and raw form (decoded here when the item came without them). */
-export function outputOf(item: Pick<FunctionCallOutputItem, 'output' | 'value' | 'rawOutput'>): { output: string; value: unknown; rawOutput: string } {
+export function outputOf(item: Pick<FunctionCallOutputItem, 'output' | 'value' | 'rawOutput'>): {
+  output: string;
+  value: unknown;
+  rawOutput: string;
+} {
   if (item.rawOutput !== undefined && 'value' in item) return { output: item.output, value: item.value, rawOutput: item.rawOutput };
   return decodeToolOutput(item.output);
 }

@@ -86,12 +86,7 @@ export interface AgentConfigUpdateItem extends ItemBase {
 }
 
 /** One entry of the conversation as the agent produced it. */
-export type TurnItem =
-  | MessageItem
-  | FunctionCallItem
-  | FunctionCallOutputItem
-  | AgentHandoffItem
-  | AgentConfigUpdateItem;
+export type TurnItem = MessageItem | FunctionCallItem | FunctionCallOutputItem | AgentHandoffItem | AgentConfigUpdateItem;
 
 export type TurnItemType = TurnItem['type'];
 
@@ -143,7 +138,15 @@ export interface Handoff {
 /** Usage per model as the agent reports it. Counters absent on the wire are 0. */
 export type ModelUsage =
   | ({ kind: 'llm' } & LlmUsage)
-  | { kind: 'tts'; provider: string; model: string; inputTokens: number; outputTokens: number; charactersCount: number; audioDuration: number }
+  | {
+      kind: 'tts';
+      provider: string;
+      model: string;
+      inputTokens: number;
+      outputTokens: number;
+      charactersCount: number;
+      audioDuration: number;
+    }
   | { kind: 'stt'; provider: string; model: string; inputTokens: number; outputTokens: number; audioDuration: number }
   | { kind: 'interruption'; provider: string; model: string; totalRequests: number }
   | { kind: 'eot'; provider: string; model: string; totalRequests: number };

@@ -41,7 +41,9 @@ describe('errors name the cause the agent printed', () => {
 
   test('an agent that exits with code 0 before connecting is told what usually causes it', async () => {
     // With the runner's variables kept, LiveKit's example layout skips cli.runApp under Vitest.
-    const { error } = await failure(() => startAgentSession(fixture('node/runapp_guarded.ts'), { keepRunnerEnv: true, env: { VITEST: 'true' } }));
+    const { error } = await failure(() =>
+      startAgentSession(fixture('node/runapp_guarded.ts'), { keepRunnerEnv: true, env: { VITEST: 'true' } }),
+    );
     expect(error.code).toBe('AGENT_EXITED');
     expect(error.exitCode).toBe(0);
     expect(error.shortMessage).toMatch(/exited with code 0 before connecting/);
@@ -51,7 +53,7 @@ describe('errors name the cause the agent printed', () => {
 });
 
 describe('the runner environment stays out of the agent', () => {
-  test("an agent that skips cli.runApp under Vitest runs under the harness, which itself runs in Vitest", async () => {
+  test('an agent that skips cli.runApp under Vitest runs under the harness, which itself runs in Vitest', async () => {
     expect(process.env['VITEST']).toBeDefined();
     const session = await started(startAgentSession(fixture('node/runapp_guarded.ts'), { llm: echo() }));
     expect((await session.say('hello')).reply).toBe('echo');

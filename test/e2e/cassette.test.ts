@@ -19,7 +19,10 @@ afterAll(async () => {
 
 function cloud(): ScriptedLlm {
   return scriptedLlm([
-    { when: { user: /weather in (\w+)/i }, reply: ({ match }) => ({ toolCalls: [{ name: 'lookup_weather', args: { city: match![1]! } }] }) },
+    {
+      when: { user: /weather in (\w+)/i },
+      reply: ({ match }) => ({ toolCalls: [{ name: 'lookup_weather', args: { city: match![1]! } }] }),
+    },
     { when: { tool: 'lookup_weather' }, reply: ({ request }) => ({ text: `Recorded answer: ${request.lastToolOutput}.`, chunkSize: 7 }) },
     { when: { user: /capital of France/i }, reply: { text: 'Paris is the capital of France.' } },
   ]);

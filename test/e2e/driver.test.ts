@@ -33,7 +33,9 @@ describe.each([
         expect(turn.timing.startedAt).toBeGreaterThan(Date.now() - 60_000);
         // The user line is an event, never an item; the items are the agent's own.
         expect(turn.items.some((i) => i.type === 'message' && i.role === 'user')).toBe(false);
-        expect(turn.events).toContainEqual(expect.objectContaining({ type: 'conversation_item_added', item: expect.objectContaining({ role: 'user', text: turn.input }) }));
+        expect(turn.events).toContainEqual(
+          expect.objectContaining({ type: 'conversation_item_added', item: expect.objectContaining({ role: 'user', text: turn.input }) }),
+        );
         expect(turn.toolCalls[0]).toMatchObject({ name: 'lookup_weather', callId: expect.any(String), isError: false });
         expect(turn.items.map((i) => i.type)).toEqual(['function_call', 'function_call_output', 'message']);
         expect(turn.items.every((i) => i.id !== '' && i.createdAt > 0)).toBe(true);

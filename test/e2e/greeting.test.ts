@@ -20,7 +20,11 @@ async function start(file: string, llm: ReturnType<typeof scriptedLlm>) {
  */
 const greeterLlm = () =>
   scriptedLlm([
-    { name: 'greet: look up', when: (req) => !req.messages.some((m) => m.role === 'user' || m.role === 'tool'), reply: { toolCalls: [{ name: 'lookup_user' }], delayMs: 600 } },
+    {
+      name: 'greet: look up',
+      when: (req) => !req.messages.some((m) => m.role === 'user' || m.role === 'tool'),
+      reply: { toolCalls: [{ name: 'lookup_user' }], delayMs: 600 },
+    },
     { name: 'greet: words', when: { tool: 'lookup_user' }, reply: { text: 'Hello Ada, how can I help?', delayMs: 600 } },
     { when: { user: /hi/ }, reply: { text: 'Glad to hear from you.' } },
   ]);
@@ -79,7 +83,7 @@ describe('an agent without a greeting', () => {
     expect(after.ms).toBeLessThan(1000);
   });
 
-  test("a greeting the scripted model has no rule for fails at once, naming the missing rule", async () => {
+  test('a greeting the scripted model has no rule for fails at once, naming the missing rule', async () => {
     const session = await start(fixture('node/greeting_agent.ts'), scriptedLlm([{ when: { user: /.+/ }, reply: { text: 'sure' } }]));
     const { error, ms } = await failure(() => session.greeting({ timeout: 20_000 }));
     expect(error.code).toBe('NO_GREETING');
@@ -90,7 +94,10 @@ describe('an agent without a greeting', () => {
 });
 
 test('an agent that dies during its greeting: the error says the greeting was awaited and quotes the cause', async () => {
-  const session = await startAgentSession(fixture('node/greeting_agent.ts'), { llm: greeterLlm(), env: { GREETER_WAITS_FOR_PARTICIPANT: '1' } });
+  const session = await startAgentSession(fixture('node/greeting_agent.ts'), {
+    llm: greeterLlm(),
+    env: { GREETER_WAITS_FOR_PARTICIPANT: '1' },
+  });
   sessions.push(session);
   const { error } = await failure(() => session.greeting({ timeout: 20_000 }));
   expect(error.code).toBe('AGENT_EXITED');

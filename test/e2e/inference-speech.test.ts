@@ -38,15 +38,27 @@ async function converse(session: AgentSession): Promise<TurnRecord[]> {
 async function expectCleanConversation(session: AgentSession, turns: TurnRecord[]): Promise<void> {
   for (const [i, turn] of turns.entries()) {
     expect(turn, `turn ${i}`).toHaveNoErrors();
-    expect(turn.events.filter((e) => e.type === 'error'), `turn ${i}`).toEqual([]);
+    expect(
+      turn.events.filter((e) => e.type === 'error'),
+      `turn ${i}`,
+    ).toEqual([]);
     expect(turn).toHaveReplied(`You said: ${INPUTS[i]}.`);
   }
   expect(session.closed).toBe(false);
-  const messages = (await session.history()).flatMap((item) => (item.type === 'message' && item.role !== 'system' ? [[item.role, item.text]] : []));
-  expect(messages).toEqual(INPUTS.flatMap((input) => [['user', input], ['assistant', `You said: ${input}.`]]));
+  const messages = (await session.history()).flatMap((item) =>
+    item.type === 'message' && item.role !== 'system' ? [[item.role, item.text]] : [],
+  );
+  expect(messages).toEqual(
+    INPUTS.flatMap((input) => [
+      ['user', input],
+      ['assistant', `You said: ${input}.`],
+    ]),
+  );
   // The agent itself logged no speech failure either: a failed socket can also end a Python
   // agent's STT task with a traceback and no error event.
-  expect(session.output()).not.toMatch(/stt_error|tts_error|Traceback|WSServerHandshakeError|Inference (STT|TTS) (returned|connection)|Realtime STT/);
+  expect(session.output()).not.toMatch(
+    /stt_error|tts_error|Traceback|WSServerHandshakeError|Inference (STT|TTS) (returned|connection)|Realtime STT/,
+  );
 }
 
 describe.each(agents)('%s agent with %s STT and TTS, scripted model', (_, __, file) => {

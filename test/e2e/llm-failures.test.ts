@@ -9,7 +9,8 @@ afterEach(async () => {
 });
 
 /** A model that refuses every request with a status clients do not retry. */
-const refusingLlm = () => scriptedLlm([{ name: 'refuse', when: () => true, reply: { error: { status: 400, message: 'model refused the request' } } }]);
+const refusingLlm = () =>
+  scriptedLlm([{ name: 'refuse', when: () => true, reply: { error: { status: 400, message: 'model refused the request' } } }]);
 
 describe('LLM failures the agent reports are recorded in the turn', () => {
   test.each([

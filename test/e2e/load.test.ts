@@ -26,8 +26,8 @@ afterEach(() => {
         try {
           process.kill(target, 'SIGKILL');
         } catch {
-        // already gone
-      }
+          // already gone
+        }
       }
     }
   }

@@ -25,7 +25,10 @@ afterAll(async () => {
 const model = () => scriptedLlm([{ when: { user: /(.+)/ }, reply: ({ match }) => ({ text: `You said: ${match![1]}.` }) }]);
 
 test('Python: the silero VAD plugin loads offline and the turns are clean', async () => {
-  const session = await startAgentSession(fixture('python/template_plugins_agent.py'), { env: { ...pythonEnv, HF_HOME: hfHome }, llm: model() });
+  const session = await startAgentSession(fixture('python/template_plugins_agent.py'), {
+    env: { ...pythonEnv, HF_HOME: hfHome },
+    llm: model(),
+  });
   try {
     for (const input of ['hello', 'how are you?']) {
       const turn = await session.say(input);

@@ -90,7 +90,7 @@ describe('close() ends what the agent started out of its process group', () => {
   test.each([
     ['Python', 'python/escaping_tool.py'],
     ['Node', 'node/escaping_tool.ts'],
-  ])('a %s agent\'s helper in a new session', async (_, agentFile) => {
+  ])("a %s agent's helper in a new session", async (_, agentFile) => {
     const session = await startAgentSession(fixture(agentFile), {
       env: pythonEnv,
       llm: scriptedLlm([

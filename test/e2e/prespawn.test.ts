@@ -37,8 +37,8 @@ afterEach(() => {
         try {
           process.kill(target, 'SIGKILL');
         } catch {
-        // already gone
-      }
+          // already gone
+        }
       }
     }
   }
@@ -71,7 +71,11 @@ function runVitest(files: string[], env: Record<string, string> = {}): Run {
     reports: () => {
       let entries: Entry[] = [];
       try {
-        entries = readFileSync(reportFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Entry);
+        entries = readFileSync(reportFile, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Entry);
       } catch {
         // nothing reported yet
       }
@@ -98,24 +102,32 @@ async function finished(run: Run): Promise<{ code: number | null; signal: string
 /** No process of the run that is an agent (spares included) is left, within a few seconds. */
 async function expectNoAgents(run: Run, runId: string): Promise<void> {
   const agents = () => findTaggedProcesses(runId).filter((p) => p.command.includes('--connect-addr'));
-  await until(() => agents().length === 0, 10_000, 'the run\'s agents to go').catch((error: Error) => {
-    throw new Error(`${error.message}: ${agents().map((p) => p.command).join('\n')}\nrunner output:\n${run.output()}`);
+  await until(() => agents().length === 0, 10_000, "the run's agents to go").catch((error: Error) => {
+    throw new Error(
+      `${error.message}: ${agents()
+        .map((p) => p.command)
+        .join('\n')}\nrunner output:\n${run.output()}`,
+    );
   });
 }
 
 describe('prespawn', () => {
-  test('files after the first get a spare of the Node agent; turns and tool calls work; no agent is left', { timeout: 240_000 }, async () => {
-    const run = runVitest(['weather-1.case.ts', 'weather-2.case.ts', 'weather-3.case.ts', 'weather-4.case.ts']);
-    const exit = await finished(run);
-    expect(exit.code, run.output()).toBe(0);
-    const done = run.reports().filter((e) => e.event === 'done');
-    expect(done).toHaveLength(4);
-    // One worker: the first file starts its own agent and teaches the broker; the rest find one waiting.
-    expect(done.map((e) => e.prespawned)).toEqual([false, true, true, true]);
-    expect(new Set(done.map((e) => e.agentPid)).size).toBe(4);
-    expect(run.output()).not.toMatch(/still running at teardown/);
-    await expectNoAgents(run, done[0]!.runId);
-  });
+  test(
+    'files after the first get a spare of the Node agent; turns and tool calls work; no agent is left',
+    { timeout: 240_000 },
+    async () => {
+      const run = runVitest(['weather-1.case.ts', 'weather-2.case.ts', 'weather-3.case.ts', 'weather-4.case.ts']);
+      const exit = await finished(run);
+      expect(exit.code, run.output()).toBe(0);
+      const done = run.reports().filter((e) => e.event === 'done');
+      expect(done).toHaveLength(4);
+      // One worker: the first file starts its own agent and teaches the broker; the rest find one waiting.
+      expect(done.map((e) => e.prespawned)).toEqual([false, true, true, true]);
+      expect(new Set(done.map((e) => e.agentPid)).size).toBe(4);
+      expect(run.output()).not.toMatch(/still running at teardown/);
+      await expectNoAgents(run, done[0]!.runId);
+    },
+  );
 
   test('the Python agent too, with two workers and two spares', { timeout: 240_000 }, async () => {
     const run = runVitest(['weather-1.case.ts', 'weather-2.case.ts', 'weather-3.case.ts', 'weather-4.case.ts'], {
@@ -178,9 +190,11 @@ describe('prespawn', () => {
   for (const victim of ['runner', 'worker'] as const) {
     test(`SIGKILL of the ${victim} while a brokered agent is mid-turn leaves no agent`, { timeout: 240_000 }, async () => {
       const run = runVitest(['hang-1.case.ts', 'hang-2.case.ts']);
-      await until(() => run.reports().some((e) => e.event === 'turn-started'), 120_000, 'the brokered turn to start').catch((error: Error) => {
-        throw new Error(`${error.message}\n${run.output()}`);
-      });
+      await until(() => run.reports().some((e) => e.event === 'turn-started'), 120_000, 'the brokered turn to start').catch(
+        (error: Error) => {
+          throw new Error(`${error.message}\n${run.output()}`);
+        },
+      );
       const started = run.reports().find((e) => e.event === 'turn-started')!;
       process.kill(victim === 'runner' ? run.pid : started.pid, 'SIGKILL');
       await finished(run).catch(() => process.kill(-run.pid, 'SIGKILL'));

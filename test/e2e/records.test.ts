@@ -79,10 +79,12 @@ describe.each(agents)('%s agent', (sdk, file) => {
     expect(nothing.toolCalls[0]).toMatchObject({ output: '', value: '', rawOutput: '' });
     expect([status, seats, pair, label, nothing]).toHaveNoErrors();
     // The Python dataclass error is expected; nothing else may go wrong.
-    expect([status, seats, pair, label, fare, nothing]).toHaveNoErrors({ ignore: [{ source: 'tool', tool: 'get_fare', message: 'invalid output' }] });
+    expect([status, seats, pair, label, fare, nothing]).toHaveNoErrors({
+      ignore: [{ source: 'tool', tool: 'get_fare', message: 'invalid output' }],
+    });
   });
 
-  test('handoffs between agents of one class carry the new agent\'s instructions, after its reply', async () => {
+  test("handoffs between agents of one class carry the new agent's instructions, after its reply", async () => {
     const toSales = await session.say('call transfer_to_sales');
     expect(toSales.handoffs).toEqual([{ from: 'base_agent', to: 'base_agent', instructions: expect.stringContaining('sales desk') }]);
     expect(toSales).toHaveHandedOffTo({ id: 'base_agent', instructions: /sales desk/ }, { from: 'base_agent' });

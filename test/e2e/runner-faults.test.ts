@@ -38,8 +38,8 @@ afterEach(() => {
         try {
           process.kill(target, 'SIGKILL');
         } catch {
-        // already gone
-      }
+          // already gone
+        }
       }
     }
   }
@@ -51,13 +51,17 @@ function runVitest(files: string[], args: string[] = [], env: Record<string, str
   dirs.push(dir);
   const reportFile = path.join(dir, 'report.jsonl');
   const runId = `runner-faults-${randomUUID()}`;
-  const child = spawn(process.execPath, [vitestBin, 'run', '--config', config, ...files.map((f) => `test/fixtures/runner-faults/${f}`), ...args], {
-    cwd: root,
-    // Its own process group, like a run started from a terminal: Ctrl-C goes to the whole group.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...pythonEnv, [RUN_TAG_ENV]: runId, CASE_REPORT: reportFile, CI: '', FORCE_COLOR: '0', ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    [vitestBin, 'run', '--config', config, ...files.map((f) => `test/fixtures/runner-faults/${f}`), ...args],
+    {
+      cwd: root,
+      // Its own process group, like a run started from a terminal: Ctrl-C goes to the whole group.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...pythonEnv, [RUN_TAG_ENV]: runId, CASE_REPORT: reportFile, CI: '', FORCE_COLOR: '0', ...env },
+    },
+  );
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -68,7 +72,11 @@ function runVitest(files: string[], args: string[] = [], env: Record<string, str
     output: () => output,
     reports: () => {
       try {
-        return readFileSync(reportFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+        return readFileSync(reportFile, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line));
       } catch {
         return [];
       }
@@ -91,10 +99,17 @@ async function until(predicate: () => boolean, timeout: number, what: string): P
 async function expectNothingLeft(run: Run): Promise<void> {
   const exit = await Promise.race([run.exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 60_000))]);
   expect(exit, `the runner did not exit:\n${run.output()}`).not.toBe('hung');
-  await until(() => run.agents().length === 0, 5000, `the run's agents to go:\n${run.agents().map((p) => p.command).join('\n')}`).catch((error) => {
+  await until(
+    () => run.agents().length === 0,
+    5000,
+    `the run's agents to go:\n${run
+      .agents()
+      .map((p) => p.command)
+      .join('\n')}`,
+  ).catch((error) => {
     throw new Error(`${error.message}\nrunner output:\n${run.output()}`);
   });
-  await until(() => findTaggedProcesses(run.runId).length === 0, 5000, 'the run\'s workers to go');
+  await until(() => findTaggedProcesses(run.runId).length === 0, 5000, "the run's workers to go");
 }
 
 const reported = (run: Run, event: string) => run.reports().some((r) => r['event'] === event);
@@ -126,14 +141,14 @@ describe('no agent outlives a run that ends badly', () => {
     expect((await run.exited).code).not.toBe(0);
   });
 
-  test('Ctrl-C (SIGINT to the runner\'s process group) mid-turn', async () => {
+  test("Ctrl-C (SIGINT to the runner's process group) mid-turn", async () => {
     const run = runVitest(['hang.case.ts']);
     await until(() => reported(run, 'turn-started'), 90_000, 'the turn to start');
     process.kill(-run.pid, 'SIGINT');
     await expectNothingLeft(run);
   });
 
-  test('SIGKILL of the runner\'s main process mid-turn', async () => {
+  test("SIGKILL of the runner's main process mid-turn", async () => {
     const run = runVitest(['hang.case.ts']);
     await until(() => reported(run, 'turn-started'), 90_000, 'the turn to start');
     process.kill(run.pid, 'SIGKILL');
@@ -170,7 +185,7 @@ describe('nothing an agent started in a new session outlives the run either', ()
   }
 });
 
-describe("nor a Letta Code Bash command, which runs in a session of its own", () => {
+describe('nor a Letta Code Bash command, which runs in a session of its own', () => {
   test.each(endings)('%s mid-command', async (_, end) => {
     const run = runVitest(['letta-bash.case.ts']);
     const command = () => findTaggedProcesses(run.runId).find((p) => p.command.startsWith('sleep 987'));

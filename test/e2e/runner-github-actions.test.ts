@@ -14,22 +14,28 @@ interface WorkflowCommand {
 
 /** The `::command k=v,...::message` lines of a run, decoded as GitHub decodes them. */
 function workflowCommands(output: string): WorkflowCommand[] {
-  const unescape = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+  const unescape = (s: string) =>
+    s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
   return output
     .split('\n')
     .map((line) => /^::(\w+)(?: (.*?))?::(.*)$/.exec(line))
     .filter((match) => match !== null)
     .map(([, command, props, message]) => ({
       command: command!,
-      properties: Object.fromEntries((props ?? '').split(',').filter(Boolean).map((kv) => {
-        const at = kv.indexOf('=');
-        return [kv.slice(0, at), unescape(kv.slice(at + 1))];
-      })),
+      properties: Object.fromEntries(
+        (props ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map((kv) => {
+            const at = kv.indexOf('=');
+            return [kv.slice(0, at), unescape(kv.slice(at + 1))];
+          }),
+      ),
       message: unescape(message ?? ''),
     }));
 }
 
-test('the github-actions reporter prints the failed test\'s transcript, at the failing line', async () => {
+test("the github-actions reporter prints the failed test's transcript, at the failing line", async () => {
   const run = await runFixtureVitest(['weather.test.ts', '--reporter=github-actions'], tempDir());
   expect(run.exitCode, run.output).toBe(1);
 
@@ -45,7 +51,10 @@ test('the github-actions reporter prints the failed test\'s transcript, at the f
 
   // Placed where the test failed, as the error itself is.
   const file = path.join(runnerFixture, 'weather.test.ts');
-  const failingLine = readFileSync(file, 'utf8').split('\n').findIndex((line) => line.includes("toContain('Berlin')")) + 1;
+  const failingLine =
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((line) => line.includes("toContain('Berlin')")) + 1;
   expect(transcript!.properties).toMatchObject({ file, line: String(failingLine) });
   const error = commands.find((c) => c.command === 'error' && c.properties['title']?.includes('fails on purpose after two turns'));
   expect(error?.properties, run.output).toMatchObject({ file, line: String(failingLine) });

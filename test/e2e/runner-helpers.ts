@@ -31,7 +31,11 @@ export interface NestedRun {
  * `vitest run --root test/fixtures/runner/reports ...args` (or another fixture project's `root`),
  * with the plugin's report written to `reportDir` and `env` over the child's environment.
  */
-export async function runFixtureVitest(args: string[], reportDir: string, options: { root?: string; env?: Record<string, string> } = {}): Promise<NestedRun> {
+export async function runFixtureVitest(
+  args: string[],
+  reportDir: string,
+  options: { root?: string; env?: Record<string, string> } = {},
+): Promise<NestedRun> {
   const result = await execa(process.execPath, [vitestBin, 'run', '--root', options.root ?? runnerFixture, ...args], {
     cwd: repo,
     env: childEnv({ AGENT_REPORT_DIR: reportDir, ...options.env }),

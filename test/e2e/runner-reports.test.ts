@@ -52,12 +52,18 @@ describe('the plugin and the reports', () => {
     const dir = tempDir();
     const blobs = path.join(dir, 'blobs');
     for (const shard of [1, 2]) {
-      const run = await runFixtureVitest([`--shard=${shard}/2`, '--reporter=blob', `--outputFile=${path.join(blobs, `blob-${shard}-2.json`)}`], dir);
+      const run = await runFixtureVitest(
+        [`--shard=${shard}/2`, '--reporter=blob', `--outputFile=${path.join(blobs, `blob-${shard}-2.json`)}`],
+        dir,
+      );
       expect(run.exitCode, run.output).toBeTypeOf('number');
       expect(existsSync(path.join(dir, `report.shard-${shard}-of-2.json`)), run.output).toBe(true);
     }
     const shards = [1, 2].map((shard) => readReport(path.join(dir, `report.shard-${shard}-of-2.json`)));
-    expect(shards.map((r) => r.shard)).toEqual([{ index: 1, count: 2 }, { index: 2, count: 2 }]);
+    expect(shards.map((r) => r.shard)).toEqual([
+      { index: 1, count: 2 },
+      { index: 2, count: 2 },
+    ]);
     // Each shard ran part of the conversations; together, all of them.
     expect(shards.every((r) => r.tests.length > 0)).toBe(true);
     expect(shards[0]!.tests.length + shards[1]!.tests.length).toBe(3);

@@ -42,7 +42,9 @@ describe('secrets of the runner', () => {
 
     // The key did travel (said by the user, repeated by the model): each place shows where it was.
     const marker = '[redacted $OPENAI_API_KEY]';
-    const report = JSON.parse(written['report']!) as { tests: { errors: string[]; turns: { transcript: string; turn: { input: string; reply: string } }[] }[] };
+    const report = JSON.parse(written['report']!) as {
+      tests: { errors: string[]; turns: { transcript: string; turn: { input: string; reply: string } }[] }[];
+    };
     const turn = report.tests[0]!.turns[0]!;
     expect(turn.turn.input).toBe(`my key is ${marker}`);
     expect(turn.turn.reply).toContain(`your key is ${marker}`);

@@ -62,17 +62,24 @@ describe('only the spawned agent may drive the session', () => {
       }),
     );
     expect(error.code).toBe('AGENT_STARTUP_TIMEOUT');
-    expect(error.hint).toMatch(/1 connection\(s\) to the session port were refused because they did not come from a process in the agent's process group/);
+    expect(error.hint).toMatch(
+      /1 connection\(s\) to the session port were refused because they did not come from a process in the agent's process group/,
+    );
     expect(error.output).toMatch(/fake-agent: connected/);
     // The agent that left the group is beyond the group kill, but not beyond its tag: ended with the session.
     const addr = error.command![error.command!.indexOf('--connect-addr') + 1]!;
-    const escaped = findTaggedProcesses(process.env[RUN_TAG_ENV]!).filter((p) => p.command.includes('fake-agent.ts') && p.command.includes(addr));
+    const escaped = findTaggedProcesses(process.env[RUN_TAG_ENV]!).filter(
+      (p) => p.command.includes('fake-agent.ts') && p.command.includes(addr),
+    );
     for (const { pid } of escaped) process.kill(pid, 'SIGKILL');
     expect(escaped).toEqual([]);
   });
 
   test('once a real agent is connected, the port refuses anyone else', async () => {
-    const session = await startAgentSession(pythonAgent, { env: pythonEnv, llm: scriptedLlm([{ when: () => true, reply: { text: 'hi' } }]) });
+    const session = await startAgentSession(pythonAgent, {
+      env: pythonEnv,
+      llm: scriptedLlm([{ when: () => true, reply: { text: 'hi' } }]),
+    });
     sessions.push(session);
     const [host, port] = connectAddr(session);
     expect(host).toBe('127.0.0.1');

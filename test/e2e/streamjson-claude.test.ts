@@ -14,12 +14,21 @@ import { claudeBin } from '../fixtures/streamjson/peers.js';
 
 const required = (process.env['STREAM_JSON_PEERS'] ?? '').split(',').includes('claude');
 const bin = claudeBin();
-if (required && bin === undefined) throw new Error('STREAM_JSON_PEERS asks for Claude Code but it is not installed: run `node scripts/setup-stream-json.mjs --claude`.');
+if (required && bin === undefined)
+  throw new Error('STREAM_JSON_PEERS asks for Claude Code but it is not installed: run `node scripts/setup-stream-json.mjs --claude`.');
 
 const model = scriptedLlm([
   { name: 'greet', when: { user: /hello/i }, reply: { text: 'Hello from the scripted model.' } },
-  { name: 'make file', when: { user: /make the marker/ }, reply: { toolCalls: [{ name: 'Bash', args: { command: 'touch marker.txt && echo made-marker', description: 'make a marker' } }] } },
-  { name: 'remove file', when: { user: /remove the keeper/ }, reply: { toolCalls: [{ name: 'Bash', args: { command: 'rm keep.txt', description: 'remove' } }] } },
+  {
+    name: 'make file',
+    when: { user: /make the marker/ },
+    reply: { toolCalls: [{ name: 'Bash', args: { command: 'touch marker.txt && echo made-marker', description: 'make a marker' } }] },
+  },
+  {
+    name: 'remove file',
+    when: { user: /remove the keeper/ },
+    reply: { toolCalls: [{ name: 'Bash', args: { command: 'rm keep.txt', description: 'remove' } }] },
+  },
   { name: 'after tool', when: { toolOutput: /.*/ }, reply: ({ request }) => ({ text: `The tool said: ${request.lastToolOutput ?? ''}` }) },
   { name: 'slow', when: { user: /take your time/ }, reply: { text: 'finally', delayMs: 20_000 } },
   { name: 'broken', when: { user: /break/ }, reply: { error: { status: 400, message: 'scripted bad request' } } },
@@ -29,7 +38,8 @@ describe.skipIf(bin === undefined)('Claude Code', () => {
   const agent = useStreamJsonSession({
     ...claudeCode({ bin: bin ?? 'claude' }),
     llm: anthropicMessages(model),
-    permissions: (request) => (String(request.input['command']).startsWith('rm ') ? { behavior: 'deny', message: 'no deleting in tests' } : 'allow'),
+    permissions: (request) =>
+      String(request.input['command']).startsWith('rm ') ? { behavior: 'deny', message: 'no deleting in tests' } : 'allow',
   });
 
   test('multi-turn: replies, init per turn, usage from the result', async () => {

@@ -26,21 +26,29 @@ function processesRunning(text: string): number[] {
 
 const leftovers = killedAfterEach();
 
-test.runIf(process.platform === 'linux')('close() ends a Bash command of a timed-out turn, which Letta runs in its own process group', async () => {
-  const marker = `ast-marker-${randomUUID()}`;
-  const session = await startStreamJsonSession({
-    ...lettaCode({ bin: lettaBin() }),
-    llm: scriptedLlm([{ when: { user: /long/ }, reply: { toolCalls: [{ name: 'Bash', args: { command: `sleep 40; echo ${marker}`, description: 'a long command' } }] } }]),
-    permissions: { allow: ['Bash'] },
-    turnTimeout: 2000,
-  });
-  try {
-    const { error } = await failure(() => session.say('run the long command'));
-    expect(error.code).toBe('TURN_TIMEOUT');
-    await expect.poll(() => processesRunning(marker).length, { timeout: 30_000, interval: 100 }).toBeGreaterThan(0);
-    leftovers.push(...processesRunning(marker));
-  } finally {
-    await session.close();
-  }
-  expect(processesRunning(marker)).toEqual([]);
-});
+test.runIf(process.platform === 'linux')(
+  'close() ends a Bash command of a timed-out turn, which Letta runs in its own process group',
+  async () => {
+    const marker = `ast-marker-${randomUUID()}`;
+    const session = await startStreamJsonSession({
+      ...lettaCode({ bin: lettaBin() }),
+      llm: scriptedLlm([
+        {
+          when: { user: /long/ },
+          reply: { toolCalls: [{ name: 'Bash', args: { command: `sleep 40; echo ${marker}`, description: 'a long command' } }] },
+        },
+      ]),
+      permissions: { allow: ['Bash'] },
+      turnTimeout: 2000,
+    });
+    try {
+      const { error } = await failure(() => session.say('run the long command'));
+      expect(error.code).toBe('TURN_TIMEOUT');
+      await expect.poll(() => processesRunning(marker).length, { timeout: 30_000, interval: 100 }).toBeGreaterThan(0);
+      leftovers.push(...processesRunning(marker));
+    } finally {
+      await session.close();
+    }
+    expect(processesRunning(marker)).toEqual([]);
+  },
+);

@@ -19,7 +19,10 @@ async function start(mode: string, options: { turnTimeout?: number; unknownMessa
 }
 
 async function failure(promise: Promise<unknown>): Promise<AgentSessionError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AgentSessionError);
   return error as AgentSessionError;
 }
@@ -89,10 +92,12 @@ describe('stream-json faults', () => {
     expect(error.hint).toContain('setup:stream-json');
   });
 
-  test('a relative command: the hint says it resolves against the CLI\'s working directory', async () => {
+  test("a relative command: the hint says it resolves against the CLI's working directory", async () => {
     const error = await failure(startStreamJsonSession({ command: ['node_modules/.bin/letta'] }));
     expect(error.code).toBe('AGENT_SPAWN_FAILED');
-    expect(error.hint).toMatch(/"node_modules\/\.bin\/letta" is a relative path, so it resolves against the CLI's working directory \(.*fresh empty directory/);
+    expect(error.hint).toMatch(
+      /"node_modules\/\.bin\/letta" is a relative path, so it resolves against the CLI's working directory \(.*fresh empty directory/,
+    );
     expect(error.hint).toContain('path.resolve(');
   });
 
@@ -106,7 +111,9 @@ describe('stream-json faults', () => {
   });
 
   test('a CLI that does not speak stream-json exits while starting', async () => {
-    const error = await failure(startStreamJsonSession({ command: [process.execPath, '-e', 'console.error("usage: no such flag"); process.exit(2)'] }));
+    const error = await failure(
+      startStreamJsonSession({ command: [process.execPath, '-e', 'console.error("usage: no such flag"); process.exit(2)'] }),
+    );
     expect(error.code).toBe('AGENT_EXITED');
     expect(error.exitCode).toBe(2);
     expect(error.message).toContain('usage: no such flag');

@@ -19,8 +19,18 @@ afterAll(() => void delete process.env['RUNNER_SERVICE_TOKEN']);
 const llm = scriptedLlm([
   { name: 'repeat', when: { user: /my token/ }, reply: ({ request }) => ({ text: `You said: ${request.lastUserText ?? ''}` }) },
   { name: 'greet', when: { user: /hello/i }, reply: { text: 'Hello from the scripted model.' } },
-  { name: 'write file', when: { user: /create the marker/ }, reply: { toolCalls: [{ name: 'Bash', args: { command: 'echo made-by-bash > marker.txt && cat marker.txt', description: 'write a marker' } }] } },
-  { name: 'delete file', when: { user: /delete everything/ }, reply: { toolCalls: [{ name: 'Bash', args: { command: 'rm -rf ./*', description: 'delete' } }] } },
+  {
+    name: 'write file',
+    when: { user: /create the marker/ },
+    reply: {
+      toolCalls: [{ name: 'Bash', args: { command: 'echo made-by-bash > marker.txt && cat marker.txt', description: 'write a marker' } }],
+    },
+  },
+  {
+    name: 'delete file',
+    when: { user: /delete everything/ },
+    reply: { toolCalls: [{ name: 'Bash', args: { command: 'rm -rf ./*', description: 'delete' } }] },
+  },
   { name: 'after tool', when: { toolOutput: /.*/ }, reply: ({ request }) => ({ text: `The tool said: ${request.lastToolOutput ?? ''}` }) },
   { name: 'weather', when: { user: /weather/ }, reply: { toolCalls: [{ name: 'get_weather', args: { city: 'Paris' } }] } },
   { name: 'slow', when: { user: /take your time/ }, reply: { text: 'finally done', delayMs: 2_000 } },

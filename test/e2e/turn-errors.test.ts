@@ -34,7 +34,8 @@ describe('failures during a turn', () => {
     // no tool call while it runs: the call comes from the scripted model's last answer).
     expect(error.turn?.toolCalls.map((call) => [call.name, call.output])).toEqual([['wait_forever', undefined]]);
     expect(error.message).toMatch(/The turn so far:\n.*\n.*wait_forever\(\{\}\) \(no output\)/);
-    if (sdk === 'Python') expect(error.turn?.events.some((e) => e.type === 'tool_execution_updated' && e.update.kind === 'started')).toBe(true);
+    if (sdk === 'Python')
+      expect(error.turn?.events.some((e) => e.type === 'tool_execution_updated' && e.update.kind === 'started')).toBe(true);
 
     // The next input interrupts the stuck turn: livekit-agents waits about 5 s for the tool to
     // cancel; @livekit/agents refuses the new run until the old one has wound down, and the

@@ -3,7 +3,15 @@ import 'agent-session-test/vitest';
 import type { ToolNameOf, ToolsOf } from '../../src/matchers/index.js';
 import type { ToolCall, ToolMap, TurnRecord } from '../../src/turn/types.js';
 import type { WeatherTools } from '../fixtures/turns/load.js';
-import { asymmetricPatternCases, cursorCases, everyMatcherCases, replyHandoffErrorCases, trajectoryCases, typedToolCases, untypedToolCases } from './shared/matcher-cases.js';
+import {
+  asymmetricPatternCases,
+  cursorCases,
+  everyMatcherCases,
+  replyHandoffErrorCases,
+  trajectoryCases,
+  typedToolCases,
+  untypedToolCases,
+} from './shared/matcher-cases.js';
 
 declare const typed: TurnRecord<WeatherTools>;
 declare const untyped: TurnRecord;
@@ -24,7 +32,9 @@ describe('the tool map of a received value', () => {
   });
 
   test('types toolCalls by name', () => {
-    expectTypeOf(typed.toolCalls).items.toEqualTypeOf<ToolCall<'lookup_weather', WeatherTools['lookup_weather']> | ToolCall<'transfer_to_booking', WeatherTools['transfer_to_booking']>>();
+    expectTypeOf(typed.toolCalls).items.toEqualTypeOf<
+      ToolCall<'lookup_weather', WeatherTools['lookup_weather']> | ToolCall<'transfer_to_booking', WeatherTools['transfer_to_booking']>
+    >();
     expectTypeOf(untyped.toolCalls).items.toEqualTypeOf<ToolCall>();
   });
 });

@@ -8,8 +8,18 @@ const failedTest = (errors: { stack?: string }[], location?: { line: number; col
 
 describe('stackFrames', () => {
   test('keeps the frame lines and drops the message, even one that spans lines', () => {
-    const stack = ['AssertionError: expected a\nb', '  at line two of the message', `    at Object.fn (${file}:17:22)`, '    at node:internal/process/task_queues:105:5', `    at ${file}:3:1`].join('\n');
-    expect(stackFrames(stack)).toEqual([`    at Object.fn (${file}:17:22)`, '    at node:internal/process/task_queues:105:5', `    at ${file}:3:1`]);
+    const stack = [
+      'AssertionError: expected a\nb',
+      '  at line two of the message',
+      `    at Object.fn (${file}:17:22)`,
+      '    at node:internal/process/task_queues:105:5',
+      `    at ${file}:3:1`,
+    ].join('\n');
+    expect(stackFrames(stack)).toEqual([
+      `    at Object.fn (${file}:17:22)`,
+      '    at node:internal/process/task_queues:105:5',
+      `    at ${file}:3:1`,
+    ]);
     expect(stackFrames(undefined)).toEqual([]);
   });
 });
@@ -19,7 +29,13 @@ describe('failureFrames', () => {
     const lastCall = new Error('say');
     lastCall.stack = `Error: say\n    at wrapped.say (/src/t.ts:1:1)\n    at ${file}:9:3`;
     const frames = failureFrames(failedTest([{ stack: `Error: x\n    at ${file}:17:22` }], { line: 5, column: 1 }), lastCall);
-    expect(frames).toEqual([`    at ${file}:17:22`, '    at wrapped.say (/src/t.ts:1:1)', `    at ${file}:9:3`, `    at ${file}:5:1`, `    at ${file}:1:1`]);
+    expect(frames).toEqual([
+      `    at ${file}:17:22`,
+      '    at wrapped.say (/src/t.ts:1:1)',
+      `    at ${file}:9:3`,
+      `    at ${file}:5:1`,
+      `    at ${file}:1:1`,
+    ]);
   });
 
   test('falls back to the first line of the test file when nothing else is known', () => {
@@ -39,9 +55,11 @@ describe('withExtraFrames', () => {
 
   test('restores the formatter when the call throws', () => {
     const before = Error.prepareStackTrace;
-    expect(() => withExtraFrames(['    at /x.ts:1:1'], () => {
-      throw new Error('boom');
-    })).toThrow('boom');
+    expect(() =>
+      withExtraFrames(['    at /x.ts:1:1'], () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(Error.prepareStackTrace).toBe(before);
   });
 });

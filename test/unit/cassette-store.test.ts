@@ -26,7 +26,11 @@ afterEach(async () => {
 
 /** Runs the writer script in its own Node process. */
 function writerProcess(env: Record<string, string>) {
-  return run(process.execPath, ['--import', 'tsx', writer], { cwd: root, env: { ...process.env, UPSTREAM: upstream.url, UPSTREAM_KEY: upstream.credential, ...env }, timeout: 60_000 });
+  return run(process.execPath, ['--import', 'tsx', writer], {
+    cwd: root,
+    env: { ...process.env, UPSTREAM: upstream.url, UPSTREAM_KEY: upstream.credential, ...env },
+    timeout: 60_000,
+  });
 }
 
 const entry = (test: string, key: string, n: number): CassetteEntry => ({
@@ -41,7 +45,10 @@ const entry = (test: string, key: string, n: number): CassetteEntry => ({
 describe('cassette files', { timeout: 60_000 }, () => {
   test('merging keeps other writers’ entries and replaces a re-recorded slot', () => {
     const onDisk = [entry('a', 'k1', 0), entry('b', 'k2', 0)];
-    const merged = mergeCassette(onDisk, { replaceTests: new Set(), added: [{ ...entry('b', 'k2', 0), response: { ...entry('b', 'k2', 0).response, status: 201 } }, entry('c', 'k3', 0)] });
+    const merged = mergeCassette(onDisk, {
+      replaceTests: new Set(),
+      added: [{ ...entry('b', 'k2', 0), response: { ...entry('b', 'k2', 0).response, status: 201 } }, entry('c', 'k3', 0)],
+    });
     expect(merged.map((e) => [e.test, e.response.status])).toEqual([
       ['a', 200],
       ['b', 201],
@@ -85,7 +92,11 @@ describe('cassette files', { timeout: 60_000 }, () => {
     // ...and the next writer breaks the dead process's lock, cleans up and saves.
     const next = cassetteLlm({ cassette: file, mode: 'record', upstream: { baseUrl: upstream.url, apiKey: upstream.credential } });
     const server = await next.listen();
-    await fetch(`${server.url}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${server.credential}` }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'after the crash' }] }) });
+    await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.credential}` },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'after the crash' }] }),
+    });
     await server.close();
     expect(parseCassette(await readFile(file, 'utf8'), file)).toHaveLength(4);
     expect(await readdir(dir)).toEqual(['crash.jsonl']);
@@ -94,6 +105,8 @@ describe('cassette files', { timeout: 60_000 }, () => {
   test('a cassette from a newer format version is refused with what to do', async () => {
     const file = path.join(dir, 'future.jsonl');
     await writeFile(file, '{"cassette":"agent-session-test","version":2}\n');
-    await expect(cassetteLlm({ cassette: file, mode: 'replay' }).listen()).rejects.toThrow(/format version 2; this version reads 1\. Upgrade agent-session-test or record again/);
+    await expect(cassetteLlm({ cassette: file, mode: 'replay' }).listen()).rejects.toThrow(
+      /format version 2; this version reads 1\. Upgrade agent-session-test or record again/,
+    );
   });
 });

@@ -35,8 +35,16 @@ function track(server: CassetteLlmServer): CassetteLlmServer {
   return server;
 }
 
-function post(server: { url: string; env: { OPENAI_API_KEY: string } }, body: Record<string, unknown>, route = '/chat/completions'): Promise<Response> {
-  return fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth(server) }, body: JSON.stringify(body) });
+function post(
+  server: { url: string; env: { OPENAI_API_KEY: string } },
+  body: Record<string, unknown>,
+  route = '/chat/completions',
+): Promise<Response> {
+  return fetch(`${server.url}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth(server) },
+    body: JSON.stringify(body),
+  });
 }
 
 /** The header an agent sends: its OPENAI_API_KEY, the server's per-session credential. */
@@ -51,18 +59,27 @@ async function sse(response: Response): Promise<Json[]> {
     .map((block) => {
       const lines = block.split('\n');
       const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
-      const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+      const data = lines
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => l.slice(6))
+        .join('\n');
       const parsed = data === '[DONE]' ? data : JSON.parse(data);
       return event ? { event, data: parsed } : parsed;
     });
 }
 
 async function cassetteLines(file: string): Promise<Json[]> {
-  return (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+  return (await readFile(file, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }
 
 const user = (content: string) => ({ role: 'user', content });
-const weatherTool = { type: 'function', function: { name: 'lookup_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
+const weatherTool = {
+  type: 'function',
+  function: { name: 'lookup_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+};
 
 describe('cassette LLM: record and replay', () => {
   test('records streamed and plain chat completions from the upstream, then replays them with the upstream gone', async () => {
@@ -81,7 +98,12 @@ describe('cassette LLM: record and replay', () => {
 
     const liveStream = await sse(await post(live, streamed));
     const livePlain: Json = await (await post(live, plain)).json();
-    expect(liveStream.filter((c) => c !== '[DONE]').map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe('Hello there, traveller!');
+    expect(
+      liveStream
+        .filter((c) => c !== '[DONE]')
+        .map((c) => c.choices[0]?.delta?.content ?? '')
+        .join(''),
+    ).toBe('Hello there, traveller!');
     expect(livePlain.choices[0].message.tool_calls[0].function).toEqual({ name: 'lookup_weather', arguments: '{"city":"Paris"}' });
     expect(cloud.llm.requests).toHaveLength(2);
     expect(recorder.requests.map((r) => r.source)).toEqual(['upstream', 'upstream']);
@@ -91,7 +113,10 @@ describe('cassette LLM: record and replay', () => {
     const [header, first, second] = await cassetteLines(file);
     expect(header).toEqual({ cassette: 'agent-session-test', version: 1 });
     expect(first).toMatchObject({ test: expect.stringContaining('records streamed'), n: 0, key: expect.stringMatching(/^[0-9a-f]{16}$/) });
-    expect(first.request).toEqual({ path: '/v1/chat/completions', body: { messages: [user('hello')], model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true } } });
+    expect(first.request).toEqual({
+      path: '/v1/chat/completions',
+      body: { messages: [user('hello')], model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true } },
+    });
     expect(first.response).toMatchObject({ status: 200, stream: true, contentType: expect.stringContaining('text/event-stream') });
     expect(first.response.events.at(-1)).toEqual({ data: '[DONE]' });
     expect(second.request.body).toMatchObject({ temperature: 0.2, tools: [weatherTool] });
@@ -164,31 +189,48 @@ describe('cassette LLM: record and replay', () => {
     const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream: cloud.upstream });
     const live = track(await recorder.listen());
     const system = 'You are a weather assistant. Keep answers to one sentence and always mention the temperature.';
-    await post(live, { model: 'gpt-4o-mini', messages: [{ role: 'system', content: system }, user('weather in Paris?')], tools: [weatherTool] });
+    await post(live, {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'system', content: system }, user('weather in Paris?')],
+      tools: [weatherTool],
+    });
     await post(live, { model: 'gpt-4o-mini', messages: [user('something unrelated entirely')] });
     await live.close();
 
     const player = cassetteLlm({ cassette: file, mode: 'replay' });
     const replayed = track(await player.listen());
     const changed = system.replace('one sentence', 'two sentences');
-    const response = await post(replayed, { model: 'gpt-4o-mini', temperature: 0.7, messages: [{ role: 'system', content: changed }, user('weather in Paris?')], tools: [weatherTool] });
+    const response = await post(replayed, {
+      model: 'gpt-4o-mini',
+      temperature: 0.7,
+      messages: [{ role: 'system', content: changed }, user('weather in Paris?')],
+      tools: [weatherTool],
+    });
     expect(response.status).toBe(400);
     const message: string = ((await response.json()) as Json).error.message;
     expect(message).toContain('no recorded LLM response for this request (replay mode)');
     expect(message).toContain(`cassette: ${path.relative(process.cwd(), file)}`);
     expect(message).toMatch(/Closest recorded request \(this test, occurrence 0\): 2 difference\(s\)/);
     // The changed words with some context; the common start is elided.
-    expect(message).toContain('  messages[0].content\n    - …"re a weather assistant. Keep answers to one sentence and always mention the temperature."\n    + …"re a weather assistant. Keep answers to two sentences and always mention the temperature."');
+    expect(message).toContain(
+      '  messages[0].content\n    - …"re a weather assistant. Keep answers to one sentence and always mention the temperature."\n    + …"re a weather assistant. Keep answers to two sentences and always mention the temperature."',
+    );
     expect(message).toContain('  temperature\n    + 0.7');
     expect(message).toContain('AGENT_SESSION_TEST_LLM_MODE=record');
     expect(player.unmatched.map((r) => r.response.error)).toEqual([message]);
 
     // A tool added is one difference, labelled by its name, not a shift of every tool after it.
     const forecastTool = { type: 'function', function: { name: 'get_forecast', parameters: { type: 'object', properties: {} } } };
-    const withTool = await post(replayed, { model: 'gpt-4o-mini', messages: [{ role: 'system', content: system }, user('weather in Paris?')], tools: [forecastTool, weatherTool] });
+    const withTool = await post(replayed, {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'system', content: system }, user('weather in Paris?')],
+      tools: [forecastTool, weatherTool],
+    });
     const toolMessage: string = ((await withTool.json()) as Json).error.message;
     expect(toolMessage).toMatch(/1 difference\(s\)/);
-    expect(toolMessage).toContain('  tools["get_forecast"]\n    + {"function":{"name":"get_forecast","parameters":{"properties":{},"type":"object"}},"type":"function"}');
+    expect(toolMessage).toContain(
+      '  tools["get_forecast"]\n    + {"function":{"name":"get_forecast","parameters":{"properties":{},"type":"object"}},"type":"function"}',
+    );
   });
 
   test('never stores keys: headers are dropped, env secrets and the redaction list are masked', async () => {
@@ -197,7 +239,12 @@ describe('cassette LLM: record and replay', () => {
     closers.push(async () => void delete process.env['MY_SERVICE_API_KEY']);
     const upstream = await fakeResponsesApi();
     const file = path.join(dir, 'secrets.jsonl');
-    const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream: { baseUrl: upstream.url, apiKey: 'upstream-api-key-xyz' }, redact: [/acct-\d+/] });
+    const recorder = cassetteLlm({
+      cassette: file,
+      mode: 'record',
+      upstream: { baseUrl: upstream.url, apiKey: 'upstream-api-key-xyz' },
+      redact: [/acct-\d+/],
+    });
     const live = track(await recorder.listen());
     // The secret travels in the prompt and comes back in the answer (the fake upstream echoes the input).
     const response = await post(live, { model: 'gpt-4.1', input: `my key is ${secret}, account acct-4242`, echo: true }, '/responses');
@@ -218,7 +265,9 @@ describe('cassette LLM: record and replay', () => {
     // Replay matches on the redacted request, so the same prompt still hits.
     const player = cassetteLlm({ cassette: file, mode: 'replay', redact: [/acct-\d+/] });
     const replayed = track(await player.listen());
-    expect((await post(replayed, { model: 'gpt-4.1', input: `my key is ${secret}, account acct-4242`, echo: true }, '/responses')).status).toBe(200);
+    expect(
+      (await post(replayed, { model: 'gpt-4.1', input: `my key is ${secret}, account acct-4242`, echo: true }, '/responses')).status,
+    ).toBe(200);
   });
 
   test('does not record error responses; they are passed on and reported', async () => {
@@ -229,7 +278,9 @@ describe('cassette LLM: record and replay', () => {
     const response = await post(live, { model: 'm', messages: [user('hi')] });
     expect(response.status).toBe(400);
     expect(((await response.json()) as Json).error.message).toBe('context too long');
-    expect(recorder.unmatched.map((r) => r.response.error)).toEqual([expect.stringMatching(/upstream LLM at .* answered 400: .*context too long/)]);
+    expect(recorder.unmatched.map((r) => r.response.error)).toEqual([
+      expect.stringMatching(/upstream LLM at .* answered 400: .*context too long/),
+    ]);
     await live.close();
     await expect(readFile(file, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
   });
@@ -241,7 +292,9 @@ describe('cassette LLM: record and replay', () => {
     const live = track(await recorder.listen());
     const response = await post(live, { model: 'm', messages: [user('hi')] });
     expect(response.status).toBe(400);
-    expect(recorder.unmatched[0]?.response.error).toMatch(/could not reach the upstream LLM at http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions to record \(ECONNREFUSED\)/);
+    expect(recorder.unmatched[0]?.response.error).toMatch(
+      /could not reach the upstream LLM at http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions to record \(ECONNREFUSED\)/,
+    );
   });
 
   test('auto replays what is recorded and records only what is missing', async () => {
@@ -274,7 +327,13 @@ describe('cassette LLM: record and replay', () => {
       request: { path: '/v1/chat/completions', body: { messages: [user(text)] } },
       response: { status: 200, contentType: 'application/json', stream: false, body: { text } },
     });
-    const lines = [{ cassette: 'agent-session-test', version: 1 }, old('before', 0, 'a'), old(me, 0, 'stale 1'), old(me, 1, 'stale 2'), old('after', 0, 'z')];
+    const lines = [
+      { cassette: 'agent-session-test', version: 1 },
+      old('before', 0, 'a'),
+      old(me, 0, 'stale 1'),
+      old(me, 1, 'stale 2'),
+      old('after', 0, 'z'),
+    ];
     await writeFile(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
 
     const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream: cloud.upstream });
@@ -315,14 +374,26 @@ describe('cassette LLM: record and replay', () => {
     const a = track(await recorder.listen());
     expect(started).toBe(0);
     // Through the LiveKit inference route too.
-    const response = await fetch(`${a.env.LIVEKIT_INFERENCE_URL}/chat/completions`, { method: 'POST', headers: auth(a), body: JSON.stringify({ model: 'm', messages: [user('hi')] }) });
+    const response = await fetch(`${a.env.LIVEKIT_INFERENCE_URL}/chat/completions`, {
+      method: 'POST',
+      headers: auth(a),
+      body: JSON.stringify({ model: 'm', messages: [user('hi')] }),
+    });
     expect(((await response.json()) as Json).choices[0].message.content).toBe('from the stand-in');
     await a.close();
     expect(started).toBe(1);
 
     const player = cassetteLlm({ cassette: file, mode: 'auto', upstream });
     const b = track(await player.listen());
-    expect((await fetch(`${b.env.LIVEKIT_INFERENCE_URL}/chat/completions`, { method: 'POST', headers: auth(b), body: JSON.stringify({ model: 'm', messages: [user('hi')] }) })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${b.env.LIVEKIT_INFERENCE_URL}/chat/completions`, {
+          method: 'POST',
+          headers: auth(b),
+          body: JSON.stringify({ model: 'm', messages: [user('hi')] }),
+        })
+      ).status,
+    ).toBe(200);
     await b.close();
     expect(started).toBe(1);
     expect((await cassetteLines(file))[1].request.path).toBe('/inference/v1/chat/completions');
@@ -372,7 +443,9 @@ describe('cassette LLM: record and replay', () => {
     expect(resolveCassetteMode(undefined, { CI: 'true' })).toBe('replay');
     expect(resolveCassetteMode(undefined, { CI: 'false' })).toBe('auto');
     expect(resolveCassetteMode(undefined, {})).toBe('auto');
-    expect(() => resolveCassetteMode(undefined, { AGENT_SESSION_TEST_LLM_MODE: 'replya' })).toThrow(/AGENT_SESSION_TEST_LLM_MODE must be one of record, replay, auto, off; got "replya"/);
+    expect(() => resolveCassetteMode(undefined, { AGENT_SESSION_TEST_LLM_MODE: 'replya' })).toThrow(
+      /AGENT_SESSION_TEST_LLM_MODE must be one of record, replay, auto, off; got "replya"/,
+    );
     expect(() => cassetteLlm({ mode: 'live' as never })).toThrow(/`mode` must be one of/);
   });
 
@@ -391,7 +464,9 @@ describe('cassette LLM: record and replay', () => {
     const upstream = scriptedLlm([{ reply: { text: 'recorded' } }]);
     const recorder = cassetteLlm({ cassette: file, mode: 'record', upstream });
     await expect(recorder.listen()).rejects.toThrow(
-      new RegExp(`cassette ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line 2 is not valid JSON \\(.*\\); fix the line or delete the file and record again`),
+      new RegExp(
+        `cassette ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line 2 is not valid JSON \\(.*\\); fix the line or delete the file and record again`,
+      ),
     );
     expect(upstream.requests).toEqual([]);
     await recorder.close();
@@ -436,4 +511,3 @@ async function fakeResponsesApi() {
   closers.push(close);
   return { url, paths, headers, close };
 }
-

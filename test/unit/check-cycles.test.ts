@@ -39,7 +39,7 @@ describe('check-cycles', () => {
         "import type { C } from '../low/c.js';",
         "import { Oops } from '../errors.js';",
         "// import { a } from '../top/a.js';",
-        "const text = \"import('../top/a.js')\";",
+        'const text = "import(\'../top/a.js\')";',
         'export const b: C = { text, Oops };',
       ].join('\n'),
       'low/c.ts': "export type C = { text: string; Oops: unknown };\nexport { x } from './inner/x.js';\n",

@@ -17,7 +17,8 @@ describe('diagnose', () => {
   });
 
   test('a missing livekit names the package and the interpreter used', () => {
-    const output = "/usr/bin/python3: Error while finding module specification for 'livekit.agents' (ModuleNotFoundError: No module named 'livekit')";
+    const output =
+      "/usr/bin/python3: Error while finding module specification for 'livekit.agents' (ModuleNotFoundError: No module named 'livekit')";
     expect(diagnose(output, python).hint).toMatch(/the virtualenv \/a\/\.venv\) does not have livekit-agents installed/);
   });
 
@@ -33,16 +34,23 @@ describe('diagnose', () => {
   });
 
   test('a missing provider key names the variable, in either wording', () => {
-    const nodeKey = diagnose('[06:03:38.371] FATAL (20508): console mode failed: OpenAI API key is required, whether as an argument or as $OPENAI_API_KEY', node);
+    const nodeKey = diagnose(
+      '[06:03:38.371] FATAL (20508): console mode failed: OpenAI API key is required, whether as an argument or as $OPENAI_API_KEY',
+      node,
+    );
     expect(nodeKey.cause).toMatch(/^console mode failed: OpenAI API key is required/);
     expect(nodeKey.hint).toMatch(/no API key \(OPENAI_API_KEY\)/);
-    const pythonKey = diagnose('Traceback (most recent call last):\nopenai.OpenAIError: Missing credentials. Please pass an `api_key`, or set the `DEEPGRAM_API_KEY` environment variable.', python);
+    const pythonKey = diagnose(
+      'Traceback (most recent call last):\nopenai.OpenAIError: Missing credentials. Please pass an `api_key`, or set the `DEEPGRAM_API_KEY` environment variable.',
+      python,
+    );
     expect(pythonKey.cause).toMatch(/^openai\.OpenAIError: Missing credentials/);
     expect(pythonKey.hint).toMatch(/no API key \(DEEPGRAM_API_KEY\)/);
   });
 
-  test("the last line of a Python traceback is the cause, dotted exception names included", () => {
-    const output = 'Traceback (most recent call last):\n  File "a.py", line 3\nValueError: first\nDuring handling...\nmypkg.errors.ConfigError: the real one';
+  test('the last line of a Python traceback is the cause, dotted exception names included', () => {
+    const output =
+      'Traceback (most recent call last):\n  File "a.py", line 3\nValueError: first\nDuring handling...\nmypkg.errors.ConfigError: the real one';
     expect(diagnose(output, python).cause).toBe('mypkg.errors.ConfigError: the real one');
   });
 
@@ -69,7 +77,8 @@ describe('diagnose: turn detector plugins without their model files', () => {
 
   test('Node: the agents-plugin-livekit message gets the Node command', () => {
     // The message agents-plugin-livekit throws (plugins/livekit/src/turn_detector/base.ts).
-    const output = 'Error: agents-plugins-livekit failed to initialize multilingual EOU turn detector: Required model files not found locally.';
+    const output =
+      'Error: agents-plugins-livekit failed to initialize multilingual EOU turn detector: Required model files not found locally.';
     const { hint } = diagnose(output, node);
     expect(hint).toContain('(Required model files not found locally)');
     expect(hint).toContain('`npx livekit-agents download-files`');

@@ -94,6 +94,8 @@ test('a bad maxFrameBytes fails startAgentSession before anything is spawned', a
   const { startAgentSession } = await import('../../src/session/agent-session.js');
   // The file does not exist either: the option is checked first, so nothing is looked up or started.
   for (const bad of [0, -1, 1.5, 2 ** 32]) {
-    await expect(startAgentSession('/no/such/agent.py', { maxFrameBytes: bad })).rejects.toThrow(/^maxFrameBytes must be an integer from 1 to 4294967295, got /);
+    await expect(startAgentSession('/no/such/agent.py', { maxFrameBytes: bad })).rejects.toThrow(
+      /^maxFrameBytes must be an integer from 1 to 4294967295, got /,
+    );
   }
 });

@@ -6,14 +6,22 @@ const base = { id: 'x', createdAt: 0 };
 const handoff: TurnItem = { ...base, type: 'agent_handoff', newAgentId: 'greeter' };
 const call: TurnItem = { ...base, type: 'function_call', name: 'lookup_user', callId: 'c1', arguments: '{}' };
 const output: TurnItem = { ...base, type: 'function_call_output', name: 'lookup_user', callId: 'c1', output: 'Ada', isError: false };
-const message = (role: 'assistant' | 'user', text: string): TurnItem => ({ ...base, type: 'message', role, text, content: [text], interrupted: false });
+const message = (role: 'assistant' | 'user', text: string): TurnItem => ({
+  ...base,
+  type: 'message',
+  role,
+  text,
+  content: [text],
+  interrupted: false,
+});
 
 /** An agent that moves through the given steps, one per poll; each step is its state, its history, and whether the model was asked. */
 function scripted(steps: { state: AgentState; history: TurnItem[]; modelAsked?: boolean; modelFailed?: boolean; quietMs?: number }[]) {
   let at = 0;
   const step = () => steps[Math.min(at, steps.length - 1)]!;
   const source: GreetingSource = {
-    state: async () => ({ agentState: step().state, userState: 'listening', agentId: 'greeter', options: {}, createdAt: 0 }) as SessionState,
+    state: async () =>
+      ({ agentState: step().state, userState: 'listening', agentId: 'greeter', options: {}, createdAt: 0 }) as SessionState,
     history: async () => step().history,
     nextEvent: async () => void at++,
     quietFor: () => step().quietMs ?? 0,
@@ -26,12 +34,9 @@ function scripted(steps: { state: AgentState; history: TurnItem[]; modelAsked?: 
 describe('the greeting', () => {
   test("its items are the agent's before the first user message, without the session's first handoff", () => {
     const later: TurnItem = { ...base, type: 'agent_handoff', oldAgentId: 'greeter', newAgentId: 'desk' };
-    expect(greetingItems([handoff, call, output, message('assistant', 'Hi'), later, message('user', 'yo'), message('assistant', 'after')])).toEqual([
-      call,
-      output,
-      message('assistant', 'Hi'),
-      later,
-    ]);
+    expect(
+      greetingItems([handoff, call, output, message('assistant', 'Hi'), later, message('user', 'yo'), message('assistant', 'after')]),
+    ).toEqual([call, output, message('assistant', 'Hi'), later]);
   });
 
   test("Node's 'listening' during the greeting's first model call is not taken for the end of it", async () => {

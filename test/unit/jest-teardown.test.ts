@@ -14,7 +14,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-
 /** A stand-in for a leftover agent: a process marked as an agent of the run, in its own group. */
 function leftover(runId: string, tag = AGENT_TAG_ENV) {
   const child = spawn('sleep', ['60'], { detached: true, stdio: 'ignore', env: { ...process.env, [tag]: runId } });

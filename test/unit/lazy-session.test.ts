@@ -36,7 +36,11 @@ test('a closed handle refuses to start again, with a session-closed error', asyn
 test("fills in the current test's signal unless the call brings its own", () => {
   const testSignal = new AbortController().signal;
   const own = new AbortController().signal;
-  const lazy = lazySession('x', async () => ({ close: async () => {} }), () => testSignal);
+  const lazy = lazySession(
+    'x',
+    async () => ({ close: async () => {} }),
+    () => testSignal,
+  );
   expect(lazy.withSignal<{ signal?: AbortSignal; timeout?: number }>({ timeout: 5 })).toEqual({ timeout: 5, signal: testSignal });
   expect(lazy.withSignal({ signal: own }).signal).toBe(own);
   expect(lazySession('x', async () => ({ close: async () => {} })).withSignal(undefined)).toEqual({});

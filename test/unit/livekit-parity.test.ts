@@ -31,8 +31,16 @@ describe('RunAssert: walking the events', () => {
   });
 
   test('[a:b] / range(a, b)', () => {
-    expect(expectTurn(weather).range(1, 3).items.map((i) => i.type)).toEqual(['function_call', 'function_call_output']);
-    expect(expectTurn(weather).range(-2).items.map((i) => i.type)).toEqual(['function_call_output', 'message']);
+    expect(
+      expectTurn(weather)
+        .range(1, 3)
+        .items.map((i) => i.type),
+    ).toEqual(['function_call', 'function_call_output']);
+    expect(
+      expectTurn(weather)
+        .range(-2)
+        .items.map((i) => i.type),
+    ).toEqual(['function_call_output', 'message']);
   });
 
   test('skip_next(count) / skipNext(count)', () => {
@@ -100,7 +108,9 @@ describe('RunAssert: searching the whole run', () => {
 
 describe('EventRangeAssert: searching a slice', () => {
   test('[a:b].contains_function_call(...) / range(a, b).containsFunctionCall(...)', () => {
-    expectTurn(weather).range(0, 2).contains('function_call', { name: 'lookup_weather', args: { city: 'London' } });
+    expectTurn(weather)
+      .range(0, 2)
+      .contains('function_call', { name: 'lookup_weather', args: { city: 'London' } });
     expect(() => expectTurn(weather).range(2).contains('function_call')).toThrow('none of its 3 items matches');
   });
 
@@ -122,7 +132,9 @@ describe('EventRangeAssert: searching a slice', () => {
 describe('EventAssert: checking one event', () => {
   test('is_function_call(name=..., arguments=...) / isFunctionCall({ name, args }): a partial match', () => {
     // Only the given keys are compared, like LiveKit: forecast is not mentioned.
-    expectTurn(weather).at(1).is('function_call', { name: 'lookup_weather', args: { city: 'London' } });
+    expectTurn(weather)
+      .at(1)
+      .is('function_call', { name: 'lookup_weather', args: { city: 'London' } });
     expectTurn(weather).next('function_call', { name: 'lookup_weather', args: { city: 'Paris' } });
     expect(() => expectTurn(weather).next('function_call', { name: 'lookup_weather', args: { city: 'London' } })).toThrow(
       'Expected: item 0 to be function_call {"name": "lookup_weather", "args": {"city": "London"}}',

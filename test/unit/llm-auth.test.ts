@@ -37,8 +37,14 @@ function outsiderHeaders(credential: string): [string, Record<string, string>][]
     ['a wrong x-api-key', { 'x-api-key': 'sk-ant-guessed-0123456789' }],
     ['the previous session credential', { authorization: `Bearer ${createCredential()}` }],
     ['an unsigned inference token', { authorization: `Bearer ${unsigned}` }],
-    ['an inference token signed with another secret', { authorization: `Bearer ${jwt(inferenceClaims(), 'dummy-livekit-api-secret-for-local-tests-only')}` }],
-    ['an expired inference token', { authorization: `Bearer ${jwt({ ...inferenceClaims(), nbf: now() - 7200, exp: now() - 3600 }, credential)}` }],
+    [
+      'an inference token signed with another secret',
+      { authorization: `Bearer ${jwt(inferenceClaims(), 'dummy-livekit-api-secret-for-local-tests-only')}` },
+    ],
+    [
+      'an expired inference token',
+      { authorization: `Bearer ${jwt({ ...inferenceClaims(), nbf: now() - 7200, exp: now() - 3600 }, credential)}` },
+    ],
     ['an inference token without exp', { authorization: `Bearer ${jwt({ sub: 'agent', iss: 'x' }, credential)}` }],
     ['an inference token claiming another algorithm', { authorization: `Bearer ${jwt(inferenceClaims(), credential, { alg: 'HS512' })}` }],
   ];
@@ -69,7 +75,11 @@ describe('the scripted model', () => {
     closers.push(() => server.close());
     for (const [why, headers] of outsiderHeaders(server.credential)) {
       for (const route of ['/chat/completions', '/models']) {
-        const response = await fetch(`${server.url}${route}`, { method: route === '/models' ? 'GET' : 'POST', headers: { 'content-type': 'application/json', ...headers }, ...(route !== '/models' && { body: chatBody(why) }) });
+        const response = await fetch(`${server.url}${route}`, {
+          method: route === '/models' ? 'GET' : 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          ...(route !== '/models' && { body: chatBody(why) }),
+        });
         expect(response.status, `${why} ${route}`).toBe(401);
         const body: Json = await response.json();
         expect(body.error).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key' });
@@ -79,10 +89,18 @@ describe('the scripted model', () => {
     expect(llm.unmatched).toEqual([]);
 
     // The agent's own ways in: its OPENAI_API_KEY, and an inference token signed with its LIVEKIT_API_SECRET.
-    const asAgent = await fetch(`${server.url}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${server.env.OPENAI_API_KEY}` }, body: chatBody('hi') });
+    const asAgent = await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.env.OPENAI_API_KEY}` },
+      body: chatBody('hi'),
+    });
     expect(asAgent.status).toBe(200);
     const token = jwt({ ...inferenceClaims(), iss: server.env.LIVEKIT_API_KEY }, server.env.LIVEKIT_API_SECRET);
-    const asInference = await fetch(`${server.env.LIVEKIT_INFERENCE_URL}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: chatBody('hi') });
+    const asInference = await fetch(`${server.env.LIVEKIT_INFERENCE_URL}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: chatBody('hi'),
+    });
     expect(asInference.status).toBe(200);
     expect(llm.requests).toHaveLength(2);
   });
@@ -91,9 +109,16 @@ describe('the scripted model', () => {
     const llm = scriptedLlm([{ reply: { text: 'served' } }]);
     const a = await llm.listen();
     const b = await llm.listen();
-    closers.push(() => a.close(), () => b.close());
+    closers.push(
+      () => a.close(),
+      () => b.close(),
+    );
     expect(a.credential).not.toBe(b.credential);
-    const crossed = await fetch(`${b.url}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${a.credential}` }, body: chatBody('hi') });
+    const crossed = await fetch(`${b.url}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.credential}` },
+      body: chatBody('hi'),
+    });
     expect(crossed.status).toBe(401);
   });
 });
@@ -109,7 +134,13 @@ describe('the cassette server while recording', () => {
         for await (const chunk of req) body += chunk;
         seen.push({ auth: req.headers.authorization, body });
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: 'c', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'from upstream' }, finish_reason: 'stop' }] }));
+        res.end(
+          JSON.stringify({
+            id: 'c',
+            object: 'chat.completion',
+            choices: [{ index: 0, message: { role: 'assistant', content: 'from upstream' }, finish_reason: 'stop' }],
+          }),
+        );
       })().catch(() => res.destroy());
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
@@ -118,12 +149,20 @@ describe('the cassette server while recording', () => {
     closers.push(() => rm(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'auth.jsonl');
     const realKey = 'sk-real-upstream-key-0123456789';
-    const llm = cassetteLlm({ cassette: file, mode: 'record', upstream: { baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, apiKey: realKey } });
+    const llm = cassetteLlm({
+      cassette: file,
+      mode: 'record',
+      upstream: { baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, apiKey: realKey },
+    });
     const server = await llm.listen();
     closers.push(() => server.close());
 
     // The agent's call is recorded; then the cassette is saved as it stands.
-    const asAgent = await fetch(`${server.url}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${server.env.OPENAI_API_KEY}` }, body: chatBody('from the agent') });
+    const asAgent = await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.env.OPENAI_API_KEY}` },
+      body: chatBody('from the agent'),
+    });
     expect(asAgent.status).toBe(200);
     await asAgent.text();
     await llm.save();
@@ -132,7 +171,11 @@ describe('the cassette server while recording', () => {
 
     for (const [why, headers] of outsiderHeaders(server.credential)) {
       for (const route of [server.url, server.env.LIVEKIT_INFERENCE_URL]) {
-        const response = await fetch(`${route}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: chatBody(`outsider: ${why}`) });
+        const response = await fetch(`${route}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: chatBody(`outsider: ${why}`),
+        });
         expect(response.status, why).toBe(401);
         expect(JSON.stringify(await response.json())).not.toContain('from upstream');
       }

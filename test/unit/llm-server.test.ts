@@ -11,7 +11,11 @@ type Json = any;
 const weatherTool = { type: 'function', function: { name: 'lookup_weather', parameters: { type: 'object', properties: {} } } };
 
 function chat(server: ScriptedLlmServer, body: Record<string, unknown>, path = '/chat/completions'): Promise<Response> {
-  return fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth(server) }, body: JSON.stringify(body) });
+  return fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth(server) },
+    body: JSON.stringify(body),
+  });
 }
 
 /** The header an agent sends: its OPENAI_API_KEY, the server's per-session credential. */
@@ -38,7 +42,11 @@ function afterToolCall(output: string, toolName = 'lookup_weather'): OpenAiChatM
   return [
     { role: 'system', content: 'You are a weather bot.' },
     user('weather in Paris?'),
-    { role: 'assistant', content: null, tool_calls: [{ id: 'call_9', type: 'function', function: { name: toolName, arguments: '{"city":"Paris"}' } }] },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'call_9', type: 'function', function: { name: toolName, arguments: '{"city":"Paris"}' } }],
+    },
     { role: 'tool', tool_call_id: 'call_9', content: output },
   ];
 }
@@ -121,7 +129,9 @@ describe('scripted LLM server', () => {
         }),
       },
     ]);
-    const body: Json = await (await chat(server, { model: 'm', messages: [user('What is the Weather in Paris?')], tools: [weatherTool] })).json();
+    const body: Json = await (
+      await chat(server, { model: 'm', messages: [user('What is the Weather in Paris?')], tools: [weatherTool] })
+    ).json();
     const choice = body.choices[0];
     expect(choice.finish_reason).toBe('tool_calls');
     expect(choice.message.content).toBeNull();
@@ -152,7 +162,11 @@ describe('scripted LLM server', () => {
     expect(chunks.at(-2).choices).toEqual([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]);
     const usage = chunks.at(-1);
     expect(usage.choices).toEqual([]);
-    expect(usage.usage).toMatchObject({ prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number), total_tokens: expect.any(Number) });
+    expect(usage.usage).toMatchObject({
+      prompt_tokens: expect.any(Number),
+      completion_tokens: expect.any(Number),
+      total_tokens: expect.any(Number),
+    });
     // Before the usage chunk, `usage` is present but null, as OpenAI sends it.
     expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
   });
@@ -225,7 +239,10 @@ describe('scripted LLM server', () => {
 
   test('accepts function conditions, function text matchers and async replies', async () => {
     const { server } = await start([
-      { when: (request) => request.tools.includes('lookup_weather') && request.lastUserText === 'tools?', reply: { text: 'weather tool offered' } },
+      {
+        when: (request) => request.tools.includes('lookup_weather') && request.lastUserText === 'tools?',
+        reply: { text: 'weather tool offered' },
+      },
       { when: { user: (text) => text.length > 20 }, reply: async ({ request }) => ({ text: `long: ${request.lastUserText!.length}` }) },
       { when: { system: /pirate/, model: 'gpt' }, reply: { text: 'Arr' } },
     ]);
@@ -241,7 +258,11 @@ describe('scripted LLM server', () => {
     const { server, llm } = await start([
       { name: 'ask weather', when: { user: /weather/ }, reply: { toolCalls: [{ name: 'lookup_weather' }] } },
       { name: 'rainy', when: { tool: 'lookup_time', toolOutput: /rain/ }, reply: { text: 'wrong tool' } },
-      { name: 'sunny', when: { tool: 'lookup_weather', toolOutput: /(sunny|rainy)/ }, reply: ({ match, request }) => ({ text: `It is ${match![1]} (${request.lastToolName}).` }) },
+      {
+        name: 'sunny',
+        when: { tool: 'lookup_weather', toolOutput: /(sunny|rainy)/ },
+        reply: ({ match, request }) => ({ text: `It is ${match![1]} (${request.lastToolName}).` }),
+      },
     ]);
     // Latest message is the tool output, so the `user` rule does not fire again.
     const body: Json = await (await chat(server, { model: 'm', messages: afterToolCall('rainy, 12C') })).json();
@@ -249,7 +270,15 @@ describe('scripted LLM server', () => {
     expect(llm.requests[0]!.rule).toBe('sunny');
 
     // A content-part array counts as text too.
-    const parts: OpenAiChatMessage[] = [{ role: 'user', content: [{ type: 'text', text: 'the weather' }, { type: 'image_url', image_url: { url: 'x' } }] }];
+    const parts: OpenAiChatMessage[] = [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'the weather' },
+          { type: 'image_url', image_url: { url: 'x' } },
+        ],
+      },
+    ];
     const second: Json = await (await chat(server, { model: 'm', messages: parts })).json();
     expect(second.choices[0].message.tool_calls[0].function.name).toBe('lookup_weather');
   });
@@ -263,7 +292,12 @@ describe('scripted LLM server', () => {
     const { server, llm } = await start([
       { name: 'greet', when: { user: 'hello' }, reply: { text: 'Hi' }, times: 1 },
       { when: { toolOutput: /sunny/ }, reply: { text: 'Sunny' } },
-      { when: function isGoodbye(request) { return request.lastUserText === 'bye'; }, reply: { text: 'Bye' } },
+      {
+        when: function isGoodbye(request) {
+          return request.lastUserText === 'bye';
+        },
+        reply: { text: 'Bye' },
+      },
       { when: () => false, reply: { text: 'never' } },
       { when: { user: (text) => text === 'x' }, reply: { text: 'never' } },
     ]);
@@ -309,7 +343,12 @@ describe('scripted LLM server', () => {
   test('an error reply returns its status with an OpenAI-style body', async () => {
     const { server, llm } = await start([
       { when: { user: 'limit' }, reply: { error: { status: 429, message: 'slow down' } } },
-      { when: { user: 'boom' }, reply: () => { throw new Error('kaboom'); } },
+      {
+        when: { user: 'boom' },
+        reply: () => {
+          throw new Error('kaboom');
+        },
+      },
       { when: { user: 'bad' }, reply: { toolCalls: [{ name: '' }] } },
     ]);
     const limited = await chat(server, { model: 'm', messages: [user('limit')] });
@@ -333,7 +372,8 @@ describe('scripted LLM server', () => {
 
   test('rejects bad requests clearly and keeps serving', async () => {
     const { server } = await start([{ reply: { text: 'fine' } }]);
-    const post = (path: string, body: string) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth(server) }, body });
+    const post = (path: string, body: string) =>
+      fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth(server) }, body });
 
     const notJson = await post('/chat/completions', '{"model": ');
     expect(notJson.status).toBe(400);
@@ -360,7 +400,11 @@ describe('scripted LLM server', () => {
   test('serves /chat/completions and /models without the /v1 prefix too', async () => {
     const { server } = await start([{ reply: { text: 'fine' } }]);
     const origin = server.url.replace(/\/v1$/, '');
-    const response = await fetch(`${origin}/chat/completions`, { method: 'POST', headers: auth(server), body: JSON.stringify({ model: 'm', messages: [user('hi')] }) });
+    const response = await fetch(`${origin}/chat/completions`, {
+      method: 'POST',
+      headers: auth(server),
+      body: JSON.stringify({ model: 'm', messages: [user('hi')] }),
+    });
     expect(response.status).toBe(200);
     expect((await fetch(`${origin}/models`, { headers: auth(server) })).status).toBe(200);
   });
@@ -389,14 +433,19 @@ describe('scripted LLM server', () => {
       { name: 'once', when: { user: 'hi' }, reply: { text: 'first' }, times: 1 },
       { name: 'fallback', reply: { text: 'fallback' } },
     ]);
-    const say = async (text: string) => ((await (await chat(server, { model: 'm', messages: [user(text)] })).json()) as Json).choices[0].message.content;
+    const say = async (text: string) =>
+      ((await (await chat(server, { model: 'm', messages: [user(text)] })).json()) as Json).choices[0].message.content;
 
     expect(await say('hi')).toBe('first');
     expect(await say('hi')).toBe('fallback');
     llm.add({ name: 'added', when: { user: 'hi' }, reply: { text: 'added' } });
     // Added rules are tried before the ones given at creation.
     expect(await say('hi')).toBe('added');
-    expect(llm.requests.map((r) => [r.rule, r.ruleIndex])).toEqual([['once', 0], ['fallback', 1], ['added', 2]]);
+    expect(llm.requests.map((r) => [r.rule, r.ruleIndex])).toEqual([
+      ['once', 0],
+      ['fallback', 1],
+      ['added', 2],
+    ]);
 
     llm.reset();
     expect(llm.requests).toEqual([]);
@@ -415,10 +464,14 @@ describe('scripted LLM server', () => {
     const { server } = await serve([{ reply: { text: 'ok' } }]);
     const agent = new Agent({ keepAlive: true });
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${server.url}/chat/completions`, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...auth(server) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = httpRequest(
+        `${server.url}/chat/completions`,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', ...auth(server) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify({ model: 'm', messages: [user('hi')] }));
     });

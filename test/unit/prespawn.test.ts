@@ -15,11 +15,24 @@ import { alive } from '../e2e/helpers.js';
 
 describe('spawn specs', () => {
   const llm = { env: { OPENAI_BASE_URL: 'http://127.0.0.1:41234/v1', OPENAI_API_KEY: 'k' }, port: 41234 };
-  const env = { ...llm.env, PATH: '/bin', OTHER_URL: 'http://127.0.0.1:41234/', VITEST_WORKER_ID: '3', VITEST_POOL_ID: '1', [AGENT_TAG_ENV]: 'run-1', GONE: undefined };
+  const env = {
+    ...llm.env,
+    PATH: '/bin',
+    OTHER_URL: 'http://127.0.0.1:41234/',
+    VITEST_WORKER_ID: '3',
+    VITEST_POOL_ID: '1',
+    [AGENT_TAG_ENV]: 'run-1',
+    GONE: undefined,
+  };
 
   test('the model server port becomes a placeholder in its own variables only; volatile and unset variables are left out', () => {
     const spec = spawnSpec('/a/agent.py', ['python', 'agent.py', '--connect-addr', CONNECT_PLACEHOLDER], '/a', env, llm);
-    expect(spec.env).toEqual({ OPENAI_BASE_URL: 'http://127.0.0.1:{llmPort}/v1', OPENAI_API_KEY: 'k', PATH: '/bin', OTHER_URL: 'http://127.0.0.1:41234/' });
+    expect(spec.env).toEqual({
+      OPENAI_BASE_URL: 'http://127.0.0.1:{llmPort}/v1',
+      OPENAI_API_KEY: 'k',
+      PATH: '/bin',
+      OTHER_URL: 'http://127.0.0.1:41234/',
+    });
     expect(Object.keys(spec.env)).toEqual([...Object.keys(spec.env)].sort());
     const filled = fillSpec(spec, '127.0.0.1:5000', 6000, 'ast_other');
     expect(filled.argv).toEqual(['python', 'agent.py', '--connect-addr', '127.0.0.1:5000']);
@@ -27,15 +40,27 @@ describe('spawn specs', () => {
   });
 
   test("the model server's credential becomes a placeholder, so two sessions' servers with their own credentials have the same spec", () => {
-    const server = (credential: string, port: number) => ({ env: { OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_API_KEY: credential, LIVEKIT_API_SECRET: credential }, port, credential });
+    const server = (credential: string, port: number) => ({
+      env: { OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_API_KEY: credential, LIVEKIT_API_SECRET: credential },
+      port,
+      credential,
+    });
     const one = server('ast_first-credential', 41234);
     const two = server('ast_second-credential', 50000);
     const a = spawnSpec('/a', ['x'], '/', { ...one.env, PATH: '/bin' }, one);
     const b = spawnSpec('/a', ['x'], '/', { ...two.env, PATH: '/bin' }, two);
-    expect(a.env).toEqual({ OPENAI_BASE_URL: 'http://127.0.0.1:{llmPort}/v1', OPENAI_API_KEY: '{llmCredential}', LIVEKIT_API_SECRET: '{llmCredential}', PATH: '/bin' });
+    expect(a.env).toEqual({
+      OPENAI_BASE_URL: 'http://127.0.0.1:{llmPort}/v1',
+      OPENAI_API_KEY: '{llmCredential}',
+      LIVEKIT_API_SECRET: '{llmCredential}',
+      PATH: '/bin',
+    });
     expect(specDifference(a, b)).toBeUndefined();
     // The spare gets the credential the broker chose, which the claiming session's server then takes.
-    expect(fillSpec(a, '127.0.0.1:5000', 6000, 'ast_spare').env).toMatchObject({ OPENAI_API_KEY: 'ast_spare', LIVEKIT_API_SECRET: 'ast_spare' });
+    expect(fillSpec(a, '127.0.0.1:5000', 6000, 'ast_spare').env).toMatchObject({
+      OPENAI_API_KEY: 'ast_spare',
+      LIVEKIT_API_SECRET: 'ast_spare',
+    });
   });
 
   test('a port that is a prefix of a longer number is left alone', () => {
@@ -45,7 +70,13 @@ describe('spawn specs', () => {
 
   test('two workers with different model ports and worker ids have the same spec', () => {
     const a = spawnSpec('/a', ['x'], '/', env, llm);
-    const b = spawnSpec('/a', ['x'], '/', { ...env, OPENAI_BASE_URL: 'http://127.0.0.1:50000/v1', VITEST_WORKER_ID: '7' }, { ...llm, port: 50000 });
+    const b = spawnSpec(
+      '/a',
+      ['x'],
+      '/',
+      { ...env, OPENAI_BASE_URL: 'http://127.0.0.1:50000/v1', VITEST_WORKER_ID: '7' },
+      { ...llm, port: 50000 },
+    );
     expect(specDifference(a, b)).toBeUndefined();
   });
 
@@ -107,8 +138,11 @@ setInterval(() => {}, 1000);
 const BROKEN_AGENT = `console.error('ImportError: nothing here'); process.exit(1);`;
 
 const fakeSpec = (program = FAKE_AGENT, env: Record<string, string> = {}): SpawnSpec =>
-  spawnSpec('/fake/agent.js', [process.execPath, '-e', program, CONNECT_PLACEHOLDER], process.cwd(), { PATH: process.env['PATH'], GREETING: 'hello', ...env });
-
+  spawnSpec('/fake/agent.js', [process.execPath, '-e', program, CONNECT_PLACEHOLDER], process.cwd(), {
+    PATH: process.env['PATH'],
+    GREETING: 'hello',
+    ...env,
+  });
 
 async function until(predicate: () => boolean, what: string, timeout = 15_000): Promise<void> {
   const deadline = Date.now() + timeout;

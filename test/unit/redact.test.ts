@@ -13,7 +13,11 @@ describe('findSecrets', () => {
       SHORT_KEY: 'abc',
       AUTH_MODE: 'enabled',
     };
-    expect(findSecrets(env).map((s) => s.name).sort()).toEqual(['BASIC_AUTH', 'DB_PASSWORD', 'GITHUB_TOKEN', 'OPENAI_API_KEY']);
+    expect(
+      findSecrets(env)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['BASIC_AUTH', 'DB_PASSWORD', 'GITHUB_TOKEN', 'OPENAI_API_KEY']);
     expect(findSecrets(env, ['SERVICE_URL']).map((s) => s.name)).toContain('SERVICE_URL');
     expect(findSecrets(env, [/_URL$/]).map((s) => s.name)).toContain('SERVICE_URL');
   });
@@ -22,11 +26,17 @@ describe('findSecrets', () => {
 describe('createRedactor', () => {
   test('replaces every occurrence with a marker naming the variable, longest value first', () => {
     const redact = createRedactor(findSecrets({ A_TOKEN: 'tok-123456', B_TOKEN: 'tok-123456-extended' }));
-    expect(redact('x tok-123456-extended y tok-123456 z tok-123456')).toBe('x [redacted $B_TOKEN] y [redacted $A_TOKEN] z [redacted $A_TOKEN]');
+    expect(redact('x tok-123456-extended y tok-123456 z tok-123456')).toBe(
+      'x [redacted $B_TOKEN] y [redacted $A_TOKEN] z [redacted $A_TOKEN]',
+    );
   });
 
   test('takes unnamed values and patterns too, with one marker format', () => {
-    const redact = createRedactor([...findSecrets({ MY_API_KEY: 'sk-live-abcdef' }), { value: 'upstream-key-9876' }, { value: /acct-\d+/ }]);
+    const redact = createRedactor([
+      ...findSecrets({ MY_API_KEY: 'sk-live-abcdef' }),
+      { value: 'upstream-key-9876' },
+      { value: /acct-\d+/ },
+    ]);
     expect(redact('sk-live-abcdef upstream-key-9876 acct-12 acct-345')).toBe('[redacted $MY_API_KEY] [redacted] [redacted] [redacted]');
   });
 

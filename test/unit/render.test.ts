@@ -58,15 +58,34 @@ describe('renderTurn', () => {
     turn.items = turn.items.map((item) => (item.type === 'function_call_output' ? { ...item, ...decodeToolOutput(long) } : item));
     const rendered = renderTurn(turn, { color: false });
     expect(rendered).toContain(`→ "${'x'.repeat(199)}… [+302 chars]`);
-    expect(renderTurn(turn, { color: false, maxLength: 10 })).toContain('tool    ✓ lookup_weather({"city": "… [+7 chars]) → "xxxxxxxxx… [+492 chars]');
+    expect(renderTurn(turn, { color: false, maxLength: 10 })).toContain(
+      'tool    ✓ lookup_weather({"city": "… [+7 chars]) → "xxxxxxxxx… [+492 chars]',
+    );
     expect(renderTurn(turn, { color: false, maxLength: Infinity })).toContain(long);
   });
 
   test('multi-line text is indented under its label; newlines in outputs are escaped', () => {
     const turn = loadTurn('reply');
     turn.items = [
-      { ...turn.items[0], type: 'message', role: 'assistant', text: 'First line.\nSecond line.', content: ['First line.', 'Second line.'], interrupted: true, id: 'm', createdAt: 0 },
-      { type: 'function_call_output', id: 'o', createdAt: 0, name: 'lookup_weather', callId: 'call_earlier', output: 'a\nb', isError: false },
+      {
+        ...turn.items[0],
+        type: 'message',
+        role: 'assistant',
+        text: 'First line.\nSecond line.',
+        content: ['First line.', 'Second line.'],
+        interrupted: true,
+        id: 'm',
+        createdAt: 0,
+      },
+      {
+        type: 'function_call_output',
+        id: 'o',
+        createdAt: 0,
+        name: 'lookup_weather',
+        callId: 'call_earlier',
+        output: 'a\nb',
+        isError: false,
+      },
       { type: 'function_call', id: 'c', createdAt: 0, name: 'slow_tool', callId: 'call_pending', arguments: '' },
       { type: 'agent_config_update', id: 'u', createdAt: 0, toolsAdded: ['book_table'], toolsRemoved: [], instructions: 'Be brief.' },
     ];
@@ -83,10 +102,14 @@ describe('renderTurn', () => {
     );
   });
 
-  test('a handoff with the new agent\'s instructions shows them, shortened', () => {
+  test("a handoff with the new agent's instructions shows them, shortened", () => {
     const turn = loadTurn('handoff');
-    turn.items = turn.items.map((item) => (item.type === 'agent_handoff' ? { ...item, instructions: `You are the booking desk.${' Be kind.'.repeat(20)}` } : item));
-    expect(renderTurn(turn, { color: false })).toContain('handoff weather_agent → booking_agent (instructions: You are the booking desk. Be kind. Be kind. Be kind. Be kind. Be kind. Be kind. … [+125 chars])');
+    turn.items = turn.items.map((item) =>
+      item.type === 'agent_handoff' ? { ...item, instructions: `You are the booking desk.${' Be kind.'.repeat(20)}` } : item,
+    );
+    expect(renderTurn(turn, { color: false })).toContain(
+      'handoff weather_agent → booking_agent (instructions: You are the booking desk. Be kind. Be kind. Be kind. Be kind. Be kind. Be kind. … [+125 chars])',
+    );
   });
 
   test('an output reads the same whether Python or Node sent it', () => {
@@ -111,7 +134,11 @@ describe('renderTurn', () => {
   });
 
   test('indent prefixes every line', () => {
-    expect(renderTurn(loadTurn('reply'), { color: false, indent: '> ' }).split('\n').every((l) => l.startsWith('> '))).toBe(true);
+    expect(
+      renderTurn(loadTurn('reply'), { color: false, indent: '> ' })
+        .split('\n')
+        .every((l) => l.startsWith('> ')),
+    ).toBe(true);
   });
 });
 
@@ -168,7 +195,10 @@ describe('colour detection', () => {
       process.env['FORCE_COLOR'] = '1';
       expect(renderTurn(loadTurn('reply'))).toContain('\u001B[');
     } finally {
-      for (const [key, value] of [['FORCE_COLOR', saved.force], ['NO_COLOR', saved.no]] as const) {
+      for (const [key, value] of [
+        ['FORCE_COLOR', saved.force],
+        ['NO_COLOR', saved.no],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }

@@ -14,7 +14,17 @@ function reportOf(tests: ReportTest[]): AgentSessionReport {
 
 const entry = (name: string, state: ReportTest['state'], input: string): ReportTest => {
   const turn = { ...loadTurn('tool-calls'), input };
-  return { id: name, file: 'a.test.ts', project: '', name, state, errors: state === 'failed' ? ['expected <b> to be "c"'] : [], turns: [{ agent: 'agent.py', transcript: '', turn }], toolCalls: 2, turnsMs: 5 };
+  return {
+    id: name,
+    file: 'a.test.ts',
+    project: '',
+    name,
+    state,
+    errors: state === 'failed' ? ['expected <b> to be "c"'] : [],
+    turns: [{ agent: 'agent.py', transcript: '', turn }],
+    toolCalls: 2,
+    turnsMs: 5,
+  };
 };
 
 test('the page escapes what agents and users said, and lists failed tests first, open', () => {

@@ -86,7 +86,11 @@ afterAll(async () => {
 describe('LiveKit inference STT', () => {
   test('acknowledges the session and each finalize, never transcribes, and closes only when asked', async () => {
     const client = await connect(`${wsBase}/stt?model=deepgram%2Fnova-3`, auth(server.env));
-    send(client, { type: 'session.create', model: 'deepgram/nova-3', settings: { sample_rate: '16000', encoding: 'pcm_s16le', extra: {} } });
+    send(client, {
+      type: 'session.create',
+      model: 'deepgram/nova-3',
+      settings: { sample_rate: '16000', encoding: 'pcm_s16le', extra: {} },
+    });
     const created = await client.next();
     expect(created).toMatchObject({ type: 'session.created', session_id: expect.any(String) });
 
@@ -132,9 +136,15 @@ describe('LiveKit inference TTS', () => {
 
 describe('OpenAI realtime transcription', () => {
   test('confirms the session settings and stays silent on audio', async () => {
-    const client = await connect(`${server.url.replace('http', 'ws')}/realtime?intent=transcription&model=gpt-4o-transcribe`, auth(server.env));
+    const client = await connect(
+      `${server.url.replace('http', 'ws')}/realtime?intent=transcription&model=gpt-4o-transcribe`,
+      auth(server.env),
+    );
     expect(await client.next()).toMatchObject({ type: 'session.created', session: { type: 'transcription' } });
-    const settings = { type: 'transcription', audio: { input: { format: { type: 'audio/pcm', rate: 24000 }, transcription: { model: 'gpt-4o-transcribe' } } } };
+    const settings = {
+      type: 'transcription',
+      audio: { input: { format: { type: 'audio/pcm', rate: 24000 }, transcription: { model: 'gpt-4o-transcribe' } } },
+    };
     send(client, { type: 'session.update', session: settings });
     expect(await client.next()).toMatchObject({ type: 'session.updated', session: settings });
     send(client, { type: 'input_audio_buffer.append', audio: Buffer.alloc(2400).toString('base64') });
@@ -146,9 +156,13 @@ describe('OpenAI realtime transcription', () => {
 
 describe('upgrades', () => {
   test('an unknown socket path is refused with a 404 naming the served ones', async () => {
-    await expect(connect(`${wsBase}/nowhere`, auth(server.env))).rejects.toThrow(/^status 404: .*serves websockets at \/v1\/stt, \/v1\/tts and \/v1\/realtime; got \/v1\/nowhere\./);
+    await expect(connect(`${wsBase}/nowhere`, auth(server.env))).rejects.toThrow(
+      /^status 404: .*serves websockets at \/v1\/stt, \/v1\/tts and \/v1\/realtime; got \/v1\/nowhere\./,
+    );
     // The cloud turn detector and interruption model: refused so the SDKs use their local ones.
-    await expect(connect(`${wsBase}/eot`, auth(server.env))).rejects.toThrow(/^status 404: .*got \/v1\/eot\. The turn detector .* local fallbacks/);
+    await expect(connect(`${wsBase}/eot`, auth(server.env))).rejects.toThrow(
+      /^status 404: .*got \/v1\/eot\. The turn detector .* local fallbacks/,
+    );
     await expect(connect(`${wsBase}/bargein`, auth(server.env))).rejects.toThrow(/local fallbacks/);
   });
 
@@ -250,7 +264,11 @@ describe('OpenAI audio routes', () => {
     };
     const json = await fetch(`${server.url}/audio/transcriptions`, { method: 'POST', headers: auth(server.env), body: form() });
     expect(await json.json()).toEqual({ text: '' });
-    const verbose = await fetch(`${server.url}/audio/transcriptions`, { method: 'POST', headers: auth(server.env), body: form('verbose_json') });
+    const verbose = await fetch(`${server.url}/audio/transcriptions`, {
+      method: 'POST',
+      headers: auth(server.env),
+      body: form('verbose_json'),
+    });
     expect(await verbose.json()).toMatchObject({ text: '', duration: 0, segments: [] });
     const text = await fetch(`${server.url}/audio/transcriptions`, { method: 'POST', headers: auth(server.env), body: form('text') });
     expect(text.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -264,13 +282,23 @@ describe('the cassette server answers the same endpoints', () => {
     const player = cassetteLlm({ cassette: path.join(dir, 'empty.jsonl'), mode: 'replay' });
     const listening = await player.listen();
     try {
-      const client = await connect(`${listening.env.LIVEKIT_INFERENCE_URL.replace('http', 'ws')}/stt?model=deepgram%2Fnova-3`, auth(listening.env));
+      const client = await connect(
+        `${listening.env.LIVEKIT_INFERENCE_URL.replace('http', 'ws')}/stt?model=deepgram%2Fnova-3`,
+        auth(listening.env),
+      );
       send(client, { type: 'session.create' });
       expect(await client.next()).toMatchObject({ type: 'session.created' });
-      const tts = await connect(`${listening.env.LIVEKIT_INFERENCE_URL.replace('http', 'ws')}/tts?model=cartesia%2Fsonic-3`, auth(listening.env));
+      const tts = await connect(
+        `${listening.env.LIVEKIT_INFERENCE_URL.replace('http', 'ws')}/tts?model=cartesia%2Fsonic-3`,
+        auth(listening.env),
+      );
       send(tts, { type: 'session.create', sample_rate: '24000' });
       expect(await tts.next()).toMatchObject({ type: 'session.created' });
-      const speech = await fetch(`${listening.env.OPENAI_BASE_URL}/audio/speech`, { method: 'POST', headers: auth(listening.env), body: JSON.stringify({ response_format: 'pcm' }) });
+      const speech = await fetch(`${listening.env.OPENAI_BASE_URL}/audio/speech`, {
+        method: 'POST',
+        headers: auth(listening.env),
+        body: JSON.stringify({ response_format: 'pcm' }),
+      });
       expect(speech.status).toBe(200);
     } finally {
       await listening.close();

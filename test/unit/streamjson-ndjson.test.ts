@@ -4,7 +4,11 @@ import { NdjsonReader, type NdjsonError } from '../../src/streamjson/ndjson.js';
 function collect(maxLineLength?: number) {
   const messages: Record<string, unknown>[] = [];
   const errors: NdjsonError[] = [];
-  const reader = new NdjsonReader({ onMessage: (m) => messages.push(m), onError: (e) => errors.push(e), ...(maxLineLength && { maxLineLength }) });
+  const reader = new NdjsonReader({
+    onMessage: (m) => messages.push(m),
+    onError: (e) => errors.push(e),
+    ...(maxLineLength && { maxLineLength }),
+  });
   return { reader, messages, errors };
 }
 

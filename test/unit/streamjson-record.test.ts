@@ -12,10 +12,25 @@ describe('Claude Code lines', () => {
     const turn = new TurnAssembler('list files', 0, 'claude-code', 'claude-x');
     const at = Date.now();
     turn.add({ type: 'assistant', message: { id: 'msg_1', content: [{ type: 'text', text: 'Let me look.' }] } }, at);
-    turn.add({ type: 'assistant', message: { id: 'msg_1', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'ls' } }] } }, at);
-    turn.add({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'a.txt', is_error: false }] } }, at);
+    turn.add(
+      {
+        type: 'assistant',
+        message: { id: 'msg_1', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'ls' } }] },
+      },
+      at,
+    );
+    turn.add(
+      {
+        type: 'user',
+        message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'a.txt', is_error: false }] },
+      },
+      at,
+    );
     turn.add({ type: 'assistant', message: { id: 'msg_2', content: [{ type: 'text', text: 'There is a.txt.' }] } }, at);
-    const record = turn.finish(result({ result: 'There is a.txt.', usage: { input_tokens: 10, output_tokens: 4 } }), { permissions: [], externalTools: [] });
+    const record = turn.finish(result({ result: 'There is a.txt.', usage: { input_tokens: 10, output_tokens: 4 } }), {
+      permissions: [],
+      externalTools: [],
+    });
     expect(record).toHaveCalledTool('Bash', { command: 'ls' });
     expect(record).toHaveToolOutput('Bash', 'a.txt');
     expect(record.reply).toBe('Let me look.\nThere is a.txt.');
@@ -39,8 +54,24 @@ describe('Claude Code lines', () => {
 
   test('a call with no output of its own takes what the harness answered', () => {
     const turn = new TurnAssembler('rm', 0, 'letta-code', undefined);
-    turn.add({ type: 'message', message_type: 'approval_request_message', id: 'm1', tool_call: { tool_call_id: 'c1', name: 'Bash', arguments: '{"command":"rm x"}' } }, Date.now());
-    const denial = { requestId: 'perm-c1', toolName: 'Bash', toolCallId: 'c1', input: {}, behavior: 'deny' as const, message: 'no', at: Date.now() };
+    turn.add(
+      {
+        type: 'message',
+        message_type: 'approval_request_message',
+        id: 'm1',
+        tool_call: { tool_call_id: 'c1', name: 'Bash', arguments: '{"command":"rm x"}' },
+      },
+      Date.now(),
+    );
+    const denial = {
+      requestId: 'perm-c1',
+      toolName: 'Bash',
+      toolCallId: 'c1',
+      input: {},
+      behavior: 'deny' as const,
+      message: 'no',
+      at: Date.now(),
+    };
     const record = turn.finish(result({}), { permissions: [denial], externalTools: [] });
     expect(record).toHaveToolError('Bash', 'no');
   });
@@ -72,9 +103,20 @@ describe('Letta Code lines', () => {
   test('tool call argument deltas without an id join the call before them', () => {
     const turn = new TurnAssembler('go', 0, 'letta-code', undefined);
     const at = Date.now();
-    turn.add({ type: 'message', message_type: 'tool_call_message', id: 'm', tool_call: { tool_call_id: 'c1', name: 'Read', arguments: '{"file_path":' } }, at);
+    turn.add(
+      {
+        type: 'message',
+        message_type: 'tool_call_message',
+        id: 'm',
+        tool_call: { tool_call_id: 'c1', name: 'Read', arguments: '{"file_path":' },
+      },
+      at,
+    );
     turn.add({ type: 'message', message_type: 'tool_call_message', id: 'm', tool_call: { arguments: '"a.txt"}' } }, at);
-    turn.add({ type: 'message', message_type: 'tool_return_message', id: 'r', tool_call_id: 'c1', status: 'error', tool_return: 'no such file' }, at);
+    turn.add(
+      { type: 'message', message_type: 'tool_return_message', id: 'r', tool_call_id: 'c1', status: 'error', tool_return: 'no such file' },
+      at,
+    );
     const record = turn.finish(result({}), { permissions: [], externalTools: [] });
     expect(record).toHaveCalledTool('Read', { file_path: 'a.txt' });
     expect(record).toHaveToolError('Read', 'no such file');
@@ -86,7 +128,10 @@ describe('permission policy', () => {
   test('deny wins over allow; nothing allowed is denied; own tools are allowed', async () => {
     expect(await decide({ allow: ['*'], deny: [/^Ba/] }, request('Bash'))).toMatchObject({ behavior: 'deny' });
     expect(await decide({ allow: ['Read'] }, request('Read'))).toEqual({ behavior: 'allow' });
-    expect(await decide(undefined, request('Write'))).toMatchObject({ behavior: 'deny', message: expect.stringContaining('No rule allowed Write') });
+    expect(await decide(undefined, request('Write'))).toMatchObject({
+      behavior: 'deny',
+      message: expect.stringContaining('No rule allowed Write'),
+    });
     expect(await decide(undefined, request('get_weather'), new Set(['get_weather']))).toEqual({ behavior: 'allow' });
     expect(await decide({ otherwise: 'allow' }, request('Edit'))).toEqual({ behavior: 'allow' });
   });

@@ -26,14 +26,20 @@ test('SIGINT first; what ignores it is SIGKILLed after the grace period', async 
   expect(await polite.exited).toBe('SIGINT');
   expect(await stubborn.exited).toBe('SIGKILL');
   expect(elapsed).toBeGreaterThanOrEqual(250);
-  expect(warn).toHaveBeenCalledWith(expect.stringMatching(/agent process\(es\) of this run were still running at teardown and were stopped/));
+  expect(warn).toHaveBeenCalledWith(
+    expect.stringMatching(/agent process\(es\) of this run were still running at teardown and were stopped/),
+  );
   warn.mockRestore();
 });
 
 test("a session's sweep returns only once what it SIGKILLed is gone", async () => {
   const tag = randomUUID();
   // Ignores SIGINT, and is not our child: nothing here reaps it, as with a helper an agent left.
-  const child = spawn('sh', ['-c', "trap '' INT; sleep 60 & wait"], { detached: true, stdio: 'ignore', env: { ...process.env, [SESSION_TAG_ENV]: tag } });
+  const child = spawn('sh', ['-c', "trap '' INT; sleep 60 & wait"], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, [SESSION_TAG_ENV]: tag },
+  });
   child.unref();
   await new Promise((resolve) => setTimeout(resolve, 100));
   const found = await killSessionProcesses(tag, 0);

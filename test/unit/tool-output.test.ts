@@ -50,7 +50,7 @@ describe('parsePythonLiteral', () => {
       'sunny, 21°C',
       "__import__('os').system('x')",
       'Flight(id=1)',
-      "datetime.date(2024, 1, 1)",
+      'datetime.date(2024, 1, 1)',
       '[1, 2',
       "{'a' 1}",
       "{'a': 1} trailing",
@@ -60,7 +60,7 @@ describe('parsePythonLiteral', () => {
       '007',
       "'unterminated",
       "'line\nbreak'",
-      '[' .repeat(500) + ']'.repeat(500),
+      '['.repeat(500) + ']'.repeat(500),
       '',
     ]) {
       expect(parsePythonLiteral(text), text).toBeUndefined();
@@ -71,7 +71,12 @@ describe('parsePythonLiteral', () => {
 describe('decodeToolOutput', () => {
   test('what Python (str) and Node (JSON.stringify) send decodes to one value and one text', () => {
     const pairs: [python: string, node: string, value: unknown, text: string][] = [
-      ["[{'id': 'AZ123', 'price': 129, 'direct': True}]", '[{"id":"AZ123","price":129,"direct":true}]', [{ id: 'AZ123', price: 129, direct: true }], '[{"id":"AZ123","price":129,"direct":true}]'],
+      [
+        "[{'id': 'AZ123', 'price': 129, 'direct': True}]",
+        '[{"id":"AZ123","price":129,"direct":true}]',
+        [{ id: 'AZ123', price: 129, direct: true }],
+        '[{"id":"AZ123","price":129,"direct":true}]',
+      ],
       ["{'ok': True, 'note': None}", '{"ok":true,"note":null}', { ok: true, note: null }, '{"ok":true,"note":null}'],
       ["['gate', 7]", '["gate",7]', ['gate', 7], '["gate",7]'],
       ['42', '42', 42, '42'],
@@ -89,7 +94,11 @@ describe('decodeToolOutput', () => {
   });
 
   test('a string result stays the plain string; what decodes to nothing stays as sent', () => {
-    expect(decodeToolOutput('unknown city: Atlantis')).toEqual({ output: 'unknown city: Atlantis', value: 'unknown city: Atlantis', rawOutput: 'unknown city: Atlantis' });
+    expect(decodeToolOutput('unknown city: Atlantis')).toEqual({
+      output: 'unknown city: Atlantis',
+      value: 'unknown city: Atlantis',
+      rawOutput: 'unknown city: Atlantis',
+    });
     expect(decodeToolOutput('"a \\"quoted\\" word"').value).toBe('a "quoted" word');
     expect(decodeToolOutput("Flight(id='AZ123')").value).toBe("Flight(id='AZ123')");
     expect(decodeToolOutput('"unterminated').output).toBe('"unterminated');

@@ -6,10 +6,27 @@ import type { TurnItem } from '../../src/turn/types.js';
 const items: TurnItem[] = [
   { type: 'function_call', id: 'f1', createdAt: 1, name: 'lookup_weather', callId: 'c1', arguments: '{"city":"Paris"}' },
   { type: 'function_call', id: 'f2', createdAt: 2, name: 'lookup_weather', callId: 'c2', arguments: '{"city":"Atlantis"}' },
-  { type: 'function_call_output', id: 'o2', createdAt: 3, name: 'lookup_weather', callId: 'c2', output: 'unknown city: Atlantis', isError: true },
+  {
+    type: 'function_call_output',
+    id: 'o2',
+    createdAt: 3,
+    name: 'lookup_weather',
+    callId: 'c2',
+    output: 'unknown city: Atlantis',
+    isError: true,
+  },
   { type: 'function_call_output', id: 'o1', createdAt: 4, name: 'lookup_weather', callId: 'c1', output: '"sunny, 21°C"', isError: false },
   { type: 'agent_handoff', id: 'h', createdAt: 5, oldAgentId: 'weather_agent', newAgentId: 'booking_agent' },
-  { type: 'message', id: 'm1', createdAt: 6, role: 'assistant', text: 'Sunny in Paris.', content: ['Sunny in Paris.'], interrupted: false, metrics: { llmNodeTtft: 0.0125 } },
+  {
+    type: 'message',
+    id: 'm1',
+    createdAt: 6,
+    role: 'assistant',
+    text: 'Sunny in Paris.',
+    content: ['Sunny in Paris.'],
+    interrupted: false,
+    metrics: { llmNodeTtft: 0.0125 },
+  },
   { type: 'message', id: 'm2', createdAt: 7, role: 'assistant', text: 'Anything else?', content: ['Anything else?'], interrupted: false },
 ];
 
@@ -20,8 +37,26 @@ test('derives reply, tool calls paired by call id, and handoffs from the items',
   expect(turn.reply).toBe('Sunny in Paris.\nAnything else?');
   expect(turn.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
   expect(turn.toolCalls).toEqual([
-    { name: 'lookup_weather', args: { city: 'Paris' }, rawArgs: '{"city":"Paris"}', callId: 'c1', output: 'sunny, 21°C', value: 'sunny, 21°C', rawOutput: '"sunny, 21°C"', isError: false },
-    { name: 'lookup_weather', args: { city: 'Atlantis' }, rawArgs: '{"city":"Atlantis"}', callId: 'c2', output: 'unknown city: Atlantis', value: 'unknown city: Atlantis', rawOutput: 'unknown city: Atlantis', isError: true },
+    {
+      name: 'lookup_weather',
+      args: { city: 'Paris' },
+      rawArgs: '{"city":"Paris"}',
+      callId: 'c1',
+      output: 'sunny, 21°C',
+      value: 'sunny, 21°C',
+      rawOutput: '"sunny, 21°C"',
+      isError: false,
+    },
+    {
+      name: 'lookup_weather',
+      args: { city: 'Atlantis' },
+      rawArgs: '{"city":"Atlantis"}',
+      callId: 'c2',
+      output: 'unknown city: Atlantis',
+      value: 'unknown city: Atlantis',
+      rawOutput: 'unknown city: Atlantis',
+      isError: true,
+    },
   ]);
   expect(turn.handoffs).toEqual([{ from: 'weather_agent', to: 'booking_agent' }]);
   expect(turn.timing.llmTtftMs).toBe(12.5);
@@ -31,7 +66,11 @@ test('derives reply, tool calls paired by call id, and handoffs from the items',
 
 test('collects errors from events, the response and the harness, and the latest usage', () => {
   const builder = new TurnBuilder('hi', 0);
-  const usage = (tokens: number) => ({ models: [{ kind: 'llm' as const, provider: 'p', model: 'm', inputTokens: tokens, inputCachedTokens: 0, outputTokens: 1, sessionDuration: 0 }] });
+  const usage = (tokens: number) => ({
+    models: [
+      { kind: 'llm' as const, provider: 'p', model: 'm', inputTokens: tokens, inputCachedTokens: 0, outputTokens: 1, sessionDuration: 0 },
+    ],
+  });
   builder.addEvent({ at: 1, type: 'error', message: 'LLM failed' });
   builder.addEvent({ at: 2, type: 'session_usage_updated', usage: usage(5) });
   builder.addEvent({ at: 3, type: 'session_usage_updated', usage: usage(9) });
@@ -47,10 +86,17 @@ test('collects errors from events, the response and the harness, and the latest 
   expect(turn.timing.durationMs).toBeGreaterThanOrEqual(0);
 });
 
-test('records the arguments text the scripted model sent, and a handoff\'s instructions', () => {
+test("records the arguments text the scripted model sent, and a handoff's instructions", () => {
   const withHandoff: TurnItem[] = [
     ...items.slice(0, 4),
-    { type: 'agent_handoff', id: 'h', createdAt: 5, oldAgentId: 'base_agent', newAgentId: 'base_agent', instructions: 'You are the sales desk.' },
+    {
+      type: 'agent_handoff',
+      id: 'h',
+      createdAt: 5,
+      oldAgentId: 'base_agent',
+      newAgentId: 'base_agent',
+      instructions: 'You are the sales desk.',
+    },
   ];
   const turn = new TurnBuilder('weather?', 0).finish(withHandoff, undefined, new Map([['c1', '{"city": "Paris",']]));
   expect(turn.toolCalls[0]).toMatchObject({ callId: 'c1', rawArgs: '{"city":"Paris"}', sentArgs: '{"city": "Paris",' });

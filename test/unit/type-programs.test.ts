@@ -14,7 +14,16 @@ const VITEST5_DECLARATIONS = at('src/vitest5/index.ts');
 
 /** The parsed tsconfig: its files and compiler options. */
 function program(config: string): ts.ParsedCommandLine {
-  const parsed = ts.getParsedCommandLineOfConfigFile(at(config), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    at(config),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    },
+  );
   if (!parsed) throw new Error(`cannot read ${config}`);
   return parsed;
 }
@@ -32,7 +41,8 @@ function reachable(entries: readonly string[], options: ts.CompilerOptions): Set
     for (const { fileName: specifier } of importedFiles) {
       const mode = ts.getImpliedNodeFormatForFile(file as ts.Path, cache.getPackageJsonInfoCache(), host, options);
       const resolved = ts.resolveModuleName(specifier, file, options, host, cache, undefined, mode).resolvedModule;
-      if (resolved && !resolved.isExternalLibraryImport && !resolved.resolvedFileName.includes('/node_modules/')) queue.push(path.normalize(resolved.resolvedFileName));
+      if (resolved && !resolved.isExternalLibraryImport && !resolved.resolvedFileName.includes('/node_modules/'))
+        queue.push(path.normalize(resolved.resolvedFileName));
     }
   }
   return seen;
@@ -66,7 +76,10 @@ describe('the package entries', () => {
     expect(others).toEqual(expect.arrayContaining(['.', './vitest/plugin', './vitest/reporter', './jest', './matchers', './llm']));
     for (const subpath of others) {
       const files = reachable([source(subpath)], options);
-      expect([...files].filter((file) => file === VITEST4_DECLARATIONS || file === VITEST5_DECLARATIONS), subpath).toEqual([]);
+      expect(
+        [...files].filter((file) => file === VITEST4_DECLARATIONS || file === VITEST5_DECLARATIONS),
+        subpath,
+      ).toEqual([]);
     }
   });
 

@@ -75,7 +75,12 @@ export function speechUpgrades(options: SpeechUpgradeOptions): SpeechUpgrades {
         const local = LOCAL_FALLBACKS.test(path)
           ? ' The turn detector and the adaptive interruption model have local fallbacks the agent switches to on this refusal.'
           : '';
-        refuse(socket, 404, 'Not Found', `agent-session-test: ${options.serverName} serves websockets at /v1/stt, /v1/tts and /v1/realtime; got ${path}.${local}`);
+        refuse(
+          socket,
+          404,
+          'Not Found',
+          `agent-session-test: ${options.serverName} serves websockets at /v1/stt, /v1/tts and /v1/realtime; got ${path}.${local}`,
+        );
         return;
       }
       const route = ROUTES[name]!;

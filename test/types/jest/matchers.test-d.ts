@@ -26,7 +26,10 @@ describe('@jest/globals expect', () => {
 
   test('checks tool names and arguments of typed turns', () => {
     expect(typed).toHaveCalledTool('lookup_weather', { city: 'Paris' });
-    expect(typed).toHaveCalledTool('lookup_weather', { city: expect.stringMatching(/^Par/), forecast: expect.objectContaining({ days: 3 }) });
+    expect(typed).toHaveCalledTool('lookup_weather', {
+      city: expect.stringMatching(/^Par/),
+      forecast: expect.objectContaining({ days: 3 }),
+    });
     expect(turns).toHaveCalledTool('transfer_to_booking', { party_size: expect.any(Number) }, { turn: -1 });
     // @ts-expect-error: not a tool of this agent
     expect(typed).toHaveCalledTool('get_time');

@@ -4,7 +4,14 @@
 // imports either declaration, so the same lines check both.
 import { expect, expectTypeOf } from 'vitest';
 // Through the package name, which each program resolves its own way (the sources, or the build).
-import { expectTurn, type AsymmetricMatcherLike, type FunctionCallItem, type TrajectoryStep, type TurnItem, type TurnRecord } from 'agent-session-test/matchers';
+import {
+  expectTurn,
+  type AsymmetricMatcherLike,
+  type FunctionCallItem,
+  type TrajectoryStep,
+  type TurnItem,
+  type TurnRecord,
+} from 'agent-session-test/matchers';
 import type { WeatherTools } from '../../fixtures/turns/load.js';
 
 declare const typed: TurnRecord<WeatherTools>;
@@ -84,7 +91,9 @@ export function replyHandoffErrorCases(): void {
   expect(typed).toHaveNoErrors({ allowToolErrors: true });
   // @ts-expect-error: allowToolErrors is a boolean
   expect(typed).toHaveNoErrors({ allowToolErrors: 'yes' });
-  expect(typed).toHaveNoErrors({ ignore: [{ source: 'tool' }, /rate limit/, 'quota', { source: 'llm', message: expect.stringContaining('429') }] });
+  expect(typed).toHaveNoErrors({
+    ignore: [{ source: 'tool' }, /rate limit/, 'quota', { source: 'llm', message: expect.stringContaining('429') }],
+  });
   expect(typed).toHaveNoErrors({ ignore: [{ tool: 'book_trip', message: /sold out/ }] });
   // @ts-expect-error: not a source of errors
   expect(typed).toHaveNoErrors({ ignore: [{ source: 'network' }] });
@@ -123,7 +132,9 @@ export function cursorCases(): void {
   cursor.noMore();
   expectTypeOf(cursor.current).toEqualTypeOf<TurnItem | undefined>();
   expectTypeOf(cursor.at(0).is('function_call').item).toEqualTypeOf<FunctionCallItem>();
-  expectTypeOf(cursor.at(0).item.type).toEqualTypeOf<'message' | 'function_call' | 'function_call_output' | 'agent_handoff' | 'agent_config_update'>();
+  expectTypeOf(cursor.at(0).item.type).toEqualTypeOf<
+    'message' | 'function_call' | 'function_call_output' | 'agent_handoff' | 'agent_config_update'
+  >();
   cursor.range(0, 2).contains('agent_handoff', { to: expect.stringMatching(/booking/) });
   // @ts-expect-error: not a tool of this agent
   expectTurn(typed).next('function_call', { name: 'get_time' });

@@ -6,7 +6,15 @@ import { describe, expect, expectTypeOf, test } from 'vitest';
 import type { AgentSessionHandle, StreamJsonSessionHandle, ToolCall, ToolMap, TurnRecord } from 'agent-session-test';
 import { agentSessionFixture, useAgentSession, useStreamJsonSession } from 'agent-session-test/vitest5';
 import type { ToolNameOf, ToolsOf } from 'agent-session-test/matchers';
-import { asymmetricPatternCases, cursorCases, everyMatcherCases, replyHandoffErrorCases, trajectoryCases, typedToolCases, untypedToolCases } from '../shared/matcher-cases.js';
+import {
+  asymmetricPatternCases,
+  cursorCases,
+  everyMatcherCases,
+  replyHandoffErrorCases,
+  trajectoryCases,
+  typedToolCases,
+  untypedToolCases,
+} from '../shared/matcher-cases.js';
 
 type WeatherTools = {
   lookup_weather: { city: string; forecast?: { days: number; units: 'metric' | 'imperial' } };
@@ -23,7 +31,9 @@ describe('the Vitest 5 entry', () => {
     expectTypeOf(useStreamJsonSession<WeatherTools>({ command: ['letta'] })).toEqualTypeOf<StreamJsonSessionHandle<WeatherTools>>();
     // One way to start a stream-json CLI: useAgentSession takes an agent file only.
     expectTypeOf(useAgentSession).parameter(0).toEqualTypeOf<string>();
-    expectTypeOf(typed.toolCalls).items.toEqualTypeOf<ToolCall<'lookup_weather', WeatherTools['lookup_weather']> | ToolCall<'transfer_to_booking', WeatherTools['transfer_to_booking']>>();
+    expectTypeOf(typed.toolCalls).items.toEqualTypeOf<
+      ToolCall<'lookup_weather', WeatherTools['lookup_weather']> | ToolCall<'transfer_to_booking', WeatherTools['transfer_to_booking']>
+    >();
     expectTypeOf<ToolsOf<TurnRecord<WeatherTools>>>().toEqualTypeOf<WeatherTools>();
     expectTypeOf<ToolNameOf<TurnRecord<WeatherTools>>>().toEqualTypeOf<'lookup_weather' | 'transfer_to_booking'>();
   });
@@ -52,7 +62,9 @@ describe('Vitest 5 augmentation', () => {
     expectTypeOf(expect(pending).resolves.not.toHaveReplied(/snow/)).toEqualTypeOf<Promise<void>>();
     // @ts-expect-error: not a tool of this agent
     void expect(pending).resolves.toHaveCalledTool('get_time');
-    expectTypeOf(expect.poll(() => agent.turns).toHaveCalledTool('lookup_weather', { city: 'Paris' }, { turn: -1 })).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(expect.poll(() => agent.turns).toHaveCalledTool('lookup_weather', { city: 'Paris' }, { turn: -1 })).toEqualTypeOf<
+      Promise<void>
+    >();
     // @ts-expect-error: city is a string
     void expect.poll(() => agent.turns).toHaveCalledTool('lookup_weather', { city: 42 });
   });

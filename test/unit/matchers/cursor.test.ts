@@ -21,11 +21,17 @@ describe('expectTurn', () => {
 
   test('next without arguments accepts any item but fails at the end', () => {
     expectTurn(turn).next().next().next().next().next().noMore();
-    expect(failureOf(() => expectTurn(loadTurn('error')).next())).toContain('Expected: item 0 to be any item\nReceived: no more items (the turn has 0 items)');
+    expect(failureOf(() => expectTurn(loadTurn('error')).next())).toContain(
+      'Expected: item 0 to be any item\nReceived: no more items (the turn has 0 items)',
+    );
   });
 
   test('next fails for the wrong type or fields, with the items, cursor and transcript', () => {
-    const message = failureOf(() => expectTurn(turn).next('function_call').next('function_call', { args: { city: 'Berlin' } }));
+    const message = failureOf(() =>
+      expectTurn(turn)
+        .next('function_call')
+        .next('function_call', { args: { city: 'Berlin' } }),
+    );
     expect(message).toBe(
       [
         'expectTurn(turn)…next("function_call", {"args": {"city": "Berlin"}})',
@@ -43,7 +49,9 @@ describe('expectTurn', () => {
         ...TOOL_CALLS_TRANSCRIPT,
       ].join('\n'),
     );
-    expect(failureOf(() => expectTurn(turn).next('message'))).toContain('Expected: item 0 to be message (any)\nReceived: item 0 is function_call lookup_weather');
+    expect(failureOf(() => expectTurn(turn).next('message'))).toContain(
+      'Expected: item 0 to be message (any)\nReceived: item 0 is function_call lookup_weather',
+    );
   });
 
   test('failures are AssertionErrors pointing at the test', () => {
@@ -67,7 +75,9 @@ describe('expectTurn', () => {
     expect(failureOf(() => expectTurn(turn).seek('function_call', { args: { city: 'London' } }))).toContain(
       'Expected: item 0 to be function_call {"args": {"city": "London"}}',
     );
-    expect(failureOf(() => expectTurn(turn).seek('agent_handoff'))).toContain('Expected: an item of type agent_handoff at or after item 0\nReceived: no agent_handoff after the cursor');
+    expect(failureOf(() => expectTurn(turn).seek('agent_handoff'))).toContain(
+      'Expected: an item of type agent_handoff at or after item 0\nReceived: no agent_handoff after the cursor',
+    );
   });
 
   test('skip moves past items and fails when too few are left', () => {
@@ -99,7 +109,9 @@ describe('expectTurn', () => {
     expect(check.item.output).toBe('sunny, 21°C');
     expect(check.index).toBe(2);
     expect(cursor.position).toBe(0);
-    expect(failureOf(() => cursor.at(-1).is('function_call'))).toContain('expectTurn(turn)…at(4).is("function_call")\n\nExpected: item 4 to be function_call (any)\nReceived: item 4 is message (assistant)');
+    expect(failureOf(() => cursor.at(-1).is('function_call'))).toContain(
+      'expectTurn(turn)…at(4).is("function_call")\n\nExpected: item 4 to be function_call (any)\nReceived: item 4 is message (assistant)',
+    );
     expect(failureOf(() => cursor.at(5))).toContain('Expected: an item at index 5\nReceived: the turn has 5 items');
   });
 
@@ -116,7 +128,9 @@ describe('expectTurn', () => {
   });
 
   test('contains looks at every item without moving', () => {
-    const cursor = expectTurn(loadTurn('handoff')).contains('agent_handoff', { to: 'booking_agent' }).contains('function_call_output', { isError: false });
+    const cursor = expectTurn(loadTurn('handoff'))
+      .contains('agent_handoff', { to: 'booking_agent' })
+      .contains('function_call_output', { isError: false });
     expect(cursor.position).toBe(0);
     expect(failureOf(() => cursor.contains('agent_handoff', { to: 'billing_agent' }))).toContain(
       'Expected: an item to be agent_handoff {"to": "billing_agent"}\nReceived: none of the 4 items matches',
@@ -124,7 +138,12 @@ describe('expectTurn', () => {
   });
 
   test('a list of turns: all their items, each turn in the transcript', () => {
-    const cursor = expectTurn(loadSession()).next('message', { text: /^Hi!/ }).skip(7).next('message', { text: /booking desk/ }).next('agent_handoff', { from: 'weather_agent' }).noMore();
+    const cursor = expectTurn(loadSession())
+      .next('message', { text: /^Hi!/ })
+      .skip(7)
+      .next('message', { text: /booking desk/ })
+      .next('agent_handoff', { from: 'weather_agent' })
+      .noMore();
     expect(cursor.items).toHaveLength(10);
     expect(failureOf(() => expectTurn(loadSession()).next('function_call'))).toContain('── turn 1 ──');
   });
@@ -140,12 +159,15 @@ describe('expectTurn', () => {
   });
 
   test('a custom equals is used for leaves', () => {
-    const caseInsensitive = (a: unknown, b: unknown) => (typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : Object.is(a, b));
+    const caseInsensitive = (a: unknown, b: unknown) =>
+      typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : Object.is(a, b);
     expectTurn(turn, { equals: caseInsensitive }).next('function_call', { args: { city: 'PARIS' } });
   });
 
   test('rejects what is not a turn, and malformed patterns', () => {
-    expect(() => expectTurn(undefined as never)).toThrow('expectTurn(turn): expected a turn record returned by say(), or a list of them, received undefined');
+    expect(() => expectTurn(undefined as never)).toThrow(
+      'expectTurn(turn): expected a turn record returned by say(), or a list of them, received undefined',
+    );
     expect(() => expectTurn(turn).next('function_call', { arguments: '{}' } as never)).toThrow('`arguments` is not a function_call field');
     expect(() => expectTurn(turn).next('tool' as never)).toThrow('must be an item type');
   });

@@ -14,7 +14,11 @@ const turn = loadTurn('tool-calls');
 describe("under Jest's expect", () => {
   test('every matcher passes and fails, with .not', () => {
     jestExpect(turn).toHaveCalledTool('lookup_weather', { city: jestExpect.stringMatching(/^Par/), forecast: undefined });
-    jestExpect(turn).toHaveCalledTool('lookup_weather', { forecast: jestExpect.objectContaining({ days: jestExpect.any(Number) }) }, { times: 1 });
+    jestExpect(turn).toHaveCalledTool(
+      'lookup_weather',
+      { forecast: jestExpect.objectContaining({ days: jestExpect.any(Number) }) },
+      { times: 1 },
+    );
     jestExpect(turn).not.toHaveCalledTool('get_time');
     jestExpect(turn).toHaveToolOutput('lookup_weather', jestExpect.stringContaining('rain'));
     jestExpect(loadTurn('tool-error')).toHaveToolError('lookup_weather', /Atlantis/);
@@ -35,6 +39,8 @@ describe("under Jest's expect", () => {
   });
 
   test('a received value that is not a turn is an error, also with .not', () => {
-    expect(() => jestExpect(null).not.toHaveHandedOff()).toThrow('expected a turn record returned by say(), or a list of them, received null');
+    expect(() => jestExpect(null).not.toHaveHandedOff()).toThrow(
+      'expected a turn record returned by say(), or a list of them, received null',
+    );
   });
 });

@@ -109,14 +109,18 @@ describe('toHaveCalledTool', () => {
   });
 
   test('rejects a received value that is not a turn, even with .not', () => {
-    expect(() => expect(42).toHaveCalledTool('lookup_weather')).toThrow('expected a turn record returned by say(), or a list of them, received 42');
+    expect(() => expect(42).toHaveCalledTool('lookup_weather')).toThrow(
+      'expected a turn record returned by say(), or a list of them, received 42',
+    );
     expect(() => expect({ reply: 'hi' }).not.toHaveCalledTool('x')).toThrow('expected a turn record returned by say()');
     expect(() => expect([turn, undefined]).toHaveCalledTool('x')).toThrow('received [{"input": ');
     expect(() => expect(Promise.resolve(turn)).toHaveCalledTool('x')).toThrow('did you forget to `await` say()?');
   });
 
   test('rejects bad arguments', () => {
-    expect(() => expect(turn).toHaveCalledTool(42 as never)).toThrow('the tool name must be a string, a RegExp or an asymmetric matcher, received 42');
+    expect(() => expect(turn).toHaveCalledTool(42 as never)).toThrow(
+      'the tool name must be a string, a RegExp or an asymmetric matcher, received 42',
+    );
     expect(() => expect(turn).toHaveCalledTool('x', undefined, { times: -1 })).toThrow('`times` must be a non-negative integer');
   });
 });

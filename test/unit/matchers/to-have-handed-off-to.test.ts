@@ -53,7 +53,9 @@ describe('toHaveHandedOffTo', () => {
   });
 
   test('rejects a missing agent id', () => {
-    expect(() => expect(turn).toHaveHandedOffTo(undefined as never)).toThrow('the agent id must be a string, a RegExp or an asymmetric matcher, received undefined');
+    expect(() => expect(turn).toHaveHandedOffTo(undefined as never)).toThrow(
+      'the agent id must be a string, a RegExp or an asymmetric matcher, received undefined',
+    );
   });
 
   test('agents of one class: told apart by their instructions', () => {
@@ -70,7 +72,8 @@ describe('toHaveHandedOffTo', () => {
     );
     expect(() => expect(desks).toHaveHandedOffTo({ name: 'x' } as never)).toThrow('the agent may give `id` and `instructions`, not `name`');
     expect(() => expect(desks).toHaveHandedOffTo({})).toThrow('the agent needs an `id` or `instructions`');
-    expect(() => expect(desks).toHaveHandedOffTo({ instructions: 42 } as never)).toThrow('`instructions` must be a string, a RegExp or an asymmetric matcher');
+    expect(() => expect(desks).toHaveHandedOffTo({ instructions: 42 } as never)).toThrow(
+      '`instructions` must be a string, a RegExp or an asymmetric matcher',
+    );
   });
 });
-

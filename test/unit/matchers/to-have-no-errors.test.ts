@@ -33,9 +33,13 @@ describe('toHaveNoErrors', () => {
 
   test('tool errors count unless allowed', () => {
     const failed = loadTurn('tool-error');
-    expect(failureOf(() => expect(failed).toHaveNoErrors())).toContain('Received: 1 error:\n  [tool] lookup_weather raised: Unknown city: Atlantis\n');
+    expect(failureOf(() => expect(failed).toHaveNoErrors())).toContain(
+      'Received: 1 error:\n  [tool] lookup_weather raised: Unknown city: Atlantis\n',
+    );
     expect(failed).toHaveNoErrors({ allowToolErrors: true });
-    expect(failureOf(() => expect(loadTurn('error')).toHaveNoErrors({ allowToolErrors: true }))).toContain('Expected: no errors (tool errors allowed)');
+    expect(failureOf(() => expect(loadTurn('error')).toHaveNoErrors({ allowToolErrors: true }))).toContain(
+      'Expected: no errors (tool errors allowed)',
+    );
   });
 
   test('scripted-LLM misses count', () => {
@@ -75,8 +79,12 @@ describe('toHaveNoErrors', () => {
   test('ignore: a malformed entry throws instead of ignoring nothing', () => {
     const turn = loadTurn('error');
     expect(() => expect(turn).toHaveNoErrors({ ignore: /x/ as never })).toThrow('`ignore` must be an array');
-    expect(() => expect(turn).toHaveNoErrors({ ignore: [{ source: 'network' as never }] })).toThrow('`source` must be one of event, response, llm, tool');
+    expect(() => expect(turn).toHaveNoErrors({ ignore: [{ source: 'network' as never }] })).toThrow(
+      '`source` must be one of event, response, llm, tool',
+    );
     expect(() => expect(turn).toHaveNoErrors({ ignore: [{ mesage: 'x' } as never] })).toThrow('`mesage` is not a filter field');
-    expect(() => expect(turn).toHaveNoErrors({ ignore: [42 as never] })).toThrow('entries must be a string, a RegExp or { source?, message?, tool? }');
+    expect(() => expect(turn).toHaveNoErrors({ ignore: [42 as never] })).toThrow(
+      'entries must be a string, a RegExp or { source?, message?, tool? }',
+    );
   });
 });

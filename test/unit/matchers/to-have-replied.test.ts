@@ -57,6 +57,8 @@ describe('toHaveReplied', () => {
   });
 
   test('rejects an expected value that is not text', () => {
-    expect(() => expect(turn).toHaveReplied(42 as never)).toThrow('the expected reply must be a string, a RegExp or an asymmetric matcher, received 42');
+    expect(() => expect(turn).toHaveReplied(42 as never)).toThrow(
+      'the expected reply must be a string, a RegExp or an asymmetric matcher, received 42',
+    );
   });
 });

@@ -27,7 +27,9 @@ describe('toHaveToolError', () => {
         '  lookup_weather ✓ "light rain, 14°C"',
       ].join('\n'),
     );
-    expect(failureOf(() => expect(loadTurn('reply')).toHaveToolError())).toContain('Expected: an error from a tool\nReceived: no tool calls');
+    expect(failureOf(() => expect(loadTurn('reply')).toHaveToolError())).toContain(
+      'Expected: an error from a tool\nReceived: no tool calls',
+    );
   });
 
   test('fails for another message, and .not names the error', () => {

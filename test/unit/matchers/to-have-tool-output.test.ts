@@ -32,7 +32,10 @@ describe('toHaveToolOutput', () => {
       structured.toolCalls = structured.toolCalls.map((call) => ({ ...call, ...sent }));
       return structured;
     };
-    for (const structured of [sentBy("[{'id': 'AZ123', 'price': 129, 'direct': True, 'note': None}]"), sentBy('[{"id":"AZ123","price":129,"direct":true,"note":null}]')]) {
+    for (const structured of [
+      sentBy("[{'id': 'AZ123', 'price': 129, 'direct': True, 'note': None}]"),
+      sentBy('[{"id":"AZ123","price":129,"direct":true,"note":null}]'),
+    ]) {
       expect(structured).toHaveToolOutput('lookup_weather', [{ id: 'AZ123', direct: true, note: null }]);
       expect(structured).toHaveToolOutput('lookup_weather', [expect.objectContaining({ price: 129 })]);
       expect(structured).toHaveToolOutput('lookup_weather', '[{"id":"AZ123","price":129,"direct":true,"note":null}]');
@@ -76,7 +79,9 @@ describe('toHaveToolOutput', () => {
   test('.not fails with the matching outputs', () => {
     const message = failureOf(() => expect(turn).not.toHaveToolOutput('lookup_weather', /rain/));
     expect(message).toContain('expect(turn).not.toHaveToolOutput(name, output)');
-    expect(message).toContain('Expected: no output of "lookup_weather" matching /rain/\nReceived: 1 matching output:\n  lookup_weather ✓ "light rain, 14°C"\n');
+    expect(message).toContain(
+      'Expected: no output of "lookup_weather" matching /rain/\nReceived: 1 matching output:\n  lookup_weather ✓ "light rain, 14°C"\n',
+    );
   });
 
   test('a list of turns, and the turn option', () => {
@@ -87,6 +92,8 @@ describe('toHaveToolOutput', () => {
   });
 
   test('rejects a received value that is not a turn', () => {
-    expect(() => expect('sunny').toHaveToolOutput('lookup_weather', 'sunny')).toThrow('expected a turn record returned by say(), or a list of them, received "sunny"');
+    expect(() => expect('sunny').toHaveToolOutput('lookup_weather', 'sunny')).toThrow(
+      'expected a turn record returned by say(), or a list of them, received "sunny"',
+    );
   });
 });

@@ -75,17 +75,20 @@ describe('toMatchTrajectory', () => {
 
   test('unordered finds a one-to-one assignment when a greedy one would fail', () => {
     // The first step fits both calls; only assigning it to London leaves Paris for the second.
-    expect(turn).toMatchTrajectory([{ type: 'function_call', name: 'lookup_weather' }, paris, 'function_call_output', 'function_call_output', 'message'], {
-      mode: 'unordered',
-    });
+    expect(turn).toMatchTrajectory(
+      [{ type: 'function_call', name: 'lookup_weather' }, paris, 'function_call_output', 'function_call_output', 'message'],
+      {
+        mode: 'unordered',
+      },
+    );
   });
 
   test('superset: every step appears, extra items allowed', () => {
     expect(turn).toMatchTrajectory([reply, london], { mode: 'superset' });
     expect(turn).not.toMatchTrajectory([reply, { type: 'agent_handoff' }], { mode: 'superset' });
-    expect(failureOf(() => expect(turn).toMatchTrajectory([{ type: 'agent_handoff', to: 'booking_agent' }], { mode: 'superset' }))).toContain(
-      'Received: step 0 (agent_handoff {"to": "booking_agent"}) matches no item',
-    );
+    expect(
+      failureOf(() => expect(turn).toMatchTrajectory([{ type: 'agent_handoff', to: 'booking_agent' }], { mode: 'superset' })),
+    ).toContain('Received: step 0 (agent_handoff {"to": "booking_agent"}) matches no item');
   });
 
   test('subset: every item matches a step, steps may be missing', () => {
@@ -103,10 +106,9 @@ describe('toMatchTrajectory', () => {
       { type: 'message', role: 'assistant', text: expect.stringMatching(/^Hello, this is the booking desk/), interrupted: false },
       { type: 'agent_handoff', from: 'weather_agent', to: 'booking_agent' },
     ]);
-    expect(loadTurn('tool-error')).toMatchTrajectory(
-      [{ type: 'function_call_output', isError: true, output: 'Unknown city: Atlantis' }],
-      { mode: 'superset' },
-    );
+    expect(loadTurn('tool-error')).toMatchTrajectory([{ type: 'function_call_output', isError: true, output: 'Unknown city: Atlantis' }], {
+      mode: 'superset',
+    });
     expect(loadTurn('error')).toMatchTrajectory([]);
   });
 
@@ -118,7 +120,18 @@ describe('toMatchTrajectory', () => {
 
   test('a list of turns: their items in order', () => {
     const turns = loadSession();
-    expect(turns).toMatchTrajectory(['message', 'function_call', 'function_call', 'function_call_output', 'function_call_output', 'message', 'function_call', 'function_call_output', 'message', 'agent_handoff']);
+    expect(turns).toMatchTrajectory([
+      'message',
+      'function_call',
+      'function_call',
+      'function_call_output',
+      'function_call_output',
+      'message',
+      'function_call',
+      'function_call_output',
+      'message',
+      'agent_handoff',
+    ]);
     expect(turns).toMatchTrajectory([london, { type: 'agent_handoff', to: 'booking_agent' }], { mode: 'ordered' });
     expect(turns).toMatchTrajectory([{ type: 'message', text: /^Hi!/ }], { turn: 0 });
   });
@@ -127,9 +140,13 @@ describe('toMatchTrajectory', () => {
     expect(() => expect(turn).toMatchTrajectory([{ type: 'function_call', arguments: '{}' } as never])).toThrow(
       'step 0: `arguments` is not a function_call field; use name, args, callId, id',
     );
-    expect(() => expect(turn).toMatchTrajectory(['tool_call' as never])).toThrow('step 0 must be an item type (message, function_call, function_call_output, agent_handoff, agent_config_update)');
+    expect(() => expect(turn).toMatchTrajectory(['tool_call' as never])).toThrow(
+      'step 0 must be an item type (message, function_call, function_call_output, agent_handoff, agent_config_update)',
+    );
     expect(() => expect(turn).toMatchTrajectory([{ name: 'lookup_weather' } as never])).toThrow('step 0 needs a `type`');
-    expect(() => expect(turn).toMatchTrajectory([], { mode: 'loose' as never })).toThrow('`mode` must be one of strict, ordered, unordered, subset, superset');
+    expect(() => expect(turn).toMatchTrajectory([], { mode: 'loose' as never })).toThrow(
+      '`mode` must be one of strict, ordered, unordered, subset, superset',
+    );
     expect(() => expect(turn).toMatchTrajectory('message' as never)).toThrow('the expected trajectory must be an array of steps');
   });
 });

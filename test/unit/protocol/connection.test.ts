@@ -148,7 +148,9 @@ describe('AgentConnection', () => {
     const requestId = (raw[0]!['request'] as { requestId: string }).requestId;
     const text = 'y'.repeat(1_200_000);
     // Framed by hand: our encoder refuses what the agents send freely.
-    const payload = encodeEnvelope({ response: { requestId, getChatHistory: { items: [{ id: 'm1', message: { role: 3, content: [{ text }] } }] } } });
+    const payload = encodeEnvelope({
+      response: { requestId, getChatHistory: { items: [{ id: 'm1', message: { role: 3, content: [{ text }] } }] } },
+    });
     const header = Buffer.alloc(4);
     header.writeUInt32BE(payload.byteLength);
     peer.write(Buffer.concat([header, payload]));
