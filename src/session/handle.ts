@@ -5,10 +5,10 @@
  */
 import type { AgentInfo, SessionState, SessionUsage, TurnItem, TurnRecord, ToolMap } from '../turn/types.js';
 import { startAgentSession, type AgentSession, type GreetingOptions, type RequestCallOptions, type SayOptions } from './agent-session.js';
-import { lazySession } from './lazy.js';
+import { lazySession, withHandleBase, type HandleBase } from '../core/lazy.js';
 import type { AgentSessionOptions } from './options.js';
 
-export interface AgentSessionHandle<Tools extends ToolMap = ToolMap> {
+export interface AgentSessionHandle<Tools extends ToolMap = ToolMap> extends HandleBase<AgentSession, TurnRecord<Tools>> {
   /** Sends one user turn; resolves with its record. Turns run one at a time. */
   say(text: string, options?: SayOptions): Promise<TurnRecord<Tools>>;
   /**
@@ -24,14 +24,6 @@ export interface AgentSessionHandle<Tools extends ToolMap = ToolMap> {
   state(options?: RequestCallOptions): Promise<SessionState>;
   /** The session's model usage so far. */
   usage(options?: RequestCallOptions): Promise<SessionUsage>;
-  /** Every turn of this session so far. */
-  readonly turns: readonly TurnRecord<Tools>[];
-  /** Starts the agent now (idempotent); resolves when it is ready for turns. */
-  start(): Promise<AgentSession>;
-  /** Stops the agent (idempotent). A closed handle refuses further turns. */
-  close(): Promise<void>;
-  /** The tail of what the agent printed so far ('' before it started). */
-  output(): string;
 }
 
 export interface HandleOptions extends AgentSessionOptions {
@@ -47,18 +39,16 @@ export function createAgentSessionHandle<Tools extends ToolMap = ToolMap>(
   const { currentSignal, ...sessionOptions } = options;
   const lazy = lazySession(agentFile, () => startAgentSession(agentFile, sessionOptions), currentSignal);
   const { start, withSignal } = lazy;
-  return {
+  return withHandleBase<
+    AgentSession,
+    TurnRecord<Tools>,
+    Omit<AgentSessionHandle<Tools>, keyof HandleBase<AgentSession, TurnRecord<Tools>>>
+  >(lazy, {
     say: async (text, opts) => (await start()).say(text, withSignal(opts)) as unknown as Promise<TurnRecord<Tools>>,
     greeting: async (opts) => (await start()).greeting(withSignal(opts)) as unknown as Promise<TurnRecord<Tools>>,
     history: async (opts) => (await start()).history(withSignal(opts)),
     info: async (opts) => (await start()).info(withSignal(opts)),
     state: async (opts) => (await start()).state(withSignal(opts)),
     usage: async (opts) => (await start()).usage(withSignal(opts)),
-    get turns() {
-      return (lazy.current()?.turns ?? []) as unknown as readonly TurnRecord<Tools>[];
-    },
-    start,
-    close: () => lazy.close(),
-    output: () => lazy.current()?.output() ?? '',
-  };
+  });
 }

@@ -25,38 +25,52 @@ export interface LettaCodeOptions {
   args?: readonly string[];
 }
 
+const LETTA_NEEDS_MODEL = 'lettaCode() needs a model to talk to: give the session { llm: scriptedLlm([...]) } or the preset { baseUrl }.';
+const CLAUDE_NEEDS_MODEL =
+  'claudeCode() needs an Anthropic Messages API: give the session an { llm } whose env has ANTHROPIC_BASE_URL, or the preset { baseUrl }.';
+
+/** The model URL a preset points its CLI at; without one the CLI could only reach a real service. */
+function modelUrl(url: string | undefined, missing: string): string {
+  if (url === undefined) throw new TypeError(missing);
+  return url;
+}
+
+/** Folders in the session's work dir, created: the CLI's home and its config, never the user's. */
+async function workDirs<N extends readonly string[]>(workDir: string, ...names: N): Promise<{ [K in keyof N]: string }> {
+  const dirs = names.map((name) => path.join(workDir, name));
+  await Promise.all(dirs.map((dir) => mkdir(dir, { recursive: true })));
+  return dirs as { [K in keyof N]: string };
+}
+
+/** The CLI to run: the preset's `bin`, else the path in `envVar`, else `name` on the PATH. */
+function executable(bin: string | undefined, envVar: string, name: string): string {
+  return bin ?? process.env[envVar] ?? name;
+}
+
+/** Both CLIs read and write stream-json lines with the same two flags. */
+const STREAM_JSON_IO = ['--input-format', 'stream-json', '--output-format', 'stream-json'] as const;
+
 /**
  * Letta Code (`@letta-ai/letta-code`, tested with 0.25.9) in its local backend, with an
  * OpenAI-compatible provider pointed at the scripted LLM, telemetry and self-update off.
  */
 export function lettaCode(options: LettaCodeOptions = {}): StreamJsonPreset {
-  const bin = options.bin ?? process.env['LETTA_CLI_PATH'] ?? 'letta';
   return {
     name: 'letta-code',
     command: [
-      bin,
+      executable(options.bin, 'LETTA_CLI_PATH', 'letta'),
       '--backend',
       'local',
       '-p',
-      '--input-format',
-      'stream-json',
-      '--output-format',
-      'stream-json',
+      ...STREAM_JSON_IO,
       '--permission-mode',
       options.permissionMode ?? 'default',
       ...(options.args ?? []),
     ],
     async prepare({ llmEnv, workDir }: PrepareContext) {
-      const baseUrl = options.baseUrl ?? llmEnv?.['OPENAI_BASE_URL'];
-      if (baseUrl === undefined) {
-        throw new TypeError(
-          'lettaCode() needs a model to talk to: give the session { llm: scriptedLlm([...]) } or the preset { baseUrl }.',
-        );
-      }
-      const home = path.join(workDir, 'home');
-      const state = path.join(workDir, 'letta-state');
-      await mkdir(path.join(state, 'providers'), { recursive: true });
-      await mkdir(home, { recursive: true });
+      const baseUrl = modelUrl(options.baseUrl ?? llmEnv?.['OPENAI_BASE_URL'], LETTA_NEEDS_MODEL);
+      const [home, providers] = await workDirs(workDir, 'home', 'letta-state/providers');
+      const state = path.dirname(providers);
       const now = new Date().toISOString();
       // What `letta --backend local connect lmstudio --base-url …` writes, without its network check.
       const auth = {
@@ -75,7 +89,7 @@ export function lettaCode(options: LettaCodeOptions = {}): StreamJsonPreset {
           },
         },
       };
-      await writeFile(path.join(state, 'providers', 'auth.json'), `${JSON.stringify(auth, null, 2)}\n`);
+      await writeFile(path.join(providers, 'auth.json'), `${JSON.stringify(auth, null, 2)}\n`);
       return {
         HOME: home,
         LETTA_LOCAL_BACKEND_DIR: state,
@@ -111,34 +125,23 @@ export interface ClaudeCodeOptions {
  * `ANTHROPIC_BASE_URL`), or give `{ baseUrl }`.
  */
 export function claudeCode(options: ClaudeCodeOptions = {}): StreamJsonPreset {
-  const bin = options.bin ?? process.env['CLAUDE_CLI_PATH'] ?? 'claude';
+  const command = [
+    executable(options.bin, 'CLAUDE_CLI_PATH', 'claude'),
+    '-p',
+    ...STREAM_JSON_IO,
+    '--verbose',
+    '--permission-prompt-tool',
+    'stdio',
+    '--no-session-persistence',
+    ...(options.bare === false ? [] : ['--bare']),
+    ...(options.args ?? []),
+  ];
   return {
     name: 'claude-code',
-    command: [
-      bin,
-      '-p',
-      '--input-format',
-      'stream-json',
-      '--output-format',
-      'stream-json',
-      '--verbose',
-      '--permission-prompt-tool',
-      'stdio',
-      '--no-session-persistence',
-      ...(options.bare === false ? [] : ['--bare']),
-      ...(options.args ?? []),
-    ],
+    command,
     async prepare({ llmEnv, workDir }: PrepareContext) {
-      const baseUrl = options.baseUrl ?? llmEnv?.['ANTHROPIC_BASE_URL'];
-      if (baseUrl === undefined) {
-        throw new TypeError(
-          'claudeCode() needs an Anthropic Messages API: give the session an { llm } whose env has ANTHROPIC_BASE_URL, or the preset { baseUrl }.',
-        );
-      }
-      const home = path.join(workDir, 'home');
-      const config = path.join(workDir, 'claude');
-      await mkdir(home, { recursive: true });
-      await mkdir(config, { recursive: true });
+      const baseUrl = modelUrl(options.baseUrl ?? llmEnv?.['ANTHROPIC_BASE_URL'], CLAUDE_NEEDS_MODEL);
+      const [home, config] = await workDirs(workDir, 'home', 'claude');
       return {
         HOME: home,
         CLAUDE_CONFIG_DIR: config,

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { AgentSessionError } from '../../src/errors/index.js';
-import { lazySession } from '../../src/session/lazy.js';
+import { lazySession, withHandleBase } from '../../src/core/lazy.js';
 
 function fakeSession() {
   let opened = 0;
@@ -44,4 +44,20 @@ test("fills in the current test's signal unless the call brings its own", () => 
   expect(lazy.withSignal<{ signal?: AbortSignal; timeout?: number }>({ timeout: 5 })).toEqual({ timeout: 5, signal: testSignal });
   expect(lazy.withSignal({ signal: own }).signal).toBe(own);
   expect(lazySession('x', async () => ({ close: async () => {} })).withSignal(undefined)).toEqual({});
+});
+
+test("a handle's turns and output read the running session live, and its own calls stay", async () => {
+  const turns: { index: number }[] = [];
+  const session = { turns, output: () => 'printed', close: async () => {} };
+  const lazy = lazySession('x', async () => session);
+  const handle = withHandleBase<typeof session, { index: number }, { ping(): string }>(lazy, { ping: () => 'pong' });
+  expect(handle.turns).toEqual([]);
+  expect(handle.output()).toBe('');
+  expect(await handle.start()).toBe(session);
+  turns.push({ index: 0 });
+  expect(handle.turns).toEqual([{ index: 0 }]);
+  expect(handle.output()).toBe('printed');
+  expect(handle.ping()).toBe('pong');
+  await handle.close();
+  await expect(handle.start()).rejects.toMatchObject({ code: 'SESSION_CLOSED' });
 });

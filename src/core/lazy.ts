@@ -46,3 +46,34 @@ export function lazySession<S extends { close(): Promise<void> }>(
     },
   };
 }
+
+/** What every handle has, whatever drives the session behind it. */
+export interface HandleBase<S, Turn> {
+  /** Every turn of this session so far. */
+  readonly turns: readonly Turn[];
+  /** Starts the session now (idempotent); resolves when it is ready for turns. */
+  start(): Promise<S>;
+  /** Stops the session (idempotent). A closed handle refuses further turns. */
+  close(): Promise<void>;
+  /** The tail of what the session's process printed so far ('' before it started). */
+  output(): string;
+}
+
+/** A handle: the session's own `calls` plus the `HandleBase` members, read from the lazy session. */
+export function withHandleBase<
+  S extends { close(): Promise<void>; output(): string; readonly turns: readonly object[] },
+  Turn,
+  Calls extends object,
+>(lazy: LazySession<S>, calls: Calls): Calls & HandleBase<S, Turn> {
+  const base: HandleBase<S, Turn> = {
+    get turns() {
+      // The handle's tool typing is a view over the same records.
+      return (lazy.current()?.turns ?? []) as unknown as readonly Turn[];
+    },
+    start: () => lazy.start(),
+    close: () => lazy.close(),
+    output: () => lazy.current()?.output() ?? '',
+  };
+  // Descriptors, not a spread, so `turns` stays a live getter.
+  return Object.defineProperties(calls, Object.getOwnPropertyDescriptors(base)) as Calls & HandleBase<S, Turn>;
+}
