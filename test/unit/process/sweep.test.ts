@@ -2,7 +2,13 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { expect, test, vi } from 'vitest';
-import { AGENT_TAG_ENV, findSessionProcesses, killSessionProcesses, SESSION_TAG_ENV, sweepLeftovers } from '../../../src/process/run-tag.js';
+import {
+  AGENT_TAG_ENV,
+  findSessionProcesses,
+  killSessionProcesses,
+  SESSION_TAG_ENV,
+  sweepLeftovers,
+} from '../../../src/process/run-tag.js';
 
 function leftover(runId: string, ignoreSigint: boolean) {
   // `trap '' INT` makes the shell and its child ignore SIGINT, like a Node agent does.
