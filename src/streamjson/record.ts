@@ -2,6 +2,9 @@
  * Turns the lines of one stream-json turn into the same `TurnRecord` the LiveKit driver builds,
  * so every matcher reads both alike, plus what only this protocol has: the turn's status, the
  * permission requests and their answers, external tool runs, retries and recoveries.
+ *
+ * Past 300 lines and kept whole: `TurnAssembler` is one state machine over a turn's lines (open
+ * tool calls, pending permissions, the text so far), and the record types beside it are its output.
  */
 import { decodeToolOutput } from '../protocol/tool-output.js';
 import { TurnBuilder } from '../turn/builder.js';
