@@ -3,7 +3,7 @@
  * must always be drained, yet only the tail matters for an error message.
  */
 // CSI sequences (colours, cursor moves) as terminals and logging libraries emit them.
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- a CSI sequence starts with the ESC control character
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
 export class OutputTail {

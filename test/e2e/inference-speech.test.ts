@@ -7,6 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+// The turn matchers, registered as a test file of a user's would.
+import 'agent-session-test/vitest';
 
 import { startAgentSession, type TurnRecord } from 'agent-session-test';
 import { cassetteLlm, scriptedLlm, type ScriptedLlm } from '../../src/llm/index.js';

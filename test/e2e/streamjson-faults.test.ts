@@ -4,6 +4,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
+// The turn matchers, registered as a test file of a user's would.
+import 'agent-session-test/vitest';
 import { AgentSessionError, startStreamJsonSession, type StreamJsonSession } from 'agent-session-test';
 
 const fakeCli = fileURLToPath(new URL('../fixtures/streamjson/fake-cli.mjs', import.meta.url));

@@ -101,8 +101,8 @@ export function recordTurnsOnTests<Handle extends TurnTaker>(handle: Handle, age
 
 /** Anything that takes turns: the LiveKit and the stream-json handles. */
 export interface TurnTaker {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handle has its own options type; `unknown` would refuse both
   say(text: string, options?: any): Promise<unknown>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for say
   greeting?(options?: any): Promise<unknown>;
 }
