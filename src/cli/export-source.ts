@@ -55,7 +55,12 @@ function turnStatements(turn: TurnRecord, name: string): string[] {
   }
   for (const handoff of turn.handoffs) {
     const from = handoff.from !== undefined ? `, { from: ${stringLiteral(handoff.from)} }` : '';
-    lines.push(`expect(${name}).toHaveHandedOffTo(${stringLiteral(handoff.to)}${from});`);
+    // Agents of one class share an id, so a handoff between them is told apart by the new agent's instructions.
+    const to =
+      handoff.instructions && handoff.from === handoff.to
+        ? `{ id: ${stringLiteral(handoff.to)}, instructions: ${stringLiteral(handoff.instructions.split('\n')[0]!.slice(0, PATTERN_PREFIX))} }`
+        : stringLiteral(handoff.to);
+    lines.push(`expect(${name}).toHaveHandedOffTo(${to}${from});`);
   }
   const reply = replyAssertion(name, turn.reply);
   if (reply) lines.push(reply);

@@ -7,12 +7,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 
+import 'agent-session-test/vitest';
 import { startAgentSession, type TurnRecord } from 'agent-session-test';
 import { exportSession } from '../../src/cli/export.js';
 import { cassetteLlm, scriptedLlm } from '../../src/llm/index.js';
-import { pythonAgent } from './helpers.js';
+import { bikeShopLlm } from '../../examples/bike-shop-llm.js';
+import { examplesDir, pythonAgent } from './helpers.js';
 import { runFixtureVitest } from './runner-helpers.js';
 
+const bikeShopAgent = `${examplesDir}python/bike_shop_agent.py`;
 const project = fileURLToPath(new URL('../fixtures/exported/', import.meta.url));
 
 let dir: string;
@@ -36,7 +39,7 @@ const cloud = () =>
 
 /** The child run: replay only, and no upstream to reach even if it tried. */
 const replay = (file: string) =>
-  runFixtureVitest([file], dir, {
+  runFixtureVitest([path.relative(project, file)], dir, {
     root: project,
     env: { AGENT_SESSION_TEST_LLM_MODE: 'replay', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', OPENAI_API_KEY: 'unused' },
   });
@@ -84,4 +87,34 @@ test('a recorded session exported as a test passes offline in replay, and fails 
   expect(failed.output).toContain('toHaveReplied');
   expect(failed.output).toContain('Lyon is the capital of France.');
   expect(failed.output).toMatch(/Tests\s+1 failed/);
-});
+}, 180_000);
+
+test('a session with a greeting, a tool call and a handoff (the Python bike shop) exports to a test that passes offline', async () => {
+  const sessionCassette = path.join(dir, 'bike-session.jsonl');
+  const recorder = cassetteLlm({ cassette: sessionCassette, mode: 'record', upstream: bikeShopLlm() });
+  const session = await startAgentSession(bikeShopAgent, { llm: recorder });
+  const turns: TurnRecord[] = [];
+  try {
+    turns.push(await session.greeting());
+    turns.push(await session.say('look up my bike SC-1042'));
+    turns.push(await session.say('I would like to book a repair'));
+  } finally {
+    await session.close();
+  }
+  await recorder.close();
+  expect(turns[2]!.handoffs.map((h) => h.to)).toEqual(['shop_agent']);
+
+  const testFile = path.join(dir, 'bike-shop.test.ts');
+  await exportSession({ agentFile: bikeShopAgent, turns, testFile, model: { cassette: sessionCassette } });
+  const source = await readFile(testFile, 'utf8');
+  expect(source).toContain('const greeting = await agent.greeting();');
+  expect(source).toContain("expect(turn1).toHaveCalledTool('lookup_bike', { serial: 'SC-1042' });");
+  // The two desks are one class: the handoff is told apart by the workshop's instructions.
+  expect(source).toMatch(
+    /expect\(turn2\)\.toHaveHandedOffTo\(\s*\{ id: 'shop_agent', instructions: '[^']*workshop[^']*' \},\s*\{ from: 'shop_agent' \},?\s*\);/,
+  );
+
+  const passed = await replay(testFile);
+  expect(passed.output).toMatch(/Tests\s+1 passed/);
+  expect(passed.exitCode).toBe(0);
+}, 180_000);

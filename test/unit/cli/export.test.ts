@@ -78,6 +78,11 @@ describe('exported test source', () => {
       // A turn that had errors is said again, but not asserted error-free.
       'say "broken"',
     ]);
+    const sameClass = turn(0, 'next', { handoffs: [{ from: 'desk', to: 'desk', instructions: 'You are the workshop.\nBe brief.' }] });
+    const oneClass = exportedTestSource({ agentSpecifier: './a.py', testName: 't', turns: [sameClass], model: { kind: 'cassette' } });
+    expect(await runExported(oneClass)).toContain(
+      'turn1.toHaveHandedOffTo [{"id":"desk","instructions":"You are the workshop."},{"from":"desk"}]',
+    );
     expect(source).toContain("import { useAgentSession } from 'agent-session-test/vitest';");
     expect(source).toContain("import { cassetteLlm } from 'agent-session-test/llm';");
     expect(source).toContain('const llm = cassetteLlm();');
