@@ -68,8 +68,11 @@ class Daemon {
     writeState(this.#config.dir, this.#state);
 
     const agentLog = createWriteStream(agentLogPath(this.#config.dir), { flags: 'a', mode: 0o600 });
+    const model = await loadModel(this.#config.model);
+    if (model.from && this.#state.model.kind === 'scripted')
+      this.#state = { ...this.#state, model: { ...this.#state.model, ...model.from } };
     const session = await startAgentSession(this.#config.agentFile, {
-      llm: await loadModel(this.#config.model),
+      llm: model.llm,
       env: this.#config.env,
       onOutput: (text) => agentLog.write(text),
       ...(this.#config.startupTimeout !== undefined && { startupTimeout: this.#config.startupTimeout }),

@@ -19,6 +19,8 @@ const USAGE = `Usage: agent-session-test <command> [options]
   logs                the tail of the agent's output          [--name N] [--lines 50]
   stop                stop the daemon and its agent           [--name N] [--transcript] [--json]
   list                the sessions of this project            [--json]
+  export <file.test.ts>  write the session as a Vitest test that replays it  [--name N] [--force]
+  init <agent-file>   add the harness, the Vitest plugin and a first test to this project
 
 Exit codes: 0 ok, 1 the turn had errors (or the command failed), 2 turn timeout,
 3 no session, 4 session already running, 64 usage, 66 file not found.
@@ -33,6 +35,8 @@ const COMMANDS: Record<string, (args: readonly string[]) => Promise<ExitCode> | 
   status: async (args) => (await import('./commands.js')).status(args),
   logs: async (args) => (await import('./commands.js')).logs(args),
   list: async (args) => (await import('./commands.js')).list(args),
+  export: async (args) => (await import('./export-command.js')).exportCommand(args),
+  init: async (args) => (await import('./export-command.js')).initCommand(args),
 };
 
 const CODE_EXITS: Partial<Record<string, ExitCode>> = {

@@ -14,15 +14,21 @@ import type { ModelSource } from './state.js';
 const isLlm = (value: unknown): value is LlmServerLike =>
   typeof value === 'object' && value !== null && typeof (value as { listen?: unknown }).listen === 'function';
 
-/** The model server for the session, or undefined for a live model. */
-export async function loadModel(source: ModelSource): Promise<LlmServerLike | undefined> {
+/** How a module provides its model, kept so an export imports the same thing. */
+export interface ModuleModel {
+  exportName: string;
+  form: 'rules' | 'server' | 'factory';
+}
+
+/** The model server for the session (undefined for a live model) and, for a module, which export gave it. */
+export async function loadModel(source: ModelSource): Promise<{ llm: LlmServerLike | undefined; from?: ModuleModel }> {
   switch (source.kind) {
     case 'live':
-      return undefined;
+      return { llm: undefined };
     case 'record':
-      return cassetteLlm({ cassette: source.cassette, mode: 'record' });
+      return { llm: cassetteLlm({ cassette: source.cassette, mode: 'record' }) };
     case 'replay':
-      return cassetteLlm({ cassette: source.cassette, mode: 'replay' });
+      return { llm: cassetteLlm({ cassette: source.cassette, mode: 'replay' }) };
     case 'scripted':
       return fromModule(source.module);
   }
@@ -33,13 +39,17 @@ export async function loadModel(source: ModelSource): Promise<LlmServerLike | un
  * a model server, an array of rules, or a function of no arguments returning either (a factory
  * such as `weatherLlm`).
  */
-async function fromModule(file: string): Promise<LlmServerLike> {
+async function fromModule(file: string): Promise<{ llm: LlmServerLike; from: ModuleModel }> {
   const exports = await importModule(file);
-  const candidates = ['default' in exports ? exports['default'] : undefined, ...Object.values(exports)];
-  for (const candidate of candidates) {
-    const model =
-      asModel(candidate) ?? (typeof candidate === 'function' && candidate.length === 0 ? asModel(await candidate()) : undefined);
-    if (model) return model;
+  const names = ['default' in exports ? 'default' : undefined, ...Object.keys(exports)].filter((name) => name !== undefined);
+  for (const exportName of names) {
+    const candidate = exports[exportName];
+    const direct = asModel(candidate);
+    if (direct) return { llm: direct, from: { exportName, form: Array.isArray(candidate) ? 'rules' : 'server' } };
+    if (typeof candidate === 'function' && candidate.length === 0) {
+      const made = asModel(await (candidate as () => unknown)());
+      if (made) return { llm: made, from: { exportName, form: 'factory' } };
+    }
   }
   throw new Error(
     `${file} exports no model: export a scriptedLlm(...) server, an array of rules, or a function of no arguments returning one.`,

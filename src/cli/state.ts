@@ -10,7 +10,10 @@ import { cliUsage } from '../errors/messages.js';
 
 /** How the session's model is provided, kept so an export can find the model traffic later. */
 export type ModelSource =
-  { kind: 'live' } | { kind: 'scripted'; module: string } | { kind: 'record'; cassette: string } | { kind: 'replay'; cassette: string };
+  | { kind: 'live' }
+  | { kind: 'scripted'; module: string; exportName?: string; form?: 'rules' | 'server' | 'factory' }
+  | { kind: 'record'; cassette: string }
+  | { kind: 'replay'; cassette: string };
 
 export interface DaemonState {
   name: string;

@@ -57,7 +57,7 @@ describe.each([
     const shown = JSON.parse(status.stdout) as { turns: number; agent: { tools: string[]; instructions: string }; model: unknown };
     expect(shown.turns).toBe(3);
     expect(shown.agent.tools).toContain('book_trip');
-    expect(shown.model).toEqual({ kind: 'scripted', module: weatherLlmModule });
+    expect(shown.model).toEqual({ kind: 'scripted', module: weatherLlmModule, exportName: 'weatherLlm', form: 'factory' });
     expect((await cli(cwd, ['status'])).stdout).toMatch(/tools\s+.*book_trip/);
 
     // A turn the model has no rule for: its record carries the error, and the exit code says so.
