@@ -24,6 +24,9 @@ export const ERROR_CODES = [
   'REQUEST_FAILED',
   'SESSION_CLOSED',
   'ABORTED',
+  'CLI_USAGE',
+  'CLI_NO_SESSION',
+  'CLI_SESSION_RUNNING',
 ] as const;
 
 export type AgentErrorCode = (typeof ERROR_CODES)[number];

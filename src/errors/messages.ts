@@ -42,10 +42,16 @@ const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
 const TEST_CANCELLED = 'The test was cancelled or timed out.';
 const RAISE_TURN_TIMEOUT = 'raise the timeout with say(text, { timeout }) or turnTimeout if the turn is just slow';
 
-export function agentFileNotFound(facts: { file: string; isDirectory: boolean }, context: ErrorContext = {}): AgentSessionError {
+export function agentFileNotFound(
+  facts: { file: string; isDirectory: boolean; cli?: boolean },
+  context: ErrorContext = {},
+): AgentSessionError {
+  const where = facts.cli
+    ? 'Paths given to `start` are resolved against the current directory'
+    : 'Paths given to useAgentSession are resolved relative to the test file';
   const hint = facts.isDirectory
     ? 'The path is a directory; give the agent file itself.'
-    : 'Paths given to useAgentSession are resolved relative to the test file; check the spelling and the location.';
+    : `${where}; check the spelling and the location.`;
   return make('AGENT_FILE_NOT_FOUND', `Agent file not found: ${facts.file}`, hint, { agentFile: facts.file, ...context });
 }
 
@@ -461,6 +467,33 @@ export function protocolError(facts: ProtocolViolation, context: ErrorContext = 
   );
 }
 
+/** The terminal CLI was called wrongly: `problem` says how; the hint points at the usage. */
+export function cliUsage(facts: { problem: string }, context: ErrorContext = {}): AgentSessionError {
+  return make('CLI_USAGE', facts.problem, 'Run `agent-session-test help` for the commands and their options.', context);
+}
+
+/** A CLI command needs a running session named `name` and there is none (`stale`: its daemon had died, and its state was cleared). */
+export function cliNoSession(facts: { name: string; stale?: { pid: number } }, context: ErrorContext = {}): AgentSessionError {
+  const stale = facts.stale ? ` (its daemon, pid ${facts.stale.pid}, was gone; the stale state was cleared)` : '';
+  const flag = facts.name === 'default' ? '' : ` --name ${facts.name}`;
+  return make(
+    'CLI_NO_SESSION',
+    `No session named "${facts.name}" is running${stale}.`,
+    `Start one with \`agent-session-test start <agent-file>${flag}\`; \`agent-session-test list\` shows the running ones.`,
+    context,
+  );
+}
+
+/** `start` found a live daemon for the name already. */
+export function cliSessionRunning(facts: { name: string; pid: number; agentFile: string }, context: ErrorContext = {}): AgentSessionError {
+  return make(
+    'CLI_SESSION_RUNNING',
+    `A session named "${facts.name}" is already running: daemon pid ${facts.pid}, agent ${facts.agentFile}.`,
+    `Stop it with \`agent-session-test stop --name ${facts.name}\`, or start another with a different --name.`,
+    context,
+  );
+}
+
 /** The factory of each code, for tests and documentation checks that must cover every code. */
 export const FACTORIES: Record<AgentErrorCode, (...args: never[]) => AgentSessionError> = {
   AGENT_FILE_NOT_FOUND: agentFileNotFound,
@@ -478,4 +511,7 @@ export const FACTORIES: Record<AgentErrorCode, (...args: never[]) => AgentSessio
   REQUEST_FAILED: requestFailed,
   SESSION_CLOSED: sessionClosed,
   ABORTED: aborted,
+  CLI_USAGE: cliUsage,
+  CLI_NO_SESSION: cliNoSession,
+  CLI_SESSION_RUNNING: cliSessionRunning,
 };

@@ -10,7 +10,10 @@ import {
   agentKilled,
   agentSpawnFailed,
   AgentSessionError,
+  cliNoSession,
+  cliSessionRunning,
   cliSpawnHint,
+  cliUsage,
   describeAgentEnd,
   ERROR_CODES,
   FACTORIES,
@@ -67,6 +70,9 @@ const samples: Record<AgentErrorCode, AgentSessionError> = {
   REQUEST_FAILED: requestFailed({ failed: 'answered', request: 'getAgentInfo', error: 'boom' }),
   SESSION_CLOSED: sessionClosed({ cannot: 'say' }),
   ABORTED: aborted({ starting: true }),
+  CLI_USAGE: cliUsage({ problem: 'Unknown command "frobnicate".' }),
+  CLI_NO_SESSION: cliNoSession({ name: 'default', stale: { pid: 42 } }),
+  CLI_SESSION_RUNNING: cliSessionRunning({ name: 'default', pid: 42, agentFile: '/p/agent.py' }),
 };
 
 test.each(ERROR_CODES)('%s: its factory raises an AgentSessionError with that code', (code) => {

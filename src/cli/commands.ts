@@ -1,0 +1,149 @@
+/**
+ * The commands that talk to a running session: `say`, `stop`, `history`, `status`, `logs`, `list`.
+ * Records go to stdout (a transcript, or JSON with --json), messages to stderr.
+ */
+import { readFileSync } from 'node:fs';
+import { cliUsage } from '../errors/messages.js';
+import { shouldColor } from '../render/color.js';
+import { renderSession, renderTurn } from '../render/render-turn.js';
+import type { TurnRecord } from '../turn/types.js';
+import { parseArgs, parseDuration } from './args.js';
+import type { ControlAnswer, ControlFailure } from './control.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { ask } from './session-client.js';
+import { agentLogPath, clearDir, DEFAULT_NAME, pidAlive, readState, sessionDir, sessionNames } from './state.js';
+
+/** The session's own turn timeout when `say` gives none. */
+const DEFAULT_TURN_TIMEOUT = 30_000;
+/** What the daemon needs beyond the turn's own timeout to answer (an interrupted turn, a slow machine). */
+const ANSWER_MARGIN = 15_000;
+const REQUEST_TIMEOUT = 20_000;
+
+const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+const color = () => shouldColor(process.env, process.stdout);
+
+function failed(answer: ControlFailure): ExitCode {
+  process.stderr.write(`${answer.message}\n`);
+  return answer.code === 'TURN_TIMEOUT' ? EXIT.timeout : EXIT.failed;
+}
+
+export async function say(args: readonly string[]): Promise<ExitCode> {
+  const parsed = parseArgs('say', args, { values: ['name', 'timeout'], switches: ['json'] });
+  let text = parsed.positionals.join(' ');
+  if (text === '' && !process.stdin.isTTY) text = (await readStdin()).trim();
+  if (text === '') throw cliUsage({ problem: '`say` needs the text: agent-session-test say "hello" (or the text on stdin).' });
+  const timeout = parsed.values.has('timeout') ? parseDuration('timeout', parsed.values.get('timeout')!) : undefined;
+  const name = parsed.values.get('name') ?? DEFAULT_NAME;
+  const answer = await ask(
+    name,
+    { command: 'say', text, ...(timeout !== undefined && { timeout }) },
+    (timeout ?? DEFAULT_TURN_TIMEOUT) + ANSWER_MARGIN,
+  );
+  if (!answer.ok) {
+    if (answer.turn && parsed.switches.has('json')) out(JSON.stringify(answer.turn));
+    return failed(answer);
+  }
+  const turn = (answer as { turn: TurnRecord }).turn;
+  out(parsed.switches.has('json') ? JSON.stringify(turn) : renderTurn(turn, { color: color() }));
+  return turn.errors.length > 0 ? EXIT.failed : EXIT.ok;
+}
+
+export async function stop(args: readonly string[]): Promise<ExitCode> {
+  const parsed = parseArgs('stop', args, { values: ['name'], switches: ['transcript', 'json'] });
+  const name = parsed.values.get('name') ?? DEFAULT_NAME;
+  const dir = sessionDir(name);
+  const state = readState(dir);
+  let answer: ControlAnswer | undefined;
+  try {
+    answer = await ask(name, { command: 'stop' }, REQUEST_TIMEOUT);
+  } catch (error) {
+    // Whatever went wrong, stop leaves nothing behind: the daemon is killed (its watchdog takes the agent) and the state removed.
+    if (state && pidAlive(state.pid)) process.kill(state.pid, 'SIGKILL');
+    clearDir(dir);
+    throw error;
+  }
+  if (state) await waitGone(state.pid);
+  const turns = answer.ok && 'turns' in answer ? answer.turns : [];
+  if (parsed.switches.has('transcript'))
+    out(parsed.switches.has('json') ? JSON.stringify(turns) : renderSession(turns, { color: color() }));
+  process.stderr.write(`Stopped "${name}".\n`);
+  return EXIT.ok;
+}
+
+export async function history(args: readonly string[]): Promise<ExitCode> {
+  const parsed = parseArgs('history', args, { values: ['name'], switches: ['json'] });
+  const answer = await ask(parsed.values.get('name') ?? DEFAULT_NAME, { command: 'history' }, REQUEST_TIMEOUT);
+  if (!answer.ok) return failed(answer);
+  const turns = 'turns' in answer ? answer.turns : [];
+  out(parsed.switches.has('json') ? JSON.stringify(turns) : renderSession(turns, { color: color() }));
+  return EXIT.ok;
+}
+
+export async function status(args: readonly string[]): Promise<ExitCode> {
+  const parsed = parseArgs('status', args, { values: ['name'], switches: ['json'] });
+  const answer = await ask(parsed.values.get('name') ?? DEFAULT_NAME, { command: 'status' }, REQUEST_TIMEOUT);
+  if (!answer.ok) return failed(answer);
+  if (!('status' in answer)) return EXIT.failed;
+  const { info, ...rest } = answer.status;
+  const { chatContext: _history, ...agent } = info;
+  if (parsed.switches.has('json')) {
+    out(JSON.stringify({ ...rest, agent }));
+    return EXIT.ok;
+  }
+  out(
+    [
+      `session      ${rest.name} (${rest.turns} turns)`,
+      `agent file   ${rest.agentFile}`,
+      `agent        ${agent.id} (${agent.sdk} ${agent.sdkVersion})`,
+      `tools        ${agent.tools.join(', ') || '(none)'}`,
+      `model        ${'module' in rest.model ? `${rest.model.kind} ${rest.model.module}` : 'cassette' in rest.model ? `${rest.model.kind} ${rest.model.cassette}` : rest.model.kind}`,
+      `instructions ${agent.instructions ?? '(none)'}`,
+    ].join('\n'),
+  );
+  return EXIT.ok;
+}
+
+/** The tail of the agent's output, read from its log file (the daemon need not be asked). */
+export function logs(args: readonly string[]): ExitCode {
+  const parsed = parseArgs('logs', args, { values: ['name', 'lines'] });
+  const name = parsed.values.get('name') ?? DEFAULT_NAME;
+  const lines = Number(parsed.values.get('lines') ?? 50);
+  if (!Number.isInteger(lines) || lines < 1)
+    throw cliUsage({ problem: `--lines must be a positive whole number, not "${parsed.values.get('lines')}".` });
+  let text: string;
+  try {
+    text = readFileSync(agentLogPath(sessionDir(name)), 'utf8');
+  } catch {
+    process.stderr.write(`No output of a session named "${name}".\n`);
+    return EXIT.noSession;
+  }
+  if (text !== '') out(text.trimEnd().split('\n').slice(-lines).join('\n'));
+  return EXIT.ok;
+}
+
+export function list(args: readonly string[]): ExitCode {
+  const parsed = parseArgs('list', args, { switches: ['json'] });
+  const rows = sessionNames().flatMap((name) => {
+    const state = readState(sessionDir(name));
+    if (!state) return [];
+    const { credential: _secret, port: _port, ...shown } = state;
+    return [{ ...shown, alive: pidAlive(state.pid) }];
+  });
+  if (parsed.switches.has('json')) out(JSON.stringify(rows));
+  else if (rows.length === 0) process.stderr.write('No sessions in this project.\n');
+  else for (const row of rows) out(`${row.name}\t${row.alive ? row.status : 'stale'}\tpid ${row.pid}\t${row.agentFile}`);
+  return EXIT.ok;
+}
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  process.stdin.setEncoding('utf8');
+  for await (const chunk of process.stdin) text += chunk as string;
+  return text;
+}
+
+/** Waits (briefly) until the daemon has exited, so `stop` returning means the agent is gone. */
+async function waitGone(pid: number): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (pidAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+}
