@@ -15,7 +15,7 @@ import { startAgentSession } from '../session/start.js';
 import type { TurnRecord } from '../turn/types.js';
 import type { ControlAnswer, ControlRequest } from './control.js';
 import { loadModel } from './model.js';
-import { agentLogPath, clearDir, writeState, type DaemonState, type ModelSource } from './state.js';
+import { agentLogPath, clearDir, DAEMON_CONFIG_ENV, writeState, type DaemonState, type ModelSource } from './state.js';
 
 export interface DaemonConfig {
   name: string;
@@ -191,7 +191,10 @@ function failure(error: unknown): ControlAnswer {
   return { ok: false, code: 'ERROR', message: error instanceof Error ? error.message : String(error) };
 }
 
-const config = JSON.parse(process.argv[2] ?? '{}') as DaemonConfig;
+// The config holds the --env values: it comes in the environment (readable by this user only),
+// never on the command line (readable by every local user), and leaves before the agent is spawned.
+const config = JSON.parse(process.env[DAEMON_CONFIG_ENV] ?? '{}') as DaemonConfig;
+delete process.env[DAEMON_CONFIG_ENV];
 const daemon = new Daemon(config);
 // `start` stops reading once the daemon is ready; later writes must not kill it.
 process.stdout.on('error', () => {});

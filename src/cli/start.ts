@@ -11,7 +11,17 @@ import { agentFileNotFound, cliSessionRunning, cliUsage } from '../errors/messag
 import { parseArgs, parseDuration, parseEnv } from './args.js';
 import type { DaemonConfig } from './daemon.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { claimDir, clearDir, daemonLogPath, DEFAULT_NAME, pidAlive, readState, sessionDir, type ModelSource } from './state.js';
+import {
+  claimDir,
+  clearDir,
+  DAEMON_CONFIG_ENV,
+  daemonLogPath,
+  DEFAULT_NAME,
+  pidAlive,
+  readState,
+  sessionDir,
+  type ModelSource,
+} from './state.js';
 
 /** Default idle timeout: long enough for a break, short enough that a forgotten agent does not run all day. */
 export const DEFAULT_IDLE_TIMEOUT = 30 * 60_000;
@@ -57,7 +67,8 @@ export async function start(args: readonly string[]): Promise<ExitCode> {
   const log = openSync(daemonLogPath(dir), 'a', 0o600);
   const self = fileURLToPath(import.meta.url);
   const daemonFile = path.join(path.dirname(self), `daemon${path.extname(self)}`);
-  const child = spawn(process.execPath, [...process.execArgv, daemonFile, JSON.stringify(config)], {
+  const child = spawn(process.execPath, [...process.execArgv, daemonFile], {
+    env: { ...process.env, [DAEMON_CONFIG_ENV]: JSON.stringify(config) },
     detached: true,
     stdio: ['ignore', 'pipe', log],
   });

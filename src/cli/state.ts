@@ -33,6 +33,9 @@ export interface DaemonState {
 
 export const DEFAULT_NAME = 'default';
 
+/** The variable `start` hands the daemon its config in. */
+export const DAEMON_CONFIG_ENV = 'AGENT_SESSION_TEST_CLI_CONFIG';
+
 /** The folder of every CLI session of the project in `cwd`. */
 export const sessionsRoot = (cwd = process.cwd()) => path.join(cwd, '.agent-session-test', 'cli');
 

@@ -1,6 +1,6 @@
 // The terminal CLI against the real example agents, Python and Node, with the scripted model:
 // start, turns with tool calls and a handoff, the records, and stop.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { TurnRecord } from '../../src/turn/types.js';
@@ -18,7 +18,7 @@ describe.each([
 ])('the CLI drives the %s weather agent', (_sdk, agentFile) => {
   test('start, say with tool calls and a handoff, status, history, logs, stop', { timeout: 180_000 }, async () => {
     const cwd = project();
-    const started = await cli(cwd, ['start', agentFile, '--llm', weatherLlmModule, '--json']);
+    const started = await cli(cwd, ['start', agentFile, '--llm', weatherLlmModule, '--env', 'CLI_TEST_SECRET=sk-cli-env-5150', '--json']);
     expect(started.stderr).toBe('');
     expect(started.code).toBe(0);
     const ready = JSON.parse(started.stdout) as { ok: boolean; pid: number; agentPid: number; agentFile: string; stateDir: string };
@@ -29,6 +29,12 @@ describe.each([
     expect(statSync(`${stateDir(cwd)}/state.json`).mode & 0o777).toBe(0o600);
     expect(running(ready.pid)).toBe(true);
     expect(running(ready.agentPid)).toBe(true);
+    // Command lines are readable by every local user: an --env value must not ride on the daemon's.
+    expect(readFileSync(`/proc/${ready.pid}/cmdline`, 'utf8')).not.toContain('sk-cli-env-5150');
+    // The agent gets the --env value it was given, but not the daemon's whole config.
+    const agentEnv = readFileSync(`/proc/${ready.agentPid}/environ`, 'utf8');
+    expect(agentEnv).toContain('CLI_TEST_SECRET=sk-cli-env-5150');
+    expect(agentEnv).not.toContain('AGENT_SESSION_TEST_CLI_CONFIG');
 
     // A person's transcript, without colour: stdout is not a terminal.
     const weather = await cli(cwd, ['say', "what's the weather in Paris?"]);
