@@ -46,6 +46,23 @@ describe('bad input gets a clear error and its own exit code, at once', () => {
   });
 });
 
+describe('secrets', () => {
+  test('an agent that prints its token: logs shows it redacted', { timeout: 120_000 }, async () => {
+    const cwd = project();
+    const token = 'wat-cli-logs-7781';
+    const env = ['--env', `VIRTUAL_ENV=${pythonEnv.VIRTUAL_ENV}`, '--env', `WEATHER_API_TOKEN=${token}`];
+    expect((await cli(cwd, ['start', fixture('python/leaky_agent.py'), '--llm', weatherLlmModule, ...env])).code).toBe(0);
+    try {
+      const logs = await cli(cwd, ['logs', '--lines', '500']);
+      expect(logs.code).toBe(0);
+      expect(logs.stdout).toMatch(/starting with WEATHER_API_TOKEN=\[redacted/);
+      expect(logs.stdout).not.toContain(token);
+    } finally {
+      await cli(cwd, ['stop']);
+    }
+  });
+});
+
 describe('one daemon per name, and nothing outlives it', () => {
   test(
     'a second start with the same name fails naming the running one; a client without the credential is dropped',
