@@ -9,6 +9,8 @@ import type { ModelSource } from './state.js';
 
 export type ControlRequest =
   | { command: 'say'; text: string; timeout?: number }
+  | { command: 'listen'; timeout?: number }
+  | { command: 'restart' }
   | { command: 'stop' }
   | { command: 'history' }
   | { command: 'status' }
@@ -24,8 +26,20 @@ export interface ControlFailure {
 
 export type ControlAnswer =
   | { ok: true; turn: TurnRecord }
+  | { ok: true; heard: TurnRecord | null }
+  | { ok: true; restarted: { agentPid?: number } }
   | { ok: true; turns: TurnRecord[] }
-  | { ok: true; status: { name: string; agentFile: string; agentPid?: number; model: ModelSource; turns: number; info: AgentInfo } }
+  | {
+      ok: true;
+      status: {
+        name: string;
+        agentFile: string;
+        agentPid?: number;
+        model: ModelSource;
+        turns: number;
+        agent: Omit<AgentInfo, 'chatContext'>;
+      };
+    }
   | { ok: true }
   | ControlFailure;
 

@@ -10,13 +10,17 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 
 const USAGE = `Usage: agent-session-test <command> [options]
 
-  start <agent-file>  start a session (a detached daemon holding the agent)
+  start <agent-file>  start a session (a detached daemon holding a LiveKit agent)
+  start --letta | --claude | --stream-json -- <command...>
+                      or a stream-json CLI  [--bin <path>] [--allow <tool>]... [--cwd <dir>]
       [--name N] [--llm <module> | --record <cassette> | --replay <cassette> | --live]
       [--env K=V]... [--idle-timeout 30m] [--startup-timeout 60s] [--json]
   say <text>          one turn (the text may come on stdin)  [--name N] [--timeout ms] [--json]
+  listen              what the agent says on its own (a greeting, a timer)  [--name N] [--timeout 5s] [--json]
+  restart             a new agent process on the same file and model (picks up code changes)  [--name N]
   history             every turn so far                     [--name N] [--json]
   status              the agent in charge, its tools and instructions  [--name N] [--json]
-  logs                the tail of the agent's output          [--name N] [--lines 50]
+  logs                the tail of the agent's output          [--name N] [--lines 50] [--follow|-f]
   stop                stop the daemon and its agent           [--name N] [--transcript] [--json]
   list                the sessions of this project            [--json]
   export <file.test.ts>  write the session as a Vitest test that replays it  [--name N] [--force]
@@ -30,6 +34,8 @@ State: .agent-session-test/cli/<name>/ under the current directory. Docs: docs/c
 const COMMANDS: Record<string, (args: readonly string[]) => Promise<ExitCode> | ExitCode> = {
   start: async (args) => (await import('./start.js')).start(args),
   say: async (args) => (await import('./commands.js')).say(args),
+  listen: async (args) => (await import('./commands.js')).listen(args),
+  restart: async (args) => (await import('./commands.js')).restart(args),
   stop: async (args) => (await import('./commands.js')).stop(args),
   history: async (args) => (await import('./commands.js')).history(args),
   status: async (args) => (await import('./commands.js')).status(args),

@@ -16,6 +16,8 @@ export async function liveState(name: string): Promise<{ dir: string; state: Dae
   for (;;) {
     const state = readState(dir);
     if (state === undefined) throw cliNoSession({ name });
+    // Kept, with the folder, until the next start or stop: `logs` still shows what the agent printed.
+    if (state.ended !== undefined) throw cliNoSession({ name, ended: state.ended });
     if (!pidAlive(state.pid)) {
       clearDir(dir);
       throw cliNoSession({ name, stale: { pid: state.pid } });

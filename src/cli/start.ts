@@ -8,7 +8,7 @@ import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { agentFileNotFound, cliSessionRunning, cliUsage } from '../errors/messages.js';
-import { parseArgs, parseDuration, parseEnv } from './args.js';
+import { parseArgs, parseDuration, parseEnv, type Parsed } from './args.js';
 import type { DaemonConfig } from './daemon.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import {
@@ -21,6 +21,7 @@ import {
   readState,
   sessionDir,
   type ModelSource,
+  type StreamJsonTarget,
 } from './state.js';
 
 /** Default idle timeout: long enough for a break, short enough that a forgotten agent does not run all day. */
@@ -33,17 +34,12 @@ const STARTING_GRACE_MS = 10_000;
 
 export async function start(args: readonly string[]): Promise<ExitCode> {
   const parsed = parseArgs('start', args, {
-    values: ['name', 'llm', 'replay', 'record', 'idle-timeout', 'startup-timeout'],
-    repeated: ['env'],
-    switches: ['live', 'json'],
+    values: ['name', 'llm', 'replay', 'record', 'idle-timeout', 'startup-timeout', 'bin', 'cwd'],
+    repeated: ['env', 'allow'],
+    switches: ['live', 'json', 'letta', 'claude', 'stream-json'],
   });
-  const [file, ...extra] = parsed.positionals;
-  if (file === undefined) throw cliUsage({ problem: '`start` needs the agent file: agent-session-test start <agent-file>.' });
-  if (extra.length > 0) throw cliUsage({ problem: `\`start\` takes one agent file; got also ${extra.join(' ')}.` });
-  const agentFile = path.resolve(file);
-  if (!existsSync(agentFile) || statSync(agentFile).isDirectory()) {
-    throw agentFileNotFound({ file: agentFile, isDirectory: existsSync(agentFile), cli: true });
-  }
+  const target = streamJsonTarget(parsed);
+  const agentFile = target ? targetLabel(target) : livekitAgentFile(parsed.positionals);
   const model = modelSource(parsed.values, parsed.switches.has('live'));
   const name = parsed.values.get('name') ?? DEFAULT_NAME;
   const dir = sessionDir(name);
@@ -59,6 +55,7 @@ export async function start(args: readonly string[]): Promise<ExitCode> {
     name,
     dir,
     agentFile,
+    ...(target && { target }),
     model,
     env: parseEnv(parsed.repeated.get('env') ?? []),
     idleTimeout,
@@ -92,6 +89,61 @@ export async function start(args: readonly string[]): Promise<ExitCode> {
   }
   clearDir(dir);
   return EXIT.failed;
+}
+
+function livekitAgentFile(positionals: readonly string[]): string {
+  const [file, ...extra] = positionals;
+  if (file === undefined)
+    throw cliUsage({
+      problem: '`start` needs the agent file (agent-session-test start <agent-file>), or --letta, --claude or --stream-json -- <command>.',
+    });
+  if (extra.length > 0) throw cliUsage({ problem: `\`start\` takes one agent file; got also ${extra.join(' ')}.` });
+  const agentFile = path.resolve(file);
+  if (!existsSync(agentFile) || statSync(agentFile).isDirectory()) {
+    throw agentFileNotFound({ file: agentFile, isDirectory: existsSync(agentFile), cli: true });
+  }
+  return agentFile;
+}
+
+/** A stream-json CLI from --letta, --claude or --stream-json -- <command>; undefined for a LiveKit agent file. */
+function streamJsonTarget(parsed: Parsed): StreamJsonTarget | undefined {
+  const kinds = (['letta', 'claude', 'stream-json'] as const).filter((flag) => parsed.switches.has(flag));
+  const streamJsonOnly = (['bin', 'cwd'] as const).filter((flag) => parsed.values.has(flag));
+  if (kinds.length === 0) {
+    const stray = [...streamJsonOnly, ...(parsed.repeated.has('allow') ? ['allow'] : [])];
+    if (stray.length > 0) throw cliUsage({ problem: `--${stray[0]} is for stream-json CLIs (--letta, --claude, --stream-json).` });
+    return undefined;
+  }
+  if (kinds.length > 1)
+    throw cliUsage({ problem: `Give one of --letta, --claude and --stream-json, not ${kinds.map((k) => `--${k}`).join(' and ')}.` });
+  const preset = kinds[0] === 'stream-json' ? 'command' : kinds[0]!;
+  if (preset === 'command' && parsed.positionals.length === 0)
+    throw cliUsage({ problem: '--stream-json needs the command after --: agent-session-test start --stream-json -- my-cli --flag.' });
+  if (preset !== 'command' && parsed.positionals.length > 0)
+    throw cliUsage({
+      problem: `--${preset} takes no agent file or command; got ${parsed.positionals.join(' ')}. Use --bin for another executable.`,
+    });
+  if (preset === 'command' && parsed.values.has('bin'))
+    throw cliUsage({ problem: '--bin is for --letta and --claude; --stream-json runs the command given after --.' });
+  const cwd = parsed.values.get('cwd');
+  if (cwd !== undefined && !(existsSync(cwd) && statSync(cwd).isDirectory()))
+    throw cliUsage({ problem: `--cwd is not a folder: ${path.resolve(cwd)}.` });
+  return {
+    preset,
+    command: preset === 'command' ? parsed.positionals : [],
+    ...(parsed.values.has('bin') && { bin: path.resolve(parsed.values.get('bin')!) }),
+    allow: parsed.repeated.get('allow') ?? [],
+    ...(cwd !== undefined && { cwd: path.resolve(cwd) }),
+  };
+}
+
+/** What a stream-json session shows where a LiveKit one shows its agent file. */
+function targetLabel(target: StreamJsonTarget): string {
+  return target.preset === 'command'
+    ? target.command.join(' ')
+    : target.preset === 'letta'
+      ? 'letta (stream-json)'
+      : 'claude (stream-json)';
 }
 
 function modelSource(values: Map<string, string>, live: boolean): ModelSource {

@@ -15,6 +15,19 @@ export type ModelSource =
   | { kind: 'record'; cassette: string }
   | { kind: 'replay'; cassette: string };
 
+/** A stream-json CLI to hold instead of a LiveKit agent file. */
+export interface StreamJsonTarget {
+  preset: 'letta' | 'claude' | 'command';
+  /** The command line, for `command`. */
+  command: string[];
+  /** The preset's executable, when not the default. */
+  bin?: string;
+  /** Tools the CLI may use without being denied (`--allow`). */
+  allow: string[];
+  /** Where the CLI runs: the project, so its file tools see the user's files. */
+  cwd?: string;
+}
+
 export interface DaemonState {
   name: string;
   /** The daemon's pid. */
@@ -24,8 +37,15 @@ export interface DaemonState {
   /** The control channel: 127.0.0.1:port, and the credential each request carries. Never printed. */
   port?: number;
   credential?: string;
+  /** The agent file; for a stream-json CLI, what runs (`letta`, `claude`, or the command). */
   agentFile: string;
+  /** Set for a stream-json CLI. */
+  target?: StreamJsonTarget;
   agentPid?: number;
+  /** Set once the agent went away on its own: how, with the end of its output. The daemon has exited. */
+  ended?: string;
+  /** Cassette entries recorded before the last `restart`, which an export leaves out. */
+  cassetteSkip?: number;
   model: ModelSource;
   startedAt: string;
   idleTimeout: number;

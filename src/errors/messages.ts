@@ -473,9 +473,20 @@ export function cliUsage(facts: { problem: string }, context: ErrorContext = {})
 }
 
 /** A CLI command needs a running session named `name` and there is none (`stale`: its daemon had died, and its state was cleared). */
-export function cliNoSession(facts: { name: string; stale?: { pid: number } }, context: ErrorContext = {}): AgentSessionError {
+export function cliNoSession(
+  facts: { name: string; stale?: { pid: number }; ended?: string },
+  context: ErrorContext = {},
+): AgentSessionError {
   const stale = facts.stale ? ` (its daemon, pid ${facts.stale.pid}, was gone; the stale state was cleared)` : '';
   const flag = facts.name === 'default' ? '' : ` --name ${facts.name}`;
+  if (facts.ended !== undefined) {
+    return make(
+      'CLI_NO_SESSION',
+      `The session "${facts.name}" has ended: its agent went away between commands.\n${facts.ended}`,
+      `\`agent-session-test logs${flag}\` shows all it printed; \`agent-session-test start <agent-file>${flag}\` starts it again (\`stop${flag}\` clears what is left).`,
+      context,
+    );
+  }
   return make(
     'CLI_NO_SESSION',
     `No session named "${facts.name}" is running${stale}.`,

@@ -132,6 +132,12 @@ export class StreamJsonSession {
 
   /** Keeps every secret the harness knows of out of records, errors and output. */
   readonly #redact: (text: string) => string;
+  #resolveEnded!: () => void;
+  /**
+   * Settles once the session cannot go on (the CLI exited, or broke the protocol); never when
+   * close() ends it. A holder of a long-lived session learns from it that the CLI is gone.
+   */
+  readonly ended: Promise<void> = new Promise((resolve) => (this.#resolveEnded = resolve));
 
   /** @internal use startStreamJsonSession */
   constructor(
@@ -521,6 +527,7 @@ export class StreamJsonSession {
   #fail(error: (context: errors.ErrorContext) => errors.AgentSessionError, stop = true): void {
     const fatal = error(this.#context());
     this.#fatal = fatal;
+    this.#resolveEnded();
     const current = this.#current;
     if (current) current.reject(error(this.#context({ turn: this.#partial(current.assembler) })));
     for (const pending of this.#pending.values()) pending.reject(fatal);
