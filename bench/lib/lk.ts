@@ -61,7 +61,8 @@ export class LkSession {
   /** One turn as a shell runs it: a whole lk process, spawn to exit. */
   async say(text: string): Promise<number> {
     const result = await this.lk(['say', text]);
-    if (result.code !== 0) throw new Error(`lk agent ${this.command} say failed (exit ${result.code}):\n${result.stdout}${result.stderr}`);
+    if (result.code !== 0 || result.stdout.trim() === '')
+      throw new Error(`lk agent ${this.command} say failed (exit ${result.code}, no reply printed):\n${result.stdout}${result.stderr}`);
     return result.ms;
   }
 
