@@ -16,6 +16,12 @@ export interface AgentSessionHandle<Tools extends ToolMap = ToolMap> extends Han
    * a record with `input: ''` and `index: -1`. Rejects with NO_GREETING when none comes in time.
    */
   greeting(options?: GreetingOptions): Promise<TurnRecord<Tools>>;
+  /**
+   * What the agent said on its own, once it is over: its greeting before the first turn, later
+   * what it said unprompted since the last turn (a timer, a background task). Resolves
+   * `undefined` when nothing came within the timeout.
+   */
+  listen(options?: GreetingOptions): Promise<TurnRecord<Tools> | undefined>;
   /** The agent's whole chat history (GetChatHistory). */
   history(options?: RequestCallOptions): Promise<TurnItem[]>;
   /** The current agent's id, instructions, tools, chat context, and framework (sdk, version). */
@@ -46,6 +52,7 @@ export function createAgentSessionHandle<Tools extends ToolMap = ToolMap>(
   >(lazy, {
     say: async (text, opts) => (await start()).say(text, withSignal(opts)) as unknown as Promise<TurnRecord<Tools>>,
     greeting: async (opts) => (await start()).greeting(withSignal(opts)) as unknown as Promise<TurnRecord<Tools>>,
+    listen: async (opts) => (await start()).listen(withSignal(opts)) as unknown as Promise<TurnRecord<Tools> | undefined>,
     history: async (opts) => (await start()).history(withSignal(opts)),
     info: async (opts) => (await start()).info(withSignal(opts)),
     state: async (opts) => (await start()).state(withSignal(opts)),

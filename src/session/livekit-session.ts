@@ -21,6 +21,7 @@ import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userSta
 import type { AgentInfo, SessionState, SessionUsage, TurnEvent, TurnItem, TurnRecord } from '../turn/types.js';
 import { endFacts } from './agent-end.js';
 import { settleGreeting, type GreetingProgress, type GreetingSource } from './greeting.js';
+import { heardIds, unpromptedItems } from './unprompted.js';
 import { DEFAULTS, type AgentSessionOptions } from './options.js';
 import { sendTurn } from './send-turn.js';
 import { noteHandoffInstructions, sentToolArguments } from './turn-extras.js';
@@ -84,6 +85,17 @@ export class AgentSession {
   readonly #eventWaiters = new Set<() => void>();
   /** True once an error has told the user how the agent went away; later calls point back to it. */
   #endReported = false;
+  #resolveEnded!: () => void;
+  /** What `listen()` reported after the first turn. */
+  readonly #heard: TurnRecord[] = [];
+  /** Where the model server's records stood when the last turn or `listen()` ended: later calls are the agent's own. */
+  #quietMark: ModelMark;
+  /**
+   * Settles once the agent has gone away on its own (it closed the connection or exited) and
+   * that has been followed up; never when close() ends it. A holder of a long-lived session (the
+   * CLI daemon) learns from it that its agent died between turns.
+   */
+  readonly ended: Promise<void> = new Promise((resolve) => (this.#resolveEnded = resolve));
 
   /** @internal use startAgentSession */
   constructor(
@@ -98,6 +110,7 @@ export class AgentSession {
     llmMark: ModelMark = modelMark(options.llm),
   ) {
     this.#llmMark = llmMark;
+    this.#quietMark = llmMark;
     this.agentFile = agentFile;
     this.launch = launch;
     this.#agent = agent;
@@ -111,7 +124,10 @@ export class AgentSession {
         onEvent: (wire, receivedAt) => this.#onEvent(redactInPlace(sessionEvent(wire, receivedAt), this.#redact)),
         onClose: (error) => {
           this.#disconnect = error ?? new Error('the agent closed the connection');
-          if (this.#closing === undefined) this.#afterDisconnect = this.#reapAfterDisconnect();
+          if (this.#closing === undefined) {
+            this.#afterDisconnect = this.#reapAfterDisconnect();
+            void this.#afterDisconnect.then(() => this.#resolveEnded());
+          }
         },
       },
       options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
@@ -213,6 +229,7 @@ export class AgentSession {
     const sentArgs = sentToolArguments(this.#options.llm?.requests?.slice(llmMark.requests));
     const record = redactInPlace(builder.finish(items, response.error ?? undefined, sentArgs), this.#redact);
     this.#turns.push(record);
+    this.#quietMark = modelMark(this.#options.llm);
     return record;
   }
 
@@ -249,8 +266,55 @@ export class AgentSession {
     throw errors.noGreeting({ reason: 'first-turn-began' }, this.#details());
   }
 
+  /**
+   * What the agent said or did on its own, once it is over, as a TurnRecord with `input: ''` and
+   * `index: -1`: before the first turn its greeting (as `greeting()` gives it), later what it
+   * said unprompted since the last turn or `listen()` (a timer, a background task). Waits up to
+   * `timeout` (default: the turn timeout) for it to begin and end (what it said so far, when it
+   * is still speaking then); resolves `undefined` when nothing came.
+   */
+  listen(options: GreetingOptions = {}): Promise<TurnRecord | undefined> {
+    return this.#queue.run(() => this.#listen(options));
+  }
+
+  async #listen(options: GreetingOptions): Promise<TurnRecord | undefined> {
+    if (this.#greeting === undefined && this.#turns.length === 0) {
+      try {
+        return await this.#awaitGreeting(options);
+      } catch (error) {
+        if (error instanceof errors.AgentSessionError && error.code === 'NO_GREETING' && !error.turn) return undefined;
+        throw error;
+      }
+    }
+    await this.#assertOpen('listen');
+    const timeout = options.timeout ?? this.#options.turnTimeout ?? DEFAULTS.turnTimeout;
+    const heard = heardIds([this.#greeting, ...this.#turns, ...this.#heard]);
+    const mark = this.#quietMark;
+    const builder = new TurnBuilder('', -1);
+    const progress = await this.#settleGreeting(
+      { deadline: Date.now() + timeout, expect: true, signal: options.signal },
+      'getChatHistory',
+      timeout,
+      {
+        pick: (history) => unpromptedItems(history, heard),
+        mark,
+      },
+    );
+    this.#quietMark = modelMark(this.#options.llm);
+    if (progress.state === 'none') return undefined;
+    mergeModelMisses(this.#options.llm, mark, { events: builder.events, add: (error) => builder.addError(error) });
+    const record = redactInPlace(builder.finish(progress.items, undefined), this.#redact);
+    this.#heard.push(record);
+    return record;
+  }
+
   /** Polls the agent until the greeting is over; request failures are reported like any request's. */
-  async #settleGreeting(options: Parameters<typeof settleGreeting>[1], kind: RequestKind, timeout: number): Promise<GreetingProgress> {
+  async #settleGreeting(
+    options: Parameters<typeof settleGreeting>[1],
+    kind: RequestKind,
+    timeout: number,
+    slice: { pick: (history: TurnItem[]) => TurnItem[]; mark: ModelMark } = { pick: (history) => history, mark: this.#llmMark },
+  ): Promise<GreetingProgress> {
     // Each request within the caller's own timeout, so a silent agent fails the turn in the turn's time.
     // The requests are ours, not the caller's: an error names what the caller was doing.
     const doing =
@@ -264,13 +328,13 @@ export class AgentSession {
     };
     const source: GreetingSource = {
       state: () => this.state(call),
-      history: () => this.history(call),
+      history: async () => slice.pick(await this.history(call)),
       quietFor: () => performance.now() - this.#lastEventAt,
       modelAsked: () => {
-        const last = this.#options.llm?.requests?.slice(this.#llmMark.requests).at(-1);
+        const last = this.#options.llm?.requests?.slice(slice.mark.requests).at(-1);
         return last !== undefined && last.response?.error === undefined;
       },
-      modelFailed: () => modelFailuresSince(this.#options.llm, this.#llmMark).length > 0,
+      modelFailed: () => modelFailuresSince(this.#options.llm, slice.mark).length > 0,
       nextEvent: (ms) =>
         new Promise<void>((resolve) => {
           const waiters = this.#eventWaiters;

@@ -8,6 +8,7 @@ import type {
   StreamJsonSession,
   StreamJsonSessionHandle,
   StreamJsonSessionOptions,
+  TurnRecord,
 } from 'agent-session-test';
 import type * as Matchers from 'agent-session-test/matchers';
 import type * as Vitest from 'agent-session-test/vitest';
@@ -39,6 +40,12 @@ describe('the Vitest entry', () => {
     expectTypeOf<typeof Vitest.useStreamJsonSession>().returns.toEqualTypeOf<StreamJsonSessionHandle>();
     expectTypeOf<typeof Vitest>().not.toHaveProperty('resolveAgentFile');
     expectTypeOf<typeof Vitest>().not.toHaveProperty('matchers');
+  });
+
+  test('listens for what the agent says on its own, which may be nothing', () => {
+    expectTypeOf<AgentSessionHandle['listen']>().returns.resolves.toEqualTypeOf<TurnRecord | undefined>();
+    expectTypeOf<AgentSession['listen']>().returns.resolves.toEqualTypeOf<TurnRecord | undefined>();
+    expectTypeOf<AgentSession['ended']>().toEqualTypeOf<Promise<void>>();
   });
 });
 
