@@ -9,6 +9,7 @@ import { repoPath } from './lib/stats.js';
 const benchmarks: [string, string[]][] = [
   ['throughput.ts', []],
   ['turn-overhead.ts', []],
+  ['cli-say.ts', []],
   ['cold-start.ts', []],
   ['memory.ts', ['--expose-gc']],
   ['scaling.ts', []],
