@@ -30,6 +30,11 @@ export async function exportCommand(args: readonly string[]): Promise<ExitCode> 
     throw cliUsage({ problem: '`export` takes one test file: agent-session-test export <file.test.ts>.' });
   const name = parsed.values.get('name') ?? DEFAULT_NAME;
   const { state } = await liveState(name);
+  if (state.target) {
+    throw cliUsage({
+      problem: `The session "${name}" holds a stream-json CLI (${state.agentFile}); export writes tests of LiveKit agent files. Write its test with useStreamJsonSession (docs/stream-json.md); \`history --json\` gives the turns to assert.`,
+    });
+  }
   const answer = await ask(name, { command: 'history' }, REQUEST_TIMEOUT);
   if (!answer.ok || !('turns' in answer)) {
     process.stderr.write(`${answer.ok ? 'The daemon sent no turns.' : answer.message}\n`);

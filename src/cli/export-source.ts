@@ -24,7 +24,7 @@ export interface ExportedTestSpec {
   /** The agent file, relative to the test file, starting with `./` or `../`. */
   agentSpecifier: string;
   testName: string;
-  /** The greeting record (index -1), if the session had one, then the turns in order. */
+  /** The records in order: the greeting first (index -1) when there was one; later index -1 records are what `listen` heard. */
   turns: readonly TurnRecord[];
   model: ExportedModel;
 }
@@ -42,11 +42,9 @@ function replyAssertion(name: string, reply: string): string | undefined {
   return `expect(${name}).toHaveReplied(${regexLiteral(firstLine, true)});`;
 }
 
-/** The statements of one turn: the say (or the greeting), then its assertions. */
-function turnStatements(turn: TurnRecord, name: string): string[] {
-  const lines = [
-    turn.index < 0 ? `const ${name} = await agent.greeting();` : `const ${name} = await agent.say(${stringLiteral(turn.input)});`,
-  ];
+/** The statements of one record: how it came (a say, the greeting, a listen), then its assertions. */
+function turnStatements(turn: TurnRecord, name: string, came: string): string[] {
+  const lines = [`const ${name} = await agent.${came};`];
   if (turn.errors.length === 0) lines.push(`expect(${name}).toHaveNoErrors();`);
   for (const call of turn.toolCalls) {
     const args = call.args as unknown;
@@ -92,9 +90,13 @@ export function exportedTestSource(spec: ExportedTestSpec): string {
   const { imports, setup } = modelLines(spec.model);
   const body: string[] = [];
   let said = 0;
+  let heard = 0;
   for (const turn of spec.turns) {
     if (body.length > 0) body.push('');
-    body.push(...turnStatements(turn, turn.index < 0 ? 'greeting' : `turn${++said}`));
+    if (turn.index >= 0) body.push(...turnStatements(turn, `turn${++said}`, `say(${stringLiteral(turn.input)})`));
+    // Unprompted speech: before any turn the greeting, after one what a timer or a background task said.
+    else if (said === 0 && heard === 0) body.push(...turnStatements(turn, 'greeting', 'greeting()'));
+    else body.push(...turnStatements(turn, `heard${++heard}`, 'listen()'));
   }
   return [
     '// Exported from a terminal session by `agent-session-test export`.',

@@ -58,13 +58,17 @@ function shellEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs the CLI in `cwd` with no TTY (as from a bash tool); `input` goes to its stdin. */
-export function cli(cwd: string, args: readonly string[], options: { input?: string; timeout?: number } = {}): Promise<CliResult> {
+/** Runs the CLI in `cwd` with no TTY (as from a bash tool); `input` goes to its stdin, `env` over the shell's. */
+export function cli(
+  cwd: string,
+  args: readonly string[],
+  options: { input?: string; timeout?: number; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliMain, ...args], {
       cwd,
-      env: shellEnv(),
+      env: { ...shellEnv(), ...options.env },
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -31,6 +31,7 @@ async function runExported(source: string): Promise<string[]> {
   const agent = {
     say: async (text: string) => (log.push(`say ${JSON.stringify(text)}`), `turn${++name}`),
     greeting: async () => (log.push('greeting'), 'greeting'),
+    listen: async () => (log.push('listen'), 'heard'),
   };
   let run: (() => Promise<void>) | undefined;
   const scope = {
@@ -86,6 +87,29 @@ describe('exported test source', () => {
     expect(source).toContain("import { useAgentSession } from 'agent-session-test/vitest';");
     expect(source).toContain("import { cassetteLlm } from 'agent-session-test/llm';");
     expect(source).toContain('const llm = cassetteLlm();');
+  });
+
+  test('what the agent said on its own after a turn is listened for again, in its place', async () => {
+    const heard = [
+      turn(0, 'remind me about the tea in 1 second', { toolCalls: [{ name: 'set_reminder', args: { about: 'the tea', seconds: 1 } }] }),
+      turn(-1, '', { reply: 'Reminder: the tea!' }),
+      turn(1, 'thanks', { reply: 'You are welcome.' }),
+    ];
+    const source = exportedTestSource({ agentSpecifier: './a.py', testName: 't', turns: heard, model: { kind: 'cassette' } });
+    expect(await runExported(source)).toEqual([
+      'agent ./a.py',
+      'test t',
+      'say "remind me about the tea in 1 second"',
+      'turn1.toHaveNoErrors []',
+      'turn1.toHaveCalledTool ["set_reminder",{"about":"the tea","seconds":1}]',
+      'listen',
+      'heard.toHaveNoErrors []',
+      'heard.toHaveReplied ["Reminder: the tea!"]',
+      'say "thanks"',
+      'turn2.toHaveNoErrors []',
+      'turn2.toHaveReplied ["You are welcome."]',
+    ]);
+    expect(source).toContain('const heard1 = await agent.listen();');
   });
 
   test('inputs, replies, arguments and names with quotes, backticks, ${ and newlines read back exactly', async () => {
