@@ -178,11 +178,11 @@ test(
     await writeFile(mine, '// my own test\n');
     const refused = await cli(cwd, ['export', 'mine.test.ts']);
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toContain(mine);
+    expect(refused.stderr).toContain('mine.test.ts');
     expect(refused.stderr).toMatch(/already exists.*--force/);
     expect(await readFile(mine, 'utf8')).toBe('// my own test\n');
     const forced = await ok(cwd, ['export', 'mine.test.ts', '--force']);
-    expect(forced.stderr).toContain(mine);
+    expect(forced.stderr).toBe('Wrote mine.test.ts.\n');
     expect(await readFile(mine, 'utf8')).toContain("await agent.say('I want to book a trip')");
     await ok(cwd, ['stop']);
 
@@ -192,17 +192,19 @@ test(
   },
 );
 
+/** The reminder agent's model: a tool call to set the timer, and the reminder when the timer asks for it. */
 const reminderRules = () =>
   scriptedLlm([
-    // The timer's request: no new user message, the reminder instructions in the system prompt.
-    { name: 'remind', when: { system: /Remind the user about: (.+)/ }, reply: ({ match }) => ({ text: `Reminder: ${match![1]!}!` }) },
     {
-      name: 'set',
+      name: 'set the timer',
       when: { user: /remind me about (.+) in (\d+) seconds?/ },
       reply: ({ match }) => ({ toolCalls: [{ name: 'set_reminder', args: { about: match![1]!, seconds: Number(match![2]) } }] }),
     },
-    { name: 'confirm', when: { tool: 'set_reminder' }, reply: { text: 'Reminder set.' } },
-    { name: 'chat', when: { user: /hello/ }, reply: { text: 'Hi there.' } },
+    // The tool's own words, so the replayed reply also holds what the tool returned.
+    { name: 'timer set', when: { tool: 'set_reminder' }, reply: ({ request }) => ({ text: `OK, ${request.lastToolOutput}.` }) },
+    // The timer's request has no new user message; the agent's instructions say what is due.
+    { name: 'due', when: { system: /Remind the user about: (.+)/ }, reply: ({ match }) => ({ text: `Time for ${match![1]!}.` }) },
+    { name: 'small talk', when: { user: /^hello$/ }, reply: { text: 'Hello again.' } },
   ]);
 
 test('what `listen` heard after a turn is exported as agent.listen(), and the test replays it offline', { timeout: 240_000 }, async () => {
@@ -212,16 +214,16 @@ test('what `listen` heard after a turn is exported as agent.listen(), and the te
   try {
     await ok(cwd, ['start', reminderAgent, '--record', path.join(cwd, 'session.jsonl')], { ...upstream.env, ...pythonEnv });
     const set = record(await ok(cwd, ['say', '--json', 'remind me about the tea in 1 second']));
-    expect(set.reply).toBe('Reminder set.');
+    expect(set.reply).toBe('OK, reminder about the tea set for 1 s.');
     const heard = record(await ok(cwd, ['listen', '--json', '--timeout', '20s']));
-    expect(heard.reply).toBe('Reminder: the tea!');
+    expect(heard.reply).toBe('Time for the tea.');
     await ok(cwd, ['say', 'hello']);
 
     const testFile = path.join(out, 'reminder.test.ts');
     await ok(cwd, ['export', testFile]);
     const source = await readFile(testFile, 'utf8');
     expect(source).toContain('const heard1 = await agent.listen();');
-    expect(source).toContain("expect(heard1).toHaveReplied('Reminder: the tea!');");
+    expect(source).toContain("expect(heard1).toHaveReplied('Time for the tea.');");
     expect(source.indexOf('agent.listen()')).toBeGreaterThan(source.indexOf("agent.say('remind me about the tea in 1 second')"));
     expect(source.indexOf('agent.listen()')).toBeLessThan(source.indexOf("agent.say('hello')"));
     await ok(cwd, ['stop']);
