@@ -9,7 +9,7 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 import { exportSession, type SessionModel } from './export.js';
 import { init } from './init.js';
 import { ask, liveState } from './session-client.js';
-import { DEFAULT_NAME, type ModelSource } from './state.js';
+import { DEFAULT_NAME, shownPath, type ModelSource } from './state.js';
 
 const REQUEST_TIMEOUT = 20_000;
 
@@ -48,7 +48,7 @@ export async function exportCommand(args: readonly string[]): Promise<ExitCode> 
     ...(parsed.values.has('test-name') && { testName: parsed.values.get('test-name')! }),
     force: parsed.switches.has('force'),
   });
-  process.stderr.write(`Wrote ${exported.testFile}${exported.cassette ? ` and ${exported.cassette}` : ''}.\n`);
+  process.stderr.write(`Wrote ${shownPath(exported.testFile)}${exported.cassette ? ` and ${shownPath(exported.cassette)}` : ''}.\n`);
   return EXIT.ok;
 }
 

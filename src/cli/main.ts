@@ -4,8 +4,6 @@
  * module is imported only when it runs, so `say` loads the renderer and the control client, not
  * the harness that the daemon holds. Errors go to stderr and end in a distinct exit code.
  */
-import { AgentSessionError } from '../errors/agent-session-error.js';
-import { cliUsage } from '../errors/messages.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 const USAGE = `Usage: agent-session-test <command> [options]
@@ -61,15 +59,16 @@ async function main(argv: readonly string[]): Promise<ExitCode> {
   }
   const run = COMMANDS[command];
   try {
-    if (!run) throw cliUsage({ problem: `Unknown command "${command}". The commands are ${Object.keys(COMMANDS).join(', ')}.` });
+    if (!run) {
+      const { cliUsage } = await import('../errors/messages.js');
+      throw cliUsage({ problem: `Unknown command "${command}". The commands are ${Object.keys(COMMANDS).join(', ')}.` });
+    }
     return await run(args);
   } catch (error) {
-    if (error instanceof AgentSessionError) {
-      process.stderr.write(`${error.message}\n`);
-      return CODE_EXITS[error.code] ?? EXIT.failed;
-    }
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT.failed;
+    // The harness's errors carry a code; checked by shape, so no command loads the error module just to catch.
+    const code = (error as { code?: unknown } | undefined)?.code;
+    return (typeof code === 'string' && CODE_EXITS[code]) || EXIT.failed;
   }
 }
 

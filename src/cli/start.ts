@@ -20,6 +20,7 @@ import {
   pidAlive,
   readState,
   sessionDir,
+  shownPath,
   type ModelSource,
   type StreamJsonTarget,
 } from './state.js';
@@ -76,7 +77,10 @@ export async function start(args: readonly string[]): Promise<ExitCode> {
   const answer = parseAnswer(first);
   if (answer?.['ok'] === true) {
     if (parsed.switches.has('json')) process.stdout.write(`${JSON.stringify({ ...answer, stateDir: dir })}\n`);
-    else process.stderr.write(`Started "${name}": ${agentFile} (daemon pid ${child.pid}, agent pid ${String(answer['agentPid'])}).\n`);
+    else
+      process.stderr.write(
+        `Started "${name}": ${shownPath(agentFile)} (daemon pid ${child.pid}, agent pid ${String(answer['agentPid'])}).\n`,
+      );
     return EXIT.ok;
   }
   if (answer) {

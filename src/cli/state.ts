@@ -137,3 +137,9 @@ export function sessionNames(cwd = process.cwd()): string[] {
     return [];
   }
 }
+
+/** A path as messages show it: relative to the project when inside it, as a person typed it. */
+export function shownPath(file: string, cwd = process.cwd()): string {
+  const relative = path.relative(cwd, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
