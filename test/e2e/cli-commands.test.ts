@@ -34,9 +34,12 @@ describe.each([
     { timeout: 120_000 },
     async () => {
       const cwd = project();
-      const started = await cli(cwd, ['start', agentFile, '--llm', reminderLlmModule, ...venv]);
-      expect(started.stderr).toMatch(/^Started "default"/);
+      const started = await cli(cwd, ['start', agentFile, '--llm', reminderLlmModule, ...venv, '--json']);
       expect(started.code).toBe(0);
+      // The module's default export is a model server, taken as it is.
+      expect(JSON.parse(started.stdout)).toMatchObject({
+        model: { kind: 'scripted', module: reminderLlmModule, exportName: 'default', form: 'server' },
+      });
 
       // It does not greet: `null` on stdout (a record for scripts), the why on stderr, and success.
       const silent = await cli(cwd, ['listen', '--timeout', '1s', '--json']);
@@ -175,106 +178,98 @@ function followLogs(cwd: string) {
   return { child, seen, exited };
 }
 
-test(
-  'logs --follow prints what the agent writes after a say, and exits by itself once the session stops',
-  { timeout: 120_000 },
-  async () => {
-    const cwd = project();
-    expect((await cli(cwd, ['start', nodeAgent, '--llm', weatherLlmModule])).code).toBe(0);
-    const follow = followLogs(cwd);
-    try {
-      await eventually(() => follow.seen.stdout.length > 0, 10_000, 'logs --follow to print the tail');
-      const tail = follow.seen.stdout;
-      expect(tail).not.toContain('Tokyo');
+test('logs --follow prints what the agent writes after a say, and exits once the session stops', { timeout: 120_000 }, async () => {
+  const cwd = project();
+  expect((await cli(cwd, ['start', nodeAgent, '--llm', weatherLlmModule])).code).toBe(0);
+  const follow = followLogs(cwd);
+  try {
+    await eventually(() => follow.seen.stdout.length > 0, 10_000, 'logs --follow to print the tail');
+    const tail = follow.seen.stdout;
+    expect(tail).not.toContain('Tokyo');
 
-      expect((await cli(cwd, ['say', "what's the weather in Tokyo?"])).code).toBe(0);
-      // The agent logs its reply; --follow passes it on while still running.
-      await eventually(
-        () => follow.seen.stdout.slice(tail.length).includes('cloudy, 18°C in Tokyo'),
-        10_000,
-        'the reply in the followed log',
-      );
-      expect(follow.child.exitCode).toBeNull();
+    expect((await cli(cwd, ['say', "what's the weather in Tokyo?"])).code).toBe(0);
+    // The agent logs its reply; --follow passes it on while still running.
+    await eventually(
+      () => follow.seen.stdout.slice(tail.length).includes('cloudy, 18°C in Tokyo'),
+      10_000,
+      'the reply in the followed log',
+    );
+    expect(follow.child.exitCode).toBeNull();
 
-      expect((await cli(cwd, ['stop'])).code).toBe(0);
-      const code = await Promise.race([follow.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 5_000))]);
-      expect(code).toBe(0);
-      expect(follow.seen.stderr).toBe('');
-    } finally {
-      follow.child.kill('SIGKILL');
-    }
-  },
-);
+    expect((await cli(cwd, ['stop'])).code).toBe(0);
+    const code = await Promise.race([follow.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 5_000))]);
+    expect(code).toBe(0);
+    expect(follow.seen.stderr).toBe('');
+  } finally {
+    follow.child.kill('SIGKILL');
+  }
+});
 
 describe('a stream-json CLI (the real Letta Code) from the terminal', () => {
-  test(
-    'say with a tool the --allow flag lets through, status, history; listen and export refuse it; stop --transcript',
-    { timeout: 120_000 },
-    async () => {
-      const cwd = project();
-      const started = await cli(cwd, [
-        'start',
-        '--letta',
-        '--bin',
-        lettaBin(),
-        '--llm',
-        coderLlmModule,
-        '--allow',
-        'Bash',
-        '--cwd',
-        cwd,
-        '--json',
-      ]);
-      expect(started.stderr).toBe('');
-      expect(started.code).toBe(0);
-      const ready = JSON.parse(started.stdout) as { pid: number; agentPid: number; agentFile: string };
-      expect(ready.agentFile).toBe('letta (stream-json)');
+  test('say with an allowed tool, status, history; listen and export refuse it; stop --transcript', { timeout: 120_000 }, async () => {
+    const cwd = project();
+    const started = await cli(cwd, [
+      'start',
+      '--letta',
+      '--bin',
+      lettaBin(),
+      '--llm',
+      coderLlmModule,
+      '--allow',
+      'Bash',
+      '--cwd',
+      cwd,
+      '--json',
+    ]);
+    expect(started.stderr).toBe('');
+    expect(started.code).toBe(0);
+    const ready = JSON.parse(started.stdout) as { pid: number; agentPid: number; agentFile: string };
+    expect(ready.agentFile).toBe('letta (stream-json)');
 
-      const hello = await cli(cwd, ['say', 'hello']);
-      expect(hello.code).toBe(0);
-      expect(hello.stdout).toMatch(/^user\s+hello$/m);
-      expect(hello.stdout).toMatch(/^agent\s+Hello from the scripted model\.$/m);
+    const hello = await cli(cwd, ['say', 'hello']);
+    expect(hello.code).toBe(0);
+    expect(hello.stdout).toMatch(/^user\s+hello$/m);
+    expect(hello.stdout).toMatch(/^agent\s+Hello from the scripted model\.$/m);
 
-      // Tools are denied unless allowed: --allow Bash lets the command run, in the --cwd folder.
-      const marker = await cli(cwd, ['say', 'create the marker']);
-      expect(marker.code).toBe(0);
-      expect(marker.stdout).toMatch(/^tool\s+✓ Bash\(.*marker\.txt.*\) → "made-by-bash\\n"$/m);
-      expect(marker.stdout).toMatch(/^agent\s+The tool said: made-by-bash/m);
-      expect(readFileSync(path.join(cwd, 'marker.txt'), 'utf8')).toBe('made-by-bash\n');
+    // Tools are denied unless allowed: --allow Bash lets the command run, in the --cwd folder.
+    const marker = await cli(cwd, ['say', 'create the marker']);
+    expect(marker.code).toBe(0);
+    expect(marker.stdout).toMatch(/^tool\s+✓ Bash\(.*marker\.txt.*\) → "made-by-bash\\n"$/m);
+    expect(marker.stdout).toMatch(/^agent\s+The tool said: made-by-bash/m);
+    expect(readFileSync(path.join(cwd, 'marker.txt'), 'utf8')).toBe('made-by-bash\n');
 
-      const status = await cli(cwd, ['status', '--json']);
-      expect(status.code).toBe(0);
-      const shown = JSON.parse(status.stdout) as Status;
-      expect(shown.agent.tools).toContain('Bash');
-      expect(shown.agent.sdk).toBe('stream-json');
-      expect(shown.turns).toBe(2);
+    const status = await cli(cwd, ['status', '--json']);
+    expect(status.code).toBe(0);
+    const shown = JSON.parse(status.stdout) as Status;
+    expect(shown.agent.tools).toContain('Bash');
+    expect(shown.agent.sdk).toBe('stream-json');
+    expect(shown.turns).toBe(2);
 
-      const history = await cli(cwd, ['history', '--json']);
-      expect(history.code).toBe(0);
-      expect((JSON.parse(history.stdout) as TurnRecord[]).map(({ index, input }) => ({ index, input }))).toEqual([
-        { index: 0, input: 'hello' },
-        { index: 1, input: 'create the marker' },
-      ]);
+    const history = await cli(cwd, ['history', '--json']);
+    expect(history.code).toBe(0);
+    expect((JSON.parse(history.stdout) as TurnRecord[]).map(({ index, input }) => ({ index, input }))).toEqual([
+      { index: 0, input: 'hello' },
+      { index: 1, input: 'create the marker' },
+    ]);
 
-      const listen = await cli(cwd, ['listen']);
-      expect(listen.code).toBe(64);
-      expect(listen.stdout).toBe('');
-      expect(listen.stderr).toMatch(/stream-json CLI speaks only when spoken to: `listen` is for LiveKit agents/);
+    const listen = await cli(cwd, ['listen']);
+    expect(listen.code).toBe(64);
+    expect(listen.stdout).toBe('');
+    expect(listen.stderr).toMatch(/stream-json CLI speaks only when spoken to: `listen` is for LiveKit agents/);
 
-      const exported = await cli(cwd, ['export', 'x.test.ts']);
-      expect(exported.code).toBe(64);
-      expect(exported.stderr).toMatch(/holds a stream-json CLI[\s\S]*useStreamJsonSession/);
-      expect(existsSync(path.join(cwd, 'x.test.ts'))).toBe(false);
+    const exported = await cli(cwd, ['export', 'x.test.ts']);
+    expect(exported.code).toBe(64);
+    expect(exported.stderr).toMatch(/holds a stream-json CLI[\s\S]*useStreamJsonSession/);
+    expect(existsSync(path.join(cwd, 'x.test.ts'))).toBe(false);
 
-      const stopped = await cli(cwd, ['stop', '--transcript']);
-      expect(stopped.code).toBe(0);
-      expect(stopped.stdout).toMatch(
-        /── turn 0 ──\nuser\s+hello\nagent\s+Hello from the scripted model\.[\s\S]*── turn 1 ──\nuser\s+create the marker\ntool\s+✓ Bash\(/,
-      );
-      expect(existsSync(stateDir(cwd))).toBe(false);
-      await eventually(() => !running(ready.agentPid) && !running(ready.pid), 10_000, 'the daemon and Letta Code to exit');
-    },
-  );
+    const stopped = await cli(cwd, ['stop', '--transcript']);
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toMatch(
+      /── turn 0 ──\nuser\s+hello\nagent\s+Hello from the scripted model\.[\s\S]*── turn 1 ──\nuser\s+create the marker\ntool\s+✓ Bash\(/,
+    );
+    expect(existsSync(stateDir(cwd))).toBe(false);
+    await eventually(() => !running(ready.agentPid) && !running(ready.pid), 10_000, 'the daemon and Letta Code to exit');
+  });
 
   test('start flags that do not fit together are usage errors, and leave no state', async () => {
     const cwd = project();
