@@ -24,7 +24,7 @@ export interface StreamJsonTarget {
   bin?: string;
   /** Tools the CLI may use without being denied (`--allow`). */
   allow: string[];
-  /** Where the CLI runs: the project, so its file tools see the user's files. */
+  /** Where the CLI runs (`--cwd`); without it a fresh empty folder, so its file tools touch nothing of the user's. */
   cwd?: string;
 }
 

@@ -131,10 +131,10 @@ function itemLines(c: Context, items: readonly TurnItem[]): string[] {
 
 function turnLines(c: Context, turn: TurnRecord<ToolMap>): string[] {
   const { p } = c;
-  // The greeting (index -1) has no user input: the agent spoke first.
+  // A record of index -1 has no user input: the greeting, or what the agent said later unprompted.
   const opener =
     turn.index < 0
-      ? line('user', (s) => p.bold(p.cyan(s)), p.dim('(greeting: the agent spoke first)'))
+      ? line('user', (s) => p.bold(p.cyan(s)), p.dim('(nothing: the agent spoke on its own)'))
       : line('user', (s) => p.bold(p.cyan(s)), turn.input);
   const lines = [...opener, ...itemLines(c, turn.items)];
   for (const error of turn.errors) {
@@ -180,7 +180,7 @@ export function renderSession<Tools extends ToolMap>(turns: readonly TurnRecord<
   const lines: string[] = [];
   turns.forEach((turn, position) => {
     if (position > 0) lines.push('');
-    lines.push(c.p.dim(`── turn ${turn.index} ──`));
+    lines.push(c.p.dim(turn.index < 0 ? '── on its own ──' : `── turn ${turn.index} ──`));
     lines.push(...turnLines(c, turn as unknown as TurnRecord<ToolMap>));
   });
   return indentLines(lines, options.indent ?? '');

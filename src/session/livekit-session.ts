@@ -21,7 +21,7 @@ import { agentState, chatItems, sessionEvent, sessionUsage, timestampMs, userSta
 import type { AgentInfo, SessionState, SessionUsage, TurnEvent, TurnItem, TurnRecord } from '../turn/types.js';
 import { endFacts } from './agent-end.js';
 import { settleGreeting, type GreetingProgress, type GreetingSource } from './greeting.js';
-import { heardIds, unpromptedItems } from './unprompted.js';
+import { heardIds, startsUnprompted, unpromptedItems } from './unprompted.js';
 import { DEFAULTS, type AgentSessionOptions } from './options.js';
 import { sendTurn } from './send-turn.js';
 import { noteHandoffInstructions, sentToolArguments } from './turn-extras.js';
@@ -88,6 +88,10 @@ export class AgentSession {
   #resolveEnded!: () => void;
   /** What `listen()` reported after the first turn. */
   readonly #heard: TurnRecord[] = [];
+  /** The last record of a turn or of listen(): events arriving after it belong to it. */
+  #tail: TurnRecord | undefined;
+  /** Events of what the agent began on its own after the tail, for the next listen(). */
+  #unprompted: TurnBuilder | undefined;
   /** Where the model server's records stood when the last turn or `listen()` ended: later calls are the agent's own. */
   #quietMark: ModelMark;
   /**
@@ -211,6 +215,8 @@ export class AgentSession {
       this.#greeting = progress.state === 'none' ? null : this.#finishGreeting(progress.items);
     }
     const llmMark = modelMark(this.#options.llm);
+    // Speech of its own that no listen() took is in the history, not in this turn.
+    this.#unprompted = undefined;
     const builder = new TurnBuilder(text, this.#turns.length);
     this.#current = builder;
     let response: WireResponse;
@@ -229,6 +235,7 @@ export class AgentSession {
     const sentArgs = sentToolArguments(this.#options.llm?.requests?.slice(llmMark.requests));
     const record = redactInPlace(builder.finish(items, response.error ?? undefined, sentArgs), this.#redact);
     this.#turns.push(record);
+    this.#tail = record;
     this.#quietMark = modelMark(this.#options.llm);
     return record;
   }
@@ -290,7 +297,8 @@ export class AgentSession {
     const timeout = options.timeout ?? this.#options.turnTimeout ?? DEFAULTS.turnTimeout;
     const heard = heardIds([this.#greeting, ...this.#turns, ...this.#heard]);
     const mark = this.#quietMark;
-    const builder = new TurnBuilder('', -1);
+    // Its events so far, if it already began; else it begins while we wait, and its events go here.
+    const builder = (this.#unprompted ??= new TurnBuilder('', -1));
     const progress = await this.#settleGreeting(
       { deadline: Date.now() + timeout, expect: true, signal: options.signal },
       'getChatHistory',
@@ -301,10 +309,17 @@ export class AgentSession {
       },
     );
     this.#quietMark = modelMark(this.#options.llm);
-    if (progress.state === 'none') return undefined;
+    if (progress.state === 'none') {
+      // Nothing heard: whatever events came were the last record's after all.
+      this.#unprompted = undefined;
+      this.#tail?.events.push(...builder.events);
+      return undefined;
+    }
     mergeModelMisses(this.#options.llm, mark, { events: builder.events, add: (error) => builder.addError(error) });
     const record = redactInPlace(builder.finish(progress.items, undefined), this.#redact);
+    this.#unprompted = undefined;
     this.#heard.push(record);
+    this.#tail = record;
     return record;
   }
 
@@ -450,13 +465,16 @@ export class AgentSession {
       this.#current.addEvent(event);
       return;
     }
-    // Python may send a turn's last events just after its response: they belong to that turn.
-    const last = this.#turns.at(-1);
+    // Python may send a turn's last events just after its response: they belong to that turn,
+    // until the agent starts something of its own (a timer's reply), which listen() reports.
+    const last = this.#tail;
     if (last === undefined) {
       this.preamble.push(event);
       if (this.#greeting === undefined) this.#greetingBuilder.addEvent(event);
       return;
     }
+    if (this.#unprompted === undefined && startsUnprompted(event, last)) this.#unprompted = new TurnBuilder('', -1);
+    if (this.#unprompted) return this.#unprompted.addEvent(event);
     last.events.push(event);
     if (event.type === 'error') last.errors.push({ source: 'event', message: event.message });
     else if (event.type === 'session_usage_updated') last.usage = event.usage;

@@ -41,6 +41,9 @@ describe.each([
     const heard = await session.listen({ timeout: 20_000 });
     expect(heard).toMatchObject({ input: '', index: -1, reply: 'Reminder: the tea!' });
     expect(heard).toHaveNoErrors();
+    // Its events are the heard record's, not the turn's that set the timer.
+    expect(JSON.stringify(heard!.events)).toContain('Reminder: the tea!');
+    expect(JSON.stringify(set.events)).not.toContain('Reminder: the tea!');
     // Heard once: the same speech is not reported again.
     expect(await session.listen({ timeout: 1_500 })).toBeUndefined();
 

@@ -168,6 +168,18 @@ describe('renderSession', () => {
     );
     expect(renderSession([], { color: false })).toBe('(no turns)');
   });
+
+  test('what the agent said on its own (a greeting, a timer) has no user line and a header of its own', () => {
+    const [first] = loadSession();
+    const heard = { ...first!, index: -1, input: '' };
+    const text = renderSession([heard, first!], { color: false });
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      '── on its own ──',
+      'user    (nothing: the agent spoke on its own)',
+      'agent   Hi! I can tell you the weather or book you a table. What would you like?',
+    ]);
+    expect(text).toContain('── turn 0 ──');
+  });
 });
 
 describe('colour detection', () => {
