@@ -6,7 +6,7 @@
 import { cliUsage } from '../errors/messages.js';
 import { parseArgs } from './args.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { exportSession, type SessionModel } from './export.js';
+import { exportSession, TEST_FILE, type SessionModel } from './export.js';
 import { init } from './init.js';
 import { ask, liveState } from './session-client.js';
 import { DEFAULT_NAME, shownPath, type ModelSource } from './state.js';
@@ -28,6 +28,10 @@ export async function exportCommand(args: readonly string[]): Promise<ExitCode> 
   const [testFile, ...extra] = parsed.positionals;
   if (testFile === undefined || extra.length > 0)
     throw cliUsage({ problem: '`export` takes one test file: agent-session-test export <file.test.ts>.' });
+  if (!TEST_FILE.test(testFile))
+    throw cliUsage({
+      problem: `\`export\` writes a test file: its name must end in .test.ts (or .spec.ts, .test.js, ...), not ${testFile}.`,
+    });
   const name = parsed.values.get('name') ?? DEFAULT_NAME;
   const { state } = await liveState(name);
   if (state.target) {
@@ -40,6 +44,8 @@ export async function exportCommand(args: readonly string[]): Promise<ExitCode> 
     process.stderr.write(`${answer.ok ? 'The daemon sent no turns.' : answer.message}\n`);
     return EXIT.failed;
   }
+  if (answer.turns.every((turn) => turn.index < 0))
+    throw cliUsage({ problem: `The session "${name}" has no turns yet: \`say\` something first, then export.` });
   const exported = await exportSession({
     agentFile: state.agentFile,
     turns: answer.turns,

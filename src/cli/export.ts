@@ -42,7 +42,7 @@ export interface ExportedSession {
   cassette?: string;
 }
 
-const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
+export const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** A module specifier for `target` from a file in `fromDir`: relative, with `/`, starting with `.`. */
