@@ -39,6 +39,8 @@ export async function exportCommand(args: readonly string[]): Promise<ExitCode> 
       problem: `The session "${name}" holds a stream-json CLI (${state.agentFile}); export writes tests of LiveKit agent files. Write its test with useStreamJsonSession (docs/stream-json.md); \`history --json\` gives the turns to assert.`,
     });
   }
+  // What cannot be exported at all says so first, before whether there is anything yet.
+  const model = sessionModel(state.model, name);
   const answer = await ask(name, { command: 'history' }, REQUEST_TIMEOUT);
   if (!answer.ok || !('turns' in answer)) {
     process.stderr.write(`${answer.ok ? 'The daemon sent no turns.' : answer.message}\n`);
@@ -50,7 +52,7 @@ export async function exportCommand(args: readonly string[]): Promise<ExitCode> 
     agentFile: state.agentFile,
     turns: answer.turns,
     testFile,
-    model: sessionModel(state.model, name),
+    model,
     ...(parsed.values.has('test-name') && { testName: parsed.values.get('test-name')! }),
     force: parsed.switches.has('force'),
   });
