@@ -97,7 +97,6 @@ describe.each([
     const odd = await session.say('book Rome on 2027-06-01', {
       tools: {
         book_trip: () => {
-          // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test
           throw 'sold out';
         },
       },
