@@ -64,12 +64,7 @@ describe.each([
     expect(session.mockCalls.map((call) => call.args)).toEqual([{ city: 'Paris' }, { city: 'Rome' }, { city: 'Oslo' }, { city: 'Paris' }]);
     expect(session.mockCalls[2]).toMatchObject({ error: 'weather service unavailable' });
   });
-});
 
-describe.each([
-  ['Python', pythonAgent],
-  ['Node', nodeAgent],
-])('the %s weather agent, further cases', (_, agentFile) => {
   test('two calls in one step, a mock across a handoff, a non-Error thrown', { timeout: 90_000 }, async () => {
     const booked: unknown[] = [];
     const session = await start(agentFile, {
