@@ -7,6 +7,7 @@ import type { AgentInfo, SessionState, SessionUsage, TurnItem, TurnRecord, ToolM
 import { startAgentSession, type AgentSession, type GreetingOptions, type RequestCallOptions, type SayOptions } from './agent-session.js';
 import { lazySession, withHandleBase, type HandleBase } from '../core/lazy.js';
 import type { AgentSessionOptions } from './options.js';
+import type { MockedCall, ToolMocks } from './mocks/types.js';
 
 export interface AgentSessionHandle<Tools extends ToolMap = ToolMap> extends HandleBase<AgentSession, TurnRecord<Tools>> {
   /** Sends one user turn; resolves with its record. Turns run one at a time. */
@@ -22,6 +23,13 @@ export interface AgentSessionHandle<Tools extends ToolMap = ToolMap> extends Han
    * `undefined` when nothing came within the timeout.
    */
   listen(options?: GreetingOptions): Promise<TurnRecord<Tools> | undefined>;
+  /**
+   * Mocks tools from now on (needs the `tools` option at `useAgentSession`, `{}` will do); the
+   * returned function restores what was in force before.
+   */
+  mockTools(mocks: ToolMocks): Promise<() => void>;
+  /** Every call a tool mock answered in this session, in order. */
+  mockCalls(): Promise<readonly MockedCall[]>;
   /** The agent's whole chat history (GetChatHistory). */
   history(options?: RequestCallOptions): Promise<TurnItem[]>;
   /** The current agent's id, instructions, tools, chat context, and framework (sdk, version). */
@@ -53,6 +61,8 @@ export function createAgentSessionHandle<Tools extends ToolMap = ToolMap>(
     say: async (text, opts) => (await start()).say(text, withSignal(opts)) as unknown as Promise<TurnRecord<Tools>>,
     greeting: async (opts) => (await start()).greeting(withSignal(opts)) as unknown as Promise<TurnRecord<Tools>>,
     listen: async (opts) => (await start()).listen(withSignal(opts)) as unknown as Promise<TurnRecord<Tools> | undefined>,
+    mockTools: async (mocks) => (await start()).mockTools(mocks),
+    mockCalls: async () => (await start()).mockCalls,
     history: async (opts) => (await start()).history(withSignal(opts)),
     info: async (opts) => (await start()).info(withSignal(opts)),
     state: async (opts) => (await start()).state(withSignal(opts)),

@@ -22,6 +22,9 @@ import type { AgentInfo, SessionState, SessionUsage, TurnEvent, TurnItem, TurnRe
 import { endFacts } from './agent-end.js';
 import { settleGreeting, type GreetingProgress, type GreetingSource } from './greeting.js';
 import { heardIds, startsUnprompted, unpromptedItems } from './unprompted.js';
+import { markMocked } from './mocks/mark.js';
+import type { ToolMockChannel } from './mocks/server.js';
+import type { MockedCall, ToolMocks } from './mocks/types.js';
 import { DEFAULTS, type AgentSessionOptions } from './options.js';
 import { sendTurn } from './send-turn.js';
 import { noteHandoffInstructions, sentToolArguments } from './turn-extras.js';
@@ -29,6 +32,8 @@ import { noteHandoffInstructions, sentToolArguments } from './turn-extras.js';
 export interface SayOptions {
   /** Overrides the session's turn timeout for this turn, in ms. */
   timeout?: number;
+  /** Tool mocks for this turn only, over the session's and `mockTools()`'s (needs the session's `tools` option). */
+  tools?: ToolMocks;
   /** Aborts the wait (e.g. the test's own signal). */
   signal?: AbortSignal;
 }
@@ -86,6 +91,9 @@ export class AgentSession {
   /** True once an error has told the user how the agent went away; later calls point back to it. */
   #endReported = false;
   #resolveEnded!: () => void;
+  readonly #mocks: ToolMockChannel | undefined;
+  /** The mocks of `mockTools()` calls still in force, oldest first; later ones win. */
+  readonly #mockScopes: ToolMocks[] = [];
   /** What `listen()` reported after the first turn. */
   readonly #heard: TurnRecord[] = [];
   /** The last record of a turn or of listen(): events arriving after it belong to it. */
@@ -112,7 +120,9 @@ export class AgentSession {
     options: AgentSessionOptions,
     redact: (text: string) => string = (text) => text,
     llmMark: ModelMark = modelMark(options.llm),
+    mocks?: ToolMockChannel,
   ) {
+    this.#mocks = mocks;
     this.#llmMark = llmMark;
     this.#quietMark = llmMark;
     this.agentFile = agentFile;
@@ -214,6 +224,16 @@ export class AgentSession {
       );
       this.#greeting = progress.state === 'none' ? null : this.#finishGreeting(progress.items);
     }
+    if (options.tools) this.#applyMocks(options.tools);
+    const mockMark = this.#mocks?.calls.length ?? 0;
+    try {
+      return await this.#sayTurn(text, options, timeout, mockMark);
+    } finally {
+      if (options.tools) this.#applyMocks();
+    }
+  }
+
+  async #sayTurn(text: string, options: SayOptions, timeout: number, mockMark: number): Promise<TurnRecord> {
     const llmMark = modelMark(this.#options.llm);
     // Speech of its own that no listen() took is in the history, not in this turn.
     this.#unprompted = undefined;
@@ -234,6 +254,7 @@ export class AgentSession {
     await noteHandoffInstructions(items, () => this.#call('getAgentInfo', {}, options.signal ? { signal: options.signal } : {}));
     const sentArgs = sentToolArguments(this.#options.llm?.requests?.slice(llmMark.requests));
     const record = redactInPlace(builder.finish(items, response.error ?? undefined, sentArgs), this.#redact);
+    markMocked(record, this.#mocks?.calls.slice(mockMark));
     this.#turns.push(record);
     this.#tail = record;
     this.#quietMark = modelMark(this.#options.llm);
@@ -271,6 +292,41 @@ export class AgentSession {
       throw errors.noGreeting(miss, { ...this.#details(), ...(unfinished && { turn: this.#finishGreeting(progress.items, false) }) });
     }
     throw errors.noGreeting({ reason: 'first-turn-began' }, this.#details());
+  }
+
+  /**
+   * Mocks tools from now on, over the session's `tools` (and earlier `mockTools()` calls) until
+   * the returned function restores what was in force before. Needs the session's `tools` option
+   * (`{}` will do), which starts the agent with the mocking preload.
+   */
+  mockTools(mocks: ToolMocks): () => void {
+    this.#requireMocks('mockTools()');
+    const scope = { ...mocks };
+    this.#mockScopes.push(scope);
+    this.#applyMocks();
+    return () => {
+      const at = this.#mockScopes.indexOf(scope);
+      if (at === -1) return;
+      this.#mockScopes.splice(at, 1);
+      if (this.#closing === undefined) this.#applyMocks();
+    };
+  }
+
+  /** Every call a tool mock answered in this session, in order, with its arguments and answer. */
+  get mockCalls(): readonly MockedCall[] {
+    return this.#mocks?.calls ?? [];
+  }
+
+  #requireMocks(what: string): ToolMockChannel {
+    if (this.#mocks) return this.#mocks;
+    throw new TypeError(
+      `${what} needs the session started with the \`tools\` option (\`tools: {}\` will do): it starts the agent with the preload that lets the test answer its tool calls`,
+    );
+  }
+
+  /** Puts the session's, the scopes' and this turn's mocks in force, later ones winning. */
+  #applyMocks(turn?: ToolMocks): void {
+    this.#requireMocks('say() with `tools`').set(Object.assign({}, this.#options.tools, ...this.#mockScopes, turn));
   }
 
   /**
@@ -438,6 +494,7 @@ export class AgentSession {
       await this.#agent.terminate({ graceMs: this.#options.shutdownGrace ?? DEFAULTS.shutdownGrace });
       if (this.#agent.pid !== undefined) untrackAgent(this.#agent.pid);
       await this.#llm?.close();
+      await this.#mocks?.close();
     })();
     return this.#closing;
   }

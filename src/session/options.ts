@@ -2,6 +2,7 @@
 import type { LlmServerLike } from '../core/model-server.js';
 import type { LaunchOptions } from '../process/runtime.js';
 import { DEFAULT_MAX_RECEIVED_FRAME_BYTES } from '../protocol/framing.js';
+import type { ToolMocks } from './mocks/types.js';
 
 // The model server's shape is shared with stream-json sessions, so it lives in the core.
 export type { LlmListening, LlmServerLike, ModelToolCall } from '../core/model-server.js';
@@ -24,6 +25,13 @@ export interface AgentSessionOptions extends Omit<LaunchOptions, 'env'> {
    * and stopped with it, its URL given to the agent through OPENAI_BASE_URL and LIVEKIT_INFERENCE_URL.
    */
   llm?: LlmServerLike;
+  /**
+   * Tool mocks for the whole session, by tool name: the agent's calls of these tools are answered
+   * by the functions here, in the test process, and every other tool runs for real. Give `{}` to
+   * mock later, with `mockTools()` or `say(text, { tools })`: the agent starts with the preload
+   * that makes mocking possible only when this option is given.
+   */
+  tools?: ToolMocks;
   /** How long the agent may take from spawn to answering a ping. Default 60 s (Python imports are slow on a cold disk). */
   startupTimeout?: number;
   /** How long one `say()` may take. Default 30 s. */

@@ -5,7 +5,14 @@
  */
 import type { Socket } from 'node:net';
 import path from 'node:path';
-import { aborted, agentCrashed, agentExited, agentKilled, startupTimeout as startupTimeoutError } from '../errors/index.js';
+import {
+  aborted,
+  agentCrashed,
+  agentExited,
+  agentKilled,
+  startupTimeout as startupTimeoutError,
+  toolMocksUnsupported,
+} from '../errors/index.js';
 import { race } from '../core/race.js';
 import { modelMark, type ModelMark } from '../core/model-calls.js';
 import type { AgentProcessLike, ExitStatus } from '../process/agent-process.js';
@@ -22,6 +29,8 @@ import { CONNECT_PLACEHOLDER, llmServerPort, spawnSpec } from '../prespawn/spec.
 import { AgentSession } from './livekit-session.js';
 import { DEFAULTS, type AgentSessionOptions, type LlmListening, type LlmServerLike } from './options.js';
 import { claimSpare } from './prespawned.js';
+import { preloadEnv } from './mocks/preload.js';
+import { openToolMockChannel, TOOL_MOCKS_ENV, type ToolMockChannel } from './mocks/server.js';
 
 /** Output still arriving after a crash marker is usually the traceback; give it a moment. */
 const CRASH_OUTPUT_SETTLE_MS = 300;
@@ -40,11 +49,15 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
   const broker = currentBroker();
   // The model server's records so far: requests after this are the agent's (a greeting's, before the first turn).
   const llmMark = modelMark(options.llm);
-  const offer = broker && !options.signal?.aborted ? await requestSpare(broker, agentFile) : undefined;
+  // An agent with tool mocks needs the preload and this session's channel in its launch: no spare has them.
+  const offer = broker && !options.signal?.aborted && options.tools === undefined ? await requestSpare(broker, agentFile) : undefined;
   let llm: LlmListening | undefined;
+  let mocks: ToolMockChannel | undefined;
   try {
     llm = options.llm ? await listenLlm(options.llm, offer) : undefined;
-    const env: Record<string, string | undefined> = {
+    mocks = options.tools === undefined ? undefined : await openToolMockChannel();
+    mocks?.set(options.tools ?? {});
+    const baseEnv: Record<string, string | undefined> = {
       ...(options.keepRunnerEnv ? process.env : withoutRunnerEnv(process.env)),
       // Unbuffered output, so the tail in an error message is what the agent printed last.
       PYTHONUNBUFFERED: '1',
@@ -53,10 +66,12 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
       ...llm?.env,
       ...options.env,
     };
+    const env = mocks ? { ...baseEnv, ...mocks.env, ...preloadEnv(baseEnv) } : baseEnv;
     // The launch with a placeholder for the session address, which is only known once listening.
     const template = resolveLaunch(agentFile, CONNECT_PLACEHOLDER, { ...options, env });
-    const redact = createRedactor(knownSecrets(env, options.secretEnv, llm?.secrets));
-    const startup: Startup = { agentFile, options, deadline, startupTimeout, redact, env, llm, llmMark };
+    const secrets = [...(llm?.secrets ?? []), ...(mocks ? [{ name: TOOL_MOCKS_ENV, value: mocks.credential }] : [])];
+    const redact = createRedactor(knownSecrets(env, options.secretEnv, secrets));
+    const startup: Startup = { agentFile, options, deadline, startupTimeout, redact, env, llm, llmMark, mocks };
     const spec =
       broker &&
       spawnSpec(agentFile, template.argv, template.cwd, env, llm && { env: llm.env, port: llmServerPort(llm), credential: llm.credential });
@@ -79,6 +94,7 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
     // An offer still open would keep the spare from other files until this worker exits.
     offer?.release();
     await llm?.close();
+    await mocks?.close();
     throw error;
   }
 }
@@ -92,6 +108,7 @@ interface Startup {
   env: Record<string, string | undefined>;
   llm: { close(): Promise<void> } | undefined;
   llmMark: ModelMark;
+  mocks: ToolMockChannel | undefined;
 }
 
 interface CrashWatch {
@@ -190,6 +207,7 @@ async function startWith(
       options,
       startup.redact,
       startup.llmMark,
+      startup.mocks,
     );
     await session.ready(deadline, options.signal).catch(async (error: unknown) => {
       // A failed start needs no grace period: report it as soon as the agent is gone.
@@ -198,6 +216,14 @@ async function startWith(
       throw error;
     });
     watch.ready();
+    const unsupported = startup.mocks && /agent-session-test: tool mocks: [^\n]*/.exec(agent.output());
+    if (unsupported) {
+      await session.close();
+      throw toolMocksUnsupported(
+        { sdk: launch.kind === 'python' ? 'python' : 'node', line: unsupported[0] },
+        { agentFile: startup.agentFile, output: agent.output() },
+      );
+    }
     return session;
   } catch (error) {
     listener.close();

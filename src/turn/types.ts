@@ -114,6 +114,8 @@ export interface ToolCall<Name extends string = string, Args = Record<string, un
   rawOutput?: string;
   /** True when the tool raised; false when it returned; undefined when there is no output. */
   isError?: boolean;
+  /** True when a tool mock of the test answered the call instead of the agent's tool. */
+  mocked?: boolean;
 }
 
 /**
