@@ -47,9 +47,10 @@ export function bikeShopLlm() {
     { name: 'back to the desk', when: { user: /something else/i }, reply: { toolCalls: [{ name: 'transfer_to_front_desk' }] } },
 
     // Decisions on what a tool returned.
+    // A tool error arrives as its message (a mock in a test can throw "fully booked" for book_repair).
     {
       name: 'tool failed',
-      when: { toolOutput: /no bike with serial|unknown service/ },
+      when: { toolOutput: /no bike with serial|unknown service|fully booked/ },
       reply: ({ request }) => ({ text: `Sorry, I could not do that: ${request.lastToolOutput}.` }),
     },
     // The desk that handed off may still answer its transfer's output; the next desk greets after it.

@@ -39,7 +39,7 @@ function mockedNames() {
 }
 
 async function callTest(payload) {
-  const response = await fetch(config.url, {
+  const response = await globalThis.fetch(config.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${config.credential}` },
     body: JSON.stringify(payload),

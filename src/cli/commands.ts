@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { cliUsage } from '../errors/messages.js';
-import { shouldColor } from '../render/color.js';
+import { shouldColor, stripAnsi } from '../render/color.js';
 import { renderSession, renderTurn } from '../render/render-turn.js';
 import type { TurnRecord } from '../turn/types.js';
 import { parseArgs, parseDuration } from './args.js';
@@ -156,16 +156,21 @@ export async function logs(args: readonly string[]): Promise<ExitCode> {
   try {
     text = readFileSync(agentLogPath(dir), 'utf8');
   } catch {
-    process.stderr.write(`No output of a session named "${name}".\n`);
+    const flag = name === DEFAULT_NAME ? '' : ` --name ${name}`;
+    process.stderr.write(
+      `No output of a session named "${name}".\nWhat to do: \`agent-session-test list\` shows the sessions of this project; \`agent-session-test start <agent-file>${flag}\` starts one.\n`,
+    );
     return EXIT.noSession;
   }
-  if (text !== '') out(text.trimEnd().split('\n').slice(-lines).join('\n'));
-  if (parsed.switches.has('follow') || parsed.positionals.includes('-f')) await follow(dir, Buffer.byteLength(text));
+  // The agent's own colours (its log formatter's) stay out of a pipe, as ours do.
+  const plain = !color();
+  if (text !== '') out(shown(text.trimEnd().split('\n').slice(-lines).join('\n'), plain));
+  if (parsed.switches.has('follow') || parsed.positionals.includes('-f')) await follow(dir, Buffer.byteLength(text), plain);
   return EXIT.ok;
 }
 
 /** Prints what is appended to the agent's log from `offset` on, until its daemon has exited. */
-async function follow(dir: string, offset: number): Promise<void> {
+async function follow(dir: string, offset: number, plain: boolean): Promise<void> {
   const file = agentLogPath(dir);
   let position = offset;
   for (;;) {
@@ -183,7 +188,7 @@ async function follow(dir: string, offset: number): Promise<void> {
       readSync(handle, chunk, 0, chunk.length, position);
       closeSync(handle);
       position = size;
-      process.stdout.write(chunk);
+      process.stdout.write(plain ? shown(chunk.toString('utf8'), true) : chunk);
     }
     if (!alive) return;
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
@@ -203,6 +208,11 @@ export function list(args: readonly string[]): ExitCode {
   else
     for (const row of rows) out(`${row.name}\t${row.alive ? row.status : row.ended ? 'ended' : 'stale'}\tpid ${row.pid}\t${row.agentFile}`);
   return EXIT.ok;
+}
+
+/** The agent's output as a pipe should get it: without colour codes and carriage returns. */
+function shown(text: string, plain: boolean): string {
+  return plain ? stripAnsi(text).replaceAll('\r', '') : text;
 }
 
 async function readStdin(): Promise<string> {

@@ -45,11 +45,13 @@ function replyAssertion(name: string, reply: string): string | undefined {
 /** The statements of one record: how it came (a say, the greeting, a listen), then its assertions. */
 function turnStatements(turn: TurnRecord, name: string, came: string): string[] {
   const lines = [`const ${name} = await agent.${came};`];
-  if (turn.errors.length === 0) lines.push(`expect(${name}).toHaveNoErrors();`);
+  // toHaveNoErrors counts a tool that raised as an error too: such a turn asserts the tool error instead.
+  if (turn.errors.length === 0 && !turn.toolCalls.some((call) => call.isError)) lines.push(`expect(${name}).toHaveNoErrors();`);
   for (const call of turn.toolCalls) {
     const args = call.args as unknown;
     const withArgs = typeof args === 'object' && args !== null && Object.keys(args).length > 0;
     lines.push(`expect(${name}).toHaveCalledTool(${stringLiteral(call.name)}${withArgs ? `, ${valueLiteral(args)}` : ''});`);
+    if (call.isError) lines.push(`expect(${name}).toHaveToolError(${stringLiteral(call.name)});`);
   }
   for (const handoff of turn.handoffs) {
     const from = handoff.from !== undefined ? `, { from: ${stringLiteral(handoff.from)} }` : '';

@@ -21,7 +21,7 @@ const USAGE = `Usage: agent-session-test <command> [options]
   logs                the tail of the agent's output          [--name N] [--lines 50] [--follow|-f]
   stop                stop the daemon and its agent           [--name N] [--transcript] [--json]
   list                the sessions of this project            [--json]
-  export <file.test.ts>  write the session as a Vitest test that replays it  [--name N] [--force]
+  export <file.test.ts>  write the session as a Vitest test that replays it  [--name N] [--force] [--test-name T]
   init <agent-file>   add the harness, the Vitest plugin and a first test to this project
 
 Exit codes: 0 ok, 1 the turn had errors (or the command failed), 2 turn timeout,
@@ -61,7 +61,7 @@ async function main(argv: readonly string[]): Promise<ExitCode> {
   try {
     if (!run) {
       const { cliUsage } = await import('../errors/messages.js');
-      throw cliUsage({ problem: `Unknown command "${command}". The commands are ${Object.keys(COMMANDS).join(', ')}.` });
+      throw cliUsage({ problem: `Unknown command "${command}". The commands are ${[...Object.keys(COMMANDS), 'help'].join(', ')}.` });
     }
     return await run(args);
   } catch (error) {

@@ -4,7 +4,7 @@
  * daemon's pid, control port and credential) 0600: the credential is what lets a client in.
  * `daemon.log` holds the daemon's own messages, `agent.log` everything the agent printed.
  */
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cliUsage } from '../errors/messages.js';
 
@@ -109,6 +109,14 @@ export function readState(dir: string): DaemonState | undefined {
 
 export function clearDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+  // The last session gone leaves no empty folders in the project.
+  for (const parent of [path.dirname(dir), path.dirname(path.dirname(dir))]) {
+    try {
+      rmdirSync(parent);
+    } catch {
+      return; // not empty, or gone already
+    }
+  }
 }
 
 /** True while a process with this pid exists (and is not a zombie). */

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'CLI_USAGE',
   'CLI_NO_SESSION',
   'CLI_SESSION_RUNNING',
+  'TOOL_MOCKS_UNSUPPORTED',
 ] as const;
 
 export type AgentErrorCode = (typeof ERROR_CODES)[number];

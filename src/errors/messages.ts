@@ -505,6 +505,17 @@ export function cliSessionRunning(facts: { name: string; pid: number; agentFile:
   );
 }
 
+/** The agent's SDK has no mock registry the preload can use (it said so while starting). */
+export function toolMocksUnsupported(facts: { sdk: 'python' | 'node'; line: string }, context: ErrorContext = {}): AgentSessionError {
+  const needed = facts.sdk === 'python' ? 'livekit-agents 1.6.5' : '@livekit/agents 1.5.0';
+  return make(
+    'TOOL_MOCKS_UNSUPPORTED',
+    `The agent's SDK cannot take tool mocks: "${facts.line}".`,
+    `Tool mocks need ${needed} or later: upgrade the agent's SDK, or drop the \`tools\` option.`,
+    context,
+  );
+}
+
 /** The factory of each code, for tests and documentation checks that must cover every code. */
 export const FACTORIES: Record<AgentErrorCode, (...args: never[]) => AgentSessionError> = {
   AGENT_FILE_NOT_FOUND: agentFileNotFound,
@@ -525,4 +536,5 @@ export const FACTORIES: Record<AgentErrorCode, (...args: never[]) => AgentSessio
   CLI_USAGE: cliUsage,
   CLI_NO_SESSION: cliNoSession,
   CLI_SESSION_RUNNING: cliSessionRunning,
+  TOOL_MOCKS_UNSUPPORTED: toolMocksUnsupported,
 };

@@ -56,7 +56,7 @@ function formatDuration(ms: number): string {
   return `${Math.round(ms)} ms`;
 }
 
-function toolLine(c: Context, call: FunctionCallItem | undefined, output: FunctionCallOutputItem | undefined): string[] {
+function toolLine(c: Context, call: FunctionCallItem | undefined, output: FunctionCallOutputItem | undefined, mocked = false): string[] {
   const { p, max } = c;
   const name = call?.name || output?.name || '(unnamed tool)';
   const args = call ? `(${truncate(oneLine(call.arguments), max, p)})` : '';
@@ -72,11 +72,13 @@ function toolLine(c: Context, call: FunctionCallItem | undefined, output: Functi
     mark = p.green('✓');
     tail = ` → ${truncate(oneLine(shownOutput(output)), max, p)}`;
   }
-  const note = call === undefined ? p.dim(` (call ${output?.callId ?? ''} was made in an earlier turn)`) : '';
+  const note =
+    (mocked ? p.dim(' (mocked)') : '') + (call === undefined ? p.dim(` (call ${output?.callId ?? ''} was made in an earlier turn)`) : '');
   return line('tool', p.yellow, `${mark} ${p.bold(name)}${args}${tail}${note}`);
 }
 
-function itemLines(c: Context, items: readonly TurnItem[]): string[] {
+/** `mocked`: the call ids a tool mock of the test answered. */
+function itemLines(c: Context, items: readonly TurnItem[], mocked: ReadonlySet<string> = new Set()): string[] {
   const { p } = c;
   const lines: string[] = [];
   const outputs = new Map<string, FunctionCallOutputItem>();
@@ -98,11 +100,11 @@ function itemLines(c: Context, items: readonly TurnItem[]): string[] {
       case 'function_call': {
         const output = outputs.get(item.callId);
         if (output) shown.add(output);
-        lines.push(...toolLine(c, item, output));
+        lines.push(...toolLine(c, item, output, mocked.has(item.callId)));
         break;
       }
       case 'function_call_output':
-        if (!shown.has(item)) lines.push(...toolLine(c, undefined, item));
+        if (!shown.has(item)) lines.push(...toolLine(c, undefined, item, mocked.has(item.callId)));
         break;
       case 'agent_handoff':
         {
@@ -136,7 +138,8 @@ function turnLines(c: Context, turn: TurnRecord<ToolMap>): string[] {
     turn.index < 0
       ? line('user', (s) => p.bold(p.cyan(s)), p.dim('(nothing: the agent spoke on its own)'))
       : line('user', (s) => p.bold(p.cyan(s)), turn.input);
-  const lines = [...opener, ...itemLines(c, turn.items)];
+  const mocked = new Set(turn.toolCalls.filter((call) => call.mocked).map((call) => call.callId));
+  const lines = [...opener, ...itemLines(c, turn.items, mocked)];
   for (const error of turn.errors) {
     lines.push(
       ...line('error', (s) => p.bold(p.red(s)), `${p.dim(`[${error.source}]`)} ${p.red(truncate(oneLine(error.message), c.max, p))}`),

@@ -5,7 +5,14 @@
  */
 import type { Socket } from 'node:net';
 import path from 'node:path';
-import { aborted, agentCrashed, agentExited, agentKilled, startupTimeout as startupTimeoutError } from '../errors/index.js';
+import {
+  aborted,
+  agentCrashed,
+  agentExited,
+  agentKilled,
+  startupTimeout as startupTimeoutError,
+  toolMocksUnsupported,
+} from '../errors/index.js';
 import { race } from '../core/race.js';
 import { modelMark, type ModelMark } from '../core/model-calls.js';
 import type { AgentProcessLike, ExitStatus } from '../process/agent-process.js';
@@ -209,6 +216,14 @@ async function startWith(
       throw error;
     });
     watch.ready();
+    const unsupported = startup.mocks && /agent-session-test: tool mocks: [^\n]*/.exec(agent.output());
+    if (unsupported) {
+      await session.close();
+      throw toolMocksUnsupported(
+        { sdk: launch.kind === 'python' ? 'python' : 'node', line: unsupported[0] },
+        { agentFile: startup.agentFile, output: agent.output() },
+      );
+    }
     return session;
   } catch (error) {
     listener.close();

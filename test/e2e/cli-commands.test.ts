@@ -154,6 +154,10 @@ test(
     const logs = await cli(cwd, ['logs', '--lines', '500']);
     expect(logs.code).toBe(0);
     expect(logs.stdout).toMatch(/conversation_item_added.*what's the weather in Paris\?/);
+    // The agent colours its log lines; a pipe gets them plain.
+    expect(readFileSync(path.join(stateDir(cwd), 'agent.log'), 'utf8')).toContain('\u001b[');
+    // eslint-disable-next-line no-control-regex -- the escape byte is what must not appear
+    expect(logs.stdout).not.toMatch(/\u001b\[|\r/);
 
     const listed = await cli(cwd, ['list']);
     expect(listed.code).toBe(0);

@@ -64,6 +64,52 @@ describe.each([
     expect(session.mockCalls.map((call) => call.args)).toEqual([{ city: 'Paris' }, { city: 'Rome' }, { city: 'Oslo' }, { city: 'Paris' }]);
     expect(session.mockCalls[2]).toMatchObject({ error: 'weather service unavailable' });
   });
+
+  test('two calls in one step, a mock across a handoff, a non-Error thrown', { timeout: 90_000 }, async () => {
+    const booked: unknown[] = [];
+    const session = await start(agentFile, {
+      lookup_weather: (args: { city: string }) => `mocked ${args.city}`,
+      // The booking desk's tool, reached only after the handoff: a side effect the test must not cause.
+      book_trip: (args: { city: string; date: string }, call) => {
+        booked.push({ ...args, agentId: call.agentId });
+        return `booking reference MOCK-1 for ${args.city}`;
+      },
+    });
+    const both = await session.say('compare Paris and London');
+    expect(both.toolCalls.map((call) => [call.args, call.mocked, call.output])).toEqual([
+      [{ city: 'Paris' }, true, 'mocked Paris'],
+      [{ city: 'London' }, true, 'mocked London'],
+    ]);
+
+    const handoff = await session.say('I want to book a trip');
+    expect(handoff).toHaveHandedOffTo('booking_agent');
+    const trip = await session.say('book Lisbon on 2027-05-01');
+    expect(trip).toHaveCalledTool('book_trip', { city: 'Lisbon', date: '2027-05-01' });
+    expect(trip.toolCalls[0]).toMatchObject({ mocked: true, output: 'booking reference MOCK-1 for Lisbon' });
+    expect(booked).toEqual([{ city: 'Lisbon', date: '2027-05-01', agentId: 'booking_agent' }]);
+
+    // Throwing something that is not an Error: the agent gets a tool error that says how to fix the mock.
+    const odd = await session.say('book Rome on 2027-06-01', {
+      tools: {
+        book_trip: () => {
+          throw 'sold out';
+        },
+      },
+    });
+    expect(odd).toHaveToolError('book_trip', /threw "sold out", not an Error/);
+  });
+
+  test('a mock slower than the turn fails the turn with a timeout, and the session goes on', { timeout: 90_000 }, async () => {
+    const session = await start(agentFile, { lookup_weather: () => 'quick' });
+    const slow = session.say("what's the weather in Paris?", {
+      timeout: 1_500,
+      tools: { lookup_weather: () => new Promise((resolve) => setTimeout(() => resolve('late'), 4_000)) },
+    });
+    await expect(slow).rejects.toMatchObject({ code: 'TURN_TIMEOUT' });
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const next = await session.say("what's the weather in Rome?");
+    expect(next.toolCalls.at(-1)).toMatchObject({ mocked: true, output: 'quick' });
+  });
 });
 
 test('mocking without the tools option says what to give', async () => {

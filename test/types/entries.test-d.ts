@@ -9,6 +9,10 @@ import type {
   StreamJsonSessionHandle,
   StreamJsonSessionOptions,
   TurnRecord,
+  AgentSessionOptions,
+  SayOptions,
+  ToolMocks,
+  MockedCall,
 } from 'agent-session-test';
 import type * as Matchers from 'agent-session-test/matchers';
 import type * as Vitest from 'agent-session-test/vitest';
@@ -40,6 +44,17 @@ describe('the Vitest entry', () => {
     expectTypeOf<typeof Vitest.useStreamJsonSession>().returns.toEqualTypeOf<StreamJsonSessionHandle>();
     expectTypeOf<typeof Vitest>().not.toHaveProperty('resolveAgentFile');
     expectTypeOf<typeof Vitest>().not.toHaveProperty('matchers');
+  });
+
+  test('mocks tools at three scopes, with a restore function and a call log', () => {
+    expectTypeOf<AgentSessionOptions['tools']>().toEqualTypeOf<ToolMocks | undefined>();
+    expectTypeOf<AgentSessionHandle['mockTools']>().returns.resolves.toEqualTypeOf<() => void>();
+    expectTypeOf<AgentSession['mockTools']>().returns.toEqualTypeOf<() => void>();
+    expectTypeOf<AgentSession['mockCalls']>().toEqualTypeOf<readonly MockedCall[]>();
+    expectTypeOf<NonNullable<SayOptions['tools']>>().toEqualTypeOf<ToolMocks>();
+    expectTypeOf<TurnRecord['toolCalls'][number]['mocked']>().toEqualTypeOf<boolean | undefined>();
+    // A mock may declare the argument type it expects.
+    expectTypeOf<(args: { city: string }) => string>().toMatchTypeOf<ToolMocks[string]>();
   });
 
   test('listens for what the agent says on its own, which may be nothing', () => {

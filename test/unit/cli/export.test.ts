@@ -112,6 +112,19 @@ describe('exported test source', () => {
     expect(source).toContain('const heard1 = await agent.listen();');
   });
 
+  test('a turn whose tool raised asserts the tool error, not that it had no errors', async () => {
+    const failed = turn(0, 'weather in Oslo?', { toolCalls: [{ name: 'lookup_weather', isError: true }], reply: 'Sorry.' });
+    const source = exportedTestSource({ agentSpecifier: './a.py', testName: 't', turns: [failed], model: { kind: 'cassette' } });
+    expect(await runExported(source)).toEqual([
+      'agent ./a.py',
+      'test t',
+      'say "weather in Oslo?"',
+      'turn1.toHaveCalledTool ["lookup_weather"]',
+      'turn1.toHaveToolError ["lookup_weather"]',
+      'turn1.toHaveReplied ["Sorry."]',
+    ]);
+  });
+
   test('inputs, replies, arguments and names with quotes, backticks, ${ and newlines read back exactly', async () => {
     const tricky = TRICKY.map((text, i) => turn(i, text, { reply: text, toolCalls: [{ name: 'echo', args: { [text]: text } }] }));
     const source = exportedTestSource({

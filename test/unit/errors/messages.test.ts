@@ -12,6 +12,7 @@ import {
   AgentSessionError,
   cliNoSession,
   cliSessionRunning,
+  toolMocksUnsupported,
   cliSpawnHint,
   cliUsage,
   describeAgentEnd,
@@ -73,6 +74,7 @@ const samples: Record<AgentErrorCode, AgentSessionError> = {
   CLI_USAGE: cliUsage({ problem: 'Unknown command "frobnicate".' }),
   CLI_NO_SESSION: cliNoSession({ name: 'default', stale: { pid: 42 } }),
   CLI_SESSION_RUNNING: cliSessionRunning({ name: 'default', pid: 42, agentFile: '/p/agent.py' }),
+  TOOL_MOCKS_UNSUPPORTED: toolMocksUnsupported({ sdk: 'python', line: 'agent-session-test: tool mocks: no registry' }),
 };
 
 test.each(ERROR_CODES)('%s: its factory raises an AgentSessionError with that code', (code) => {

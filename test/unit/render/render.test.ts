@@ -169,6 +169,14 @@ describe('renderSession', () => {
     expect(renderSession([], { color: false })).toBe('(no turns)');
   });
 
+  test('a call a tool mock answered says so', () => {
+    const [, second] = loadSession();
+    const mocked = { ...second!, toolCalls: second!.toolCalls.map((call, i) => (i === 0 ? { ...call, mocked: true } : call)) };
+    const lines = renderTurn(mocked, { color: false }).split('\n');
+    expect(lines[1]).toBe('tool    ✓ lookup_weather({"city": "Paris"}) → "sunny, 21°C" (mocked)');
+    expect(lines[2]).not.toContain('(mocked)');
+  });
+
   test('what the agent said on its own (a greeting, a timer) has no user line and a header of its own', () => {
     const [first] = loadSession();
     const heard = { ...first!, index: -1, input: '' };
