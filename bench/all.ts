@@ -10,6 +10,7 @@ const benchmarks: [string, string[]][] = [
   ['throughput.ts', []],
   ['turn-overhead.ts', []],
   ['cli-say.ts', []],
+  ['tool-mocks.ts', []],
   ['cold-start.ts', []],
   ['memory.ts', ['--expose-gc']],
   ['scaling.ts', []],
