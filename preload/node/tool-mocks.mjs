@@ -7,6 +7,7 @@
 // file the test rewrites before each turn): those calls go to the test process, every other tool
 // runs for real. The agent's own copy of the SDK is patched, so its classes are the ones matched.
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,13 +39,41 @@ function mockedNames() {
   }
 }
 
-async function callTest(payload) {
-  const response = await globalThis.fetch(config.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${config.credential}` },
-    body: JSON.stringify(payload),
+// One kept-alive connection: each mocked call then costs a loopback round trip, not a new
+// connection and fetch's start-up on top.
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 4 });
+
+function callTest(payload) {
+  const body = JSON.stringify(payload);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      config.url,
+      {
+        method: 'POST',
+        agent: keepAlive,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${config.credential}`,
+        },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => {
+          try {
+            resolve(JSON.parse(text));
+          } catch (error) {
+            reject(error);
+          }
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
   });
-  return response.json();
 }
 
 async function install() {
