@@ -26,7 +26,7 @@ step "build" npm run build --silent
 # The same type tests against the built package, declarations checked (no skipLibCheck).
 step "types: the built package under Vitest 5" npx tsc -p test/types/vitest5/tsconfig.dist.json
 step "unit tests and the Vitest 5 type tests" npx vitest run --project unit
-step "plugin, transcripts in reports (junit, JSON, github-actions), shard and merge (child Vitest runs)" npx vitest run --project e2e test/e2e/runner-reports.test.ts test/e2e/runner-github-actions.test.ts
+step "plugin, transcripts in reports (junit, JSON, github-actions), shard and merge, file-wide tool mocks checked at the end (child Vitest runs)" npx vitest run --project e2e test/e2e/runner-reports.test.ts test/e2e/runner-github-actions.test.ts test/e2e/runner-mocks.test.ts
 step "example suites through the plugin, real Python and Node agents" npx vitest run --project examples
 
 check_no_leftovers

@@ -12,7 +12,7 @@ export type { GreetingOptions, SayOptions, RequestCallOptions } from './session/
 export { createAgentSessionHandle } from './session/handle.js';
 export type { AgentSessionHandle } from './session/handle.js';
 export type { AgentSessionOptions, LlmServerLike } from './session/options.js';
-export type { ToolMock, ToolMocks, ToolMockCall, MockedCall } from './session/mocks/types.js';
+export type { ToolMock, ToolMocks, ToolMocksByAgent, ToolMockCall, MockedCall } from './session/mocks/types.js';
 // stream-json CLIs (Letta Code, Claude Code).
 export { startStreamJsonSession, StreamJsonSession, createStreamJsonSessionHandle, lettaCode, claudeCode } from './streamjson/index.js';
 export type * from './streamjson/index.js';

@@ -4,8 +4,10 @@ Python imports this module at start-up because its folder comes first on PYTHONP
 and in the job processes it starts. Once the SDK's AgentSession is imported, every session gets
 an entry in the SDK's own per-session mock registry (`run_result._SessionMockTools`, read by the
 SDK at each tool call with the current agent's class). The entry answers for any agent class: a
-tool whose name the test mocks right now (a file the test rewrites before each turn) is replaced
-by a stand-in that sends the call to the test process; every other tool runs for real.
+tool that the test mocks right now for the agent in charge (a file the test rewrites before each
+turn) is replaced by a stand-in that sends the call to the test process; every other tool runs for
+real. Each agent that takes charge is reported to the test with its tools, so that the test can
+tell a mock of a tool no agent has.
 """
 
 import importlib.abc
@@ -25,26 +27,42 @@ def _config():
 
 
 def _mocked_names(config):
-    """The tool names the test mocks now: read at each call, since they change between turns."""
+    """Per tool the test mocks now, `True` (any agent) or the agent ids: read at each call, since it changes between turns."""
     try:
         with open(config["namesFile"], encoding="utf-8") as names:
-            return set(json.load(names))
+            return json.load(names)
     except (OSError, ValueError):
-        return set()
+        return {}
 
 
-def _post(config, payload):
+def _function_tools(agent):
+    """The agent's tools by the name the model calls them (tools of toolsets included where the SDK says)."""
+    try:
+        from livekit.agents import llm
+
+        return dict(llm.ToolContext(agent.tools).function_tools)
+    except Exception:  # an SDK without ToolContext: its tools are a flat list
+        tools = {}
+        for tool in agent.tools:
+            name = getattr(getattr(tool, "info", None), "name", None)
+            if name is not None:
+                tools[name] = tool
+        return tools
+
+
+def _post(config, path, payload):
     import urllib.request
 
     request = urllib.request.Request(
-        config["url"],
+        config["url"] + path,
         data=json.dumps(payload).encode("utf-8"),
         headers={"Content-Type": "application/json", "Authorization": "Bearer " + config["credential"]},
         method="POST",
     )
     # The test process answers within the turn's own timeout; the turn fails first if it does not.
     with urllib.request.urlopen(request, timeout=3600) as response:
-        return json.loads(response.read().decode("utf-8"))
+        body = response.read().decode("utf-8")
+        return json.loads(body) if body else None
 
 
 def _stand_in(config, tool, name):
@@ -65,7 +83,7 @@ def _stand_in(config, tool, name):
             "agentId": agent.id if agent is not None else "",
         }
         # Off the event loop: a slow mock must not stall the agent's other work.
-        answer = await asyncio.to_thread(_post, config, payload)
+        answer = await asyncio.to_thread(_post, config, "/call", payload)
         if "error" in answer:
             raise ToolError(answer["error"])
         return answer.get("output")
@@ -92,9 +110,9 @@ class _SessionMocks(dict):
         if not names or agent is None:
             return {}
         mocks = {}
-        for tool in agent.tools:
-            name = getattr(getattr(tool, "info", None), "name", None)
-            if name in names:
+        for name, tool in _function_tools(agent).items():
+            scope = names.get(name)
+            if scope is True or (isinstance(scope, list) and agent.id in scope):
                 mocks[name] = _stand_in(self._config, tool, name)
         return mocks
 
@@ -118,6 +136,24 @@ def _patch(module, config):
         return await start(self, *args, **kwargs)
 
     module.AgentSession.start = start_with_mocks
+
+    update = getattr(module.AgentSession, "_update_activity", None)
+    if update is None:
+        return  # no reports: the test cannot check mock names, and does not
+
+    @functools.wraps(update)
+    async def update_and_report(self, agent, *args, **kwargs):
+        import asyncio
+
+        try:
+            report = {"agentId": agent.id, "tools": list(_function_tools(agent))}
+            # Awaited: the test has it before the agent acts, so the turn's end finds it there.
+            await asyncio.to_thread(_post, config, "/agent", report)
+        except Exception:
+            pass  # the check of mock names is a help; the agent must go on without it
+        return await update(self, agent, *args, **kwargs)
+
+    module.AgentSession._update_activity = update_and_report
 
 
 class _PatchOnImport(importlib.abc.MetaPathFinder):

@@ -20,6 +20,7 @@ export function lazySession<S extends { close(): Promise<void> }>(
   label: string,
   open: () => Promise<S>,
   currentSignal?: () => AbortSignal | undefined,
+  closeSession: (session: S) => Promise<void> = (session) => session.close(),
 ): LazySession<S> {
   let starting: Promise<S> | undefined;
   let session: S | undefined;
@@ -36,7 +37,7 @@ export function lazySession<S extends { close(): Promise<void> }>(
     close() {
       closing ??= (async () => {
         const s = await starting?.catch(() => undefined);
-        await s?.close();
+        if (s) await closeSession(s);
       })();
       return closing;
     },

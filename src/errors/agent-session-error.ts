@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'CLI_NO_SESSION',
   'CLI_SESSION_RUNNING',
   'TOOL_MOCKS_UNSUPPORTED',
+  'TOOL_MOCK_UNKNOWN',
 ] as const;
 
 export type AgentErrorCode = (typeof ERROR_CODES)[number];

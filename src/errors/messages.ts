@@ -516,6 +516,34 @@ export function toolMocksUnsupported(facts: { sdk: 'python' | 'node'; line: stri
   );
 }
 
+/** A scope of tool mocks that ended with mocks no agent in charge could use (see session/mocks/stack.ts). */
+export interface UnknownMocks {
+  scope: 'the `tools` option' | 'mockTools()' | 'say() with `tools`';
+  unknown: readonly { tool: string; agentId?: string; reason: 'no-agent-has-it' | 'agent-lacks-it' | 'agent-not-in-charge' }[];
+  agents: readonly { agentId: string; tools: readonly string[] }[];
+}
+
+/** Mocks that no agent in charge while they were in force could use: a misspelt tool or agent id. */
+export function toolMockUnknown(check: UnknownMocks, context: ErrorContext = {}): AgentSessionError {
+  const head = {
+    'say() with `tools`': 'The mocks given to say() name tools that no agent in charge during the turn has:',
+    'mockTools()': 'The mocks of mockTools() name tools that no agent in charge while they were in force has:',
+    'the `tools` option': 'The `tools` option names tools that no agent in charge during the session has:',
+  }[check.scope];
+  const lines = check.unknown.map(({ tool, agentId, reason }) => {
+    if (reason === 'no-agent-has-it') return `  - ${tool}: no agent has a tool of that name`;
+    if (reason === 'agent-lacks-it') return `  - ${tool} for ${agentId}: ${agentId} has no tool of that name`;
+    return `  - ${tool} for ${agentId}: no agent ${agentId} was in charge`;
+  });
+  const agents = check.agents.map((agent) => `  - ${agent.agentId}: ${agent.tools.join(', ') || '(no tools)'}`);
+  return make(
+    'TOOL_MOCK_UNKNOWN',
+    [head, ...lines, 'The agents in charge, and their tools:', ...agents].join('\n'),
+    'Name a tool as the model calls it, and an agent by its id, as listed; mock a tool of an agent that only a later turn reaches in that turn or test (say(text, { tools }), mockTools()).',
+    context,
+  );
+}
+
 /** The factory of each code, for tests and documentation checks that must cover every code. */
 export const FACTORIES: Record<AgentErrorCode, (...args: never[]) => AgentSessionError> = {
   AGENT_FILE_NOT_FOUND: agentFileNotFound,
@@ -537,4 +565,5 @@ export const FACTORIES: Record<AgentErrorCode, (...args: never[]) => AgentSessio
   CLI_NO_SESSION: cliNoSession,
   CLI_SESSION_RUNNING: cliSessionRunning,
   TOOL_MOCKS_UNSUPPORTED: toolMocksUnsupported,
+  TOOL_MOCK_UNKNOWN: toolMockUnknown,
 };

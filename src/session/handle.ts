@@ -43,6 +43,11 @@ export interface AgentSessionHandle<Tools extends ToolMap = ToolMap> extends Han
 export interface HandleOptions extends AgentSessionOptions {
   /** Supplies the abort signal of the current test, when the runner has one. */
   currentSignal?: () => AbortSignal | undefined;
+  /**
+   * Whether closing checks the file's tool mocks against the agents that ran (default: yes); a
+   * runner says no when it left tests out (a name filter, `.only`), which might have reached them.
+   */
+  checkMocksAtClose?: () => boolean;
 }
 
 /** Creates a handle for the agent in `agentFile` (an absolute path). */
@@ -50,8 +55,13 @@ export function createAgentSessionHandle<Tools extends ToolMap = ToolMap>(
   agentFile: string,
   options: HandleOptions = {},
 ): AgentSessionHandle<Tools> {
-  const { currentSignal, ...sessionOptions } = options;
-  const lazy = lazySession(agentFile, () => startAgentSession(agentFile, sessionOptions), currentSignal);
+  const { currentSignal, checkMocksAtClose, ...sessionOptions } = options;
+  const lazy = lazySession(
+    agentFile,
+    () => startAgentSession(agentFile, sessionOptions),
+    currentSignal,
+    (session) => session.close({ checkMocks: checkMocksAtClose?.() ?? true }),
+  );
   const { start, withSignal } = lazy;
   return withHandleBase<
     AgentSession,

@@ -24,6 +24,7 @@ import { settleGreeting, type GreetingProgress, type GreetingSource } from './gr
 import { heardIds, startsUnprompted, unpromptedItems } from './unprompted.js';
 import { markMocked } from './mocks/mark.js';
 import type { ToolMockChannel } from './mocks/server.js';
+import { MockStack, type MockCheck } from './mocks/stack.js';
 import type { MockedCall, ToolMocks } from './mocks/types.js';
 import { DEFAULTS, type AgentSessionOptions } from './options.js';
 import { sendTurn } from './send-turn.js';
@@ -92,8 +93,8 @@ export class AgentSession {
   #endReported = false;
   #resolveEnded!: () => void;
   readonly #mocks: ToolMockChannel | undefined;
-  /** The mocks of `mockTools()` calls still in force, oldest first; later ones win. */
-  readonly #mockScopes: ToolMocks[] = [];
+  /** The scopes of mocks in force (file, `mockTools()`, turn), when the session has the `tools` option. */
+  readonly #mockStack: MockStack | undefined;
   /** What `listen()` reported after the first turn. */
   readonly #heard: TurnRecord[] = [];
   /** The last record of a turn or of listen(): events arriving after it belong to it. */
@@ -123,6 +124,7 @@ export class AgentSession {
     mocks?: ToolMockChannel,
   ) {
     this.#mocks = mocks;
+    this.#mockStack = mocks && new MockStack(mocks, options.tools ?? {});
     this.#llmMark = llmMark;
     this.#quietMark = llmMark;
     this.agentFile = agentFile;
@@ -224,13 +226,18 @@ export class AgentSession {
       );
       this.#greeting = progress.state === 'none' ? null : this.#finishGreeting(progress.items);
     }
-    if (options.tools) this.#applyMocks(options.tools);
+    const endMocks = options.tools && this.#requireMocks('say() with `tools`').turn(options.tools);
     const mockMark = this.#mocks?.calls.length ?? 0;
+    let record: TurnRecord;
     try {
-      return await this.#sayTurn(text, options, timeout, mockMark);
-    } finally {
-      if (options.tools) this.#applyMocks();
+      record = await this.#sayTurn(text, options, timeout, mockMark);
+    } catch (error) {
+      endMocks?.(); // the turn's own failure says more than a check of its mocks would
+      throw error;
     }
+    const check = endMocks?.();
+    if (check) throw this.#unknownMocks(check, record);
+    return record;
   }
 
   async #sayTurn(text: string, options: SayOptions, timeout: number, mockMark: number): Promise<TurnRecord> {
@@ -300,15 +307,11 @@ export class AgentSession {
    * (`{}` will do), which starts the agent with the mocking preload.
    */
   mockTools(mocks: ToolMocks): () => void {
-    this.#requireMocks('mockTools()');
-    const scope = { ...mocks };
-    this.#mockScopes.push(scope);
-    this.#applyMocks();
+    const end = this.#requireMocks('mockTools()').push(mocks);
     return () => {
-      const at = this.#mockScopes.indexOf(scope);
-      if (at === -1) return;
-      this.#mockScopes.splice(at, 1);
-      if (this.#closing === undefined) this.#applyMocks();
+      if (this.#closing !== undefined) return;
+      const check = end();
+      if (check) throw this.#unknownMocks(check);
     };
   }
 
@@ -317,16 +320,16 @@ export class AgentSession {
     return this.#mocks?.calls ?? [];
   }
 
-  #requireMocks(what: string): ToolMockChannel {
-    if (this.#mocks) return this.#mocks;
+  #requireMocks(what: string): MockStack {
+    if (this.#mockStack) return this.#mockStack;
     throw new TypeError(
       `${what} needs the session started with the \`tools\` option (\`tools: {}\` will do): it starts the agent with the preload that lets the test answer its tool calls`,
     );
   }
 
-  /** Puts the session's, the scopes' and this turn's mocks in force, later ones winning. */
-  #applyMocks(turn?: ToolMocks): void {
-    this.#requireMocks('say() with `tools`').set(Object.assign({}, this.#options.tools, ...this.#mockScopes, turn));
+  /** TOOL_MOCK_UNKNOWN for a scope that ended, with the turn it ended with. */
+  #unknownMocks(check: MockCheck, turn?: TurnRecord): errors.AgentSessionError {
+    return errors.toolMockUnknown(check, { ...this.#details(), ...(turn && { turn }) });
   }
 
   /**
@@ -487,16 +490,27 @@ export class AgentSession {
    * Ends the session: closes the connection, signals the agent's process group, waits the grace
    * period, SIGKILLs the group and reaps it; stops the scripted LLM. Idempotent.
    */
-  close(): Promise<void> {
-    this.#closing ??= (async () => {
+  /**
+   * Stops the agent and everything the session opened (idempotent). With the `tools` option, then
+   * fails with TOOL_MOCK_UNKNOWN, once, if the file's mocks (or a `mockTools()` never restored)
+   * name a tool no agent in charge during the session had; `checkMocks: false` skips that, for a
+   * run that left out tests which might have reached the agent that has it.
+   */
+  close(options: { checkMocks?: boolean } = {}): Promise<void> {
+    // Checked before the agent goes: an agent that went away first has already failed the test.
+    const checks =
+      this.#closing === undefined && !this.#connection.closed && options.checkMocks !== false ? this.#mockStack?.finish() : undefined;
+    const closing = (this.#closing ??= (async () => {
       this.#connection.close();
       this.#listener.close();
       await this.#agent.terminate({ graceMs: this.#options.shutdownGrace ?? DEFAULTS.shutdownGrace });
       if (this.#agent.pid !== undefined) untrackAgent(this.#agent.pid);
       await this.#llm?.close();
       await this.#mocks?.close();
-    })();
-    return this.#closing;
+    })());
+    // The first scope's problems (the file's before any mockTools()'s): one fix at a time, like a compiler's first error.
+    const check = checks?.[0];
+    return check ? closing.then(() => Promise.reject(this.#unknownMocks(check))) : closing;
   }
 
   async #call(kind: RequestKind, body: object, options: RequestCallOptions & Doing): Promise<WireResponse> {

@@ -30,6 +30,7 @@ import { AgentSession } from './livekit-session.js';
 import { DEFAULTS, type AgentSessionOptions, type LlmListening, type LlmServerLike } from './options.js';
 import { claimSpare } from './prespawned.js';
 import { preloadEnv } from './mocks/preload.js';
+import { checkMocks } from './mocks/scopes.js';
 import { openToolMockChannel, TOOL_MOCKS_ENV, type ToolMockChannel } from './mocks/server.js';
 
 /** Output still arriving after a crash marker is usually the traceback; give it a moment. */
@@ -43,6 +44,7 @@ const CRASH_OUTPUT_SETTLE_MS = 300;
 export async function startAgentSession(file: string, options: AgentSessionOptions = {}): Promise<AgentSession> {
   // Bad options fail before anything is spawned.
   if (options.maxFrameBytes !== undefined) checkFrameCap(options.maxFrameBytes);
+  if (options.tools !== undefined) checkMocks(options.tools, 'the `tools` option');
   const agentFile = path.resolve(file);
   const startupTimeout = options.startupTimeout ?? DEFAULTS.startupTimeout;
   const deadline = Date.now() + startupTimeout;
@@ -56,7 +58,6 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
   try {
     llm = options.llm ? await listenLlm(options.llm, offer) : undefined;
     mocks = options.tools === undefined ? undefined : await openToolMockChannel();
-    mocks?.set(options.tools ?? {});
     const baseEnv: Record<string, string | undefined> = {
       ...(options.keepRunnerEnv ? process.env : withoutRunnerEnv(process.env)),
       // Unbuffered output, so the tail in an error message is what the agent printed last.

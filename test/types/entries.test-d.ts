@@ -12,6 +12,7 @@ import type {
   AgentSessionOptions,
   SayOptions,
   ToolMocks,
+  ToolMocksByAgent,
   MockedCall,
 } from 'agent-session-test';
 import type * as Matchers from 'agent-session-test/matchers';
@@ -55,6 +56,11 @@ describe('the Vitest entry', () => {
     expectTypeOf<TurnRecord['toolCalls'][number]['mocked']>().toEqualTypeOf<boolean | undefined>();
     // A mock may declare the argument type it expects.
     expectTypeOf<(args: { city: string }) => string>().toMatchTypeOf<ToolMocks[string]>();
+    // Or be one per agent id, for a tool that several agents have.
+    expectTypeOf<{ billing: (args: { name: string }) => object }>().toMatchTypeOf<ToolMocksByAgent>();
+    expectTypeOf<ToolMocksByAgent>().toMatchTypeOf<ToolMocks[string]>();
+    expectTypeOf<{ billing: string }>().not.toMatchTypeOf<ToolMocks[string]>();
+    expectTypeOf<'sunny'>().not.toMatchTypeOf<ToolMocks[string]>();
   });
 
   test('listens for what the agent says on its own, which may be nothing', () => {

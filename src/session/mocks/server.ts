@@ -1,8 +1,9 @@
 /**
  * The channel an agent's tool mocks call back on: an HTTP server on 127.0.0.1 that answers only
  * requests with this session's credential, runs the mock in force for the tool, and keeps a log of
- * the calls. Which tools are mocked is also written to a file in a private folder, rewritten on
- * every change, because the SDKs look a mock up synchronously at each call (see preload/).
+ * the calls and of the agents the agent reports as they take charge, with their tools. Which tools
+ * are mocked is also written to a file in a private folder, rewritten on every change, because the
+ * SDKs look a mock up synchronously at each call (see preload/).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { renameSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createCredential } from '../../process/credential.js';
-import type { MockedCall, ToolMock, ToolMocks } from './types.js';
+import { findMock, mockedNames } from './scopes.js';
+import type { AgentTools, MockedCall, ToolMocks } from './types.js';
 
 /** The largest call accepted: the arguments of one tool call. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -22,8 +24,10 @@ export interface ToolMockChannel {
   readonly credential: string;
   /** Every call a mock answered, in order. */
   readonly calls: readonly MockedCall[];
-  /** Replaces the mocks in force (the scopes merged), and the names file the agent reads. */
-  set(mocks: Readonly<Record<string, ToolMock<never>>>): void;
+  /** Each agent as it took charge (the first, after each handoff), in order; the last is in charge now. */
+  readonly agents: readonly AgentTools[];
+  /** Replaces the scopes in force (outermost first), and the names file the agent reads. */
+  set(scopes: readonly ToolMocks[]): void;
   close(): Promise<void>;
 }
 
@@ -57,24 +61,33 @@ export async function openToolMockChannel(): Promise<ToolMockChannel> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ast-mocks-'));
   const namesFile = path.join(dir, 'names.json');
   // Replaced whole, never written in place: the agent may read it at any moment.
-  const writeNames = (names: readonly string[]) => {
+  const writeNames = (names: object) => {
     const temp = `${namesFile}.tmp`;
     writeFileSync(temp, JSON.stringify(names), { mode: 0o600 });
     renameSync(temp, namesFile);
   };
-  writeNames([]);
-  let mocks: Readonly<Record<string, ToolMock<never>>> = {};
+  writeNames({});
+  let scopes: readonly ToolMocks[] = [];
   const calls: MockedCall[] = [];
+  const agents: AgentTools[] = [];
 
   const answer = async (request: IncomingMessage, response: ServerResponse) => {
     // Anyone on the machine can reach a loopback port: without the credential, nothing is said.
     if (request.method !== 'POST' || !authorised(request, secret)) return void response.writeHead(404).end();
+    if (request.url !== '/call' && request.url !== '/agent') return void response.writeHead(404).end();
     const body = await readBody(request);
     let call: { tool: string; callId: string; agentId: string; arguments: string };
     try {
       call = JSON.parse(body ?? '') as typeof call;
     } catch {
       return void response.writeHead(400).end();
+    }
+    if (request.url === '/agent') {
+      // Answered once noted: the agent waits for it before the new agent acts, so a turn's end finds it here.
+      const report = call as unknown as { agentId?: unknown; tools?: unknown };
+      if (typeof report.agentId !== 'string' || !Array.isArray(report.tools)) return void response.writeHead(400).end();
+      agents.push({ agentId: report.agentId, tools: report.tools.filter((tool): tool is string => typeof tool === 'string') });
+      return void response.writeHead(204).end();
     }
     const started = performance.now();
     let args: Record<string, unknown> = {};
@@ -83,7 +96,7 @@ export async function openToolMockChannel(): Promise<ToolMockChannel> {
     } catch {
       // the model's arguments were not JSON: the mock gets none
     }
-    const mock = mocks[call.tool] as ToolMock | undefined;
+    const mock = findMock(scopes, call.tool, call.agentId);
     const record: MockedCall = { tool: call.tool, callId: call.callId, agentId: call.agentId, args, durationMs: 0 };
     let reply: { output?: unknown; error?: string };
     if (!mock) {
@@ -113,14 +126,15 @@ export async function openToolMockChannel(): Promise<ToolMockChannel> {
   });
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('the tool mock channel has no port');
-  const config = { url: `http://127.0.0.1:${address.port}/call`, credential, namesFile };
+  const config = { url: `http://127.0.0.1:${address.port}`, credential, namesFile };
   return {
     env: { [TOOL_MOCKS_ENV]: JSON.stringify(config) },
     credential,
     calls,
-    set(next: ToolMocks) {
-      mocks = next;
-      writeNames(Object.keys(next));
+    agents,
+    set(next) {
+      scopes = [...next];
+      writeNames(mockedNames(scopes));
     },
     async close() {
       server.closeAllConnections();

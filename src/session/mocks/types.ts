@@ -18,8 +18,21 @@ export interface ToolMockCall {
  */
 export type ToolMock<Args = Record<string, unknown>> = (args: Args, call: ToolMockCall) => unknown;
 
-/** Mocks by tool name. */
-export type ToolMocks = Record<string, ToolMock<never>>;
+/**
+ * Mocks of one tool by agent id (`agent.id`: the SDK's snake_case of the class name unless the
+ * agent was given an `id`), for when several agents have a tool of that name: the agents not
+ * listed fall through to an outer scope's mock, or run the tool for real.
+ */
+export type ToolMocksByAgent = Readonly<Record<string, ToolMock<never>>>;
+
+/** Mocks by tool name: one mock for whichever agent calls it, or one per agent id. */
+export type ToolMocks = Record<string, ToolMock<never> | ToolMocksByAgent>;
+
+/** An agent the session put in charge, and the names of its tools, as the agent reported them. */
+export interface AgentTools {
+  agentId: string;
+  tools: readonly string[];
+}
 
 /** One call a mock answered, in the mock's call log. */
 export interface MockedCall extends ToolMockCall {

@@ -12,6 +12,7 @@ import { DEFAULTS, type AgentSessionOptions } from '../../session/options.js';
 import type { ToolMap } from '../../turn/types.js';
 import { recordTurnsOnTests } from './test-transcripts.js';
 import { withProjectDefaults } from './provided.js';
+import { leftTestsOut } from './left-out.js';
 
 /** The test file being collected or run. */
 function currentTestFile(): string | undefined {
@@ -56,8 +57,20 @@ export function useAgentSession<Tools extends ToolMap = ToolMap>(
   // The plugin's project-wide defaults, under this file's own options.
   const options = withProjectDefaults(fileOptions);
   const agentFile = resolveAgentFile(file);
-  const handle = createAgentSessionHandle<Tools>(agentFile, { ...options, currentSignal });
-  startAndCloseAround({ beforeAll, afterAll }, handle, {
+  // A file run in part may not reach the agent a file-wide tool mock is for: only a whole run checks them.
+  let wholeRun = false;
+  const handle = createAgentSessionHandle<Tools>(agentFile, { ...options, currentSignal, checkMocksAtClose: () => wholeRun });
+  const hooks = {
+    beforeAll,
+    afterAll: (fn: () => Promise<void>, timeout: number) =>
+      // Vitest reads hook fixtures from the first parameter, which must be a destructuring pattern; the suite comes second.
+      // eslint-disable-next-line no-empty-pattern
+      afterAll(({}: object, suite: unknown) => {
+        wholeRun = !leftTestsOut(suite);
+        return fn();
+      }, timeout),
+  };
+  startAndCloseAround(hooks, handle, {
     startMs: options.startupTimeout ?? DEFAULTS.startupTimeout,
     closeMs: options.shutdownGrace ?? DEFAULTS.shutdownGrace,
   });
@@ -81,7 +94,8 @@ export function agentSessionFixture<Tools extends ToolMap = ToolMap>(
     // Vitest reads fixture dependencies from the first parameter, which must be a destructuring pattern.
     // eslint-disable-next-line no-empty-pattern
     async ({}: object, use: (handle: AgentSessionHandle<Tools>) => Promise<void>) => {
-      const handle = createAgentSessionHandle<Tools>(agentFile, { ...options, currentSignal });
+      // A fixture does not see which tests the run left out: its file-wide mocks are not checked at the end.
+      const handle = createAgentSessionHandle<Tools>(agentFile, { ...options, currentSignal, checkMocksAtClose: () => false });
       try {
         await handle.start();
         await use(recordTurnsOnTests(handle, agentFile));

@@ -13,6 +13,7 @@ import {
   cliNoSession,
   cliSessionRunning,
   toolMocksUnsupported,
+  toolMockUnknown,
   cliSpawnHint,
   cliUsage,
   describeAgentEnd,
@@ -75,6 +76,11 @@ const samples: Record<AgentErrorCode, AgentSessionError> = {
   CLI_NO_SESSION: cliNoSession({ name: 'default', stale: { pid: 42 } }),
   CLI_SESSION_RUNNING: cliSessionRunning({ name: 'default', pid: 42, agentFile: '/p/agent.py' }),
   TOOL_MOCKS_UNSUPPORTED: toolMocksUnsupported({ sdk: 'python', line: 'agent-session-test: tool mocks: no registry' }),
+  TOOL_MOCK_UNKNOWN: toolMockUnknown({
+    scope: 'mockTools()',
+    unknown: [{ tool: 'lookup_wether', reason: 'no-agent-has-it' }],
+    agents: [{ agentId: 'weather_agent', tools: ['lookup_weather'] }],
+  }),
 };
 
 test.each(ERROR_CODES)('%s: its factory raises an AgentSessionError with that code', (code) => {
