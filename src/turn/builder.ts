@@ -3,6 +3,7 @@
  * (authoritative for the items) closes the turn.
  */
 import { deriveViews } from './derive.js';
+import { restoreUnrecordedCalls } from './unrecorded-calls.js';
 import type { SessionUsage, TurnError, TurnEvent, TurnItem, TurnRecord } from './types.js';
 
 export class TurnBuilder {
@@ -30,7 +31,8 @@ export class TurnBuilder {
   }
 
   /** `sentArgs`: the arguments text the scripted model streamed, by call id, when known. */
-  finish(items: TurnItem[], responseError: string | undefined, sentArgs?: ReadonlyMap<string, string>): TurnRecord {
+  finish(reported: TurnItem[], responseError: string | undefined, sentArgs?: ReadonlyMap<string, string>): TurnRecord {
+    const items = restoreUnrecordedCalls(reported, sentArgs);
     const durationMs = performance.now() - this.#startedHr;
     const errors: TurnError[] = [];
     let usage: SessionUsage | undefined;

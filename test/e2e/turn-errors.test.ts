@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import 'agent-session-test/vitest'; // the matchers
 import { scriptedLlm } from '../../src/llm/index.js';
 import { startAgentSession, type AgentSession } from '../../src/session/agent-session.js';
-import { alive, failure, fixture, pythonEnv } from './helpers.js';
+import { renderTurn } from '../../src/render/render-turn.js';
+import { alive, failure, fixture, nodeAgent, pythonAgent, pythonEnv } from './helpers.js';
 
 const sessions: AgentSession[] = [];
 afterEach(async () => {
@@ -75,5 +77,26 @@ describe('failures during a turn', () => {
     // The agent reports the failed LLM call itself too: as error events and/or the response's error.
     expect(turn.errors.some((e) => e.source === 'event' || e.source === 'response')).toBe(true);
     expect(turn.reply).toBe('');
+  });
+});
+
+describe('a call of a tool the agent does not have', () => {
+  test.each([
+    ['Python', pythonAgent],
+    ['Node', nodeAgent],
+  ])("%s: the record and transcript keep the arguments the model sent, with the SDK's refusal", async (_, file) => {
+    const llm = scriptedLlm([
+      // The booking desk's tool, called while the weather agent is in charge.
+      { when: { user: /book/ }, reply: { toolCalls: [{ name: 'book_trip', args: { city: 'Rome', date: '2027-01-01' } }] } },
+      { when: { toolOutput: /./ }, reply: { text: 'I cannot book from here.' } },
+    ]);
+    const session = await startAgentSession(file, { env: pythonEnv, llm });
+    sessions.push(session);
+    const turn = await session.say('book Rome');
+    expect(turn).toHaveToolError('book_trip', /Unknown function: book_trip/);
+    expect(turn).toHaveCalledTool('book_trip', { city: 'Rome', date: '2027-01-01' });
+    const transcript = renderTurn(turn);
+    expect(transcript).toMatch(/✗ book_trip\(\{"city": ?"Rome", ?"date": ?"2027-01-01"\}\) → Unknown function: book_trip/);
+    expect(transcript).not.toContain('earlier turn');
   });
 });

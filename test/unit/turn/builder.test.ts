@@ -111,3 +111,29 @@ test('parses arguments leniently and keeps what is not an object visible', () =>
   expect(parseArguments('[1,2]')).toEqual({ value: [1, 2] });
   expect(parseArguments('{oops')).toEqual({ raw: '{oops' });
 });
+
+test("a call the SDK did not record (Python's unknown function) comes back from what the model sent, before its output", () => {
+  const rejected: TurnItem[] = [
+    {
+      type: 'function_call_output',
+      id: 'o9',
+      createdAt: 9,
+      name: 'book_trip',
+      callId: 'call_1',
+      output: 'Unknown function: book_trip - available tools: lookup_weather',
+      isError: true,
+    },
+    // An output of a call made in an earlier turn: the model did not send it in this one.
+    { type: 'function_call_output', id: 'o8', createdAt: 10, name: 'lookup_weather', callId: 'call_0', output: 'late', isError: false },
+  ];
+  const turn = new TurnBuilder('book Rome', 1).finish(rejected, undefined, new Map([['call_1', '{"city":"Rome"}']]));
+  expect(turn.items.map((item) => item.type)).toEqual(['function_call', 'function_call_output', 'function_call_output']);
+  expect(turn.toolCalls[0]).toMatchObject({
+    name: 'book_trip',
+    args: { city: 'Rome' },
+    rawArgs: '{"city":"Rome"}',
+    sentArgs: '{"city":"Rome"}',
+    isError: true,
+  });
+  expect(turn.toolCalls[1]).toMatchObject({ name: 'lookup_weather', args: {}, rawArgs: '' });
+});
