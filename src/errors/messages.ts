@@ -518,28 +518,43 @@ export function toolMocksUnsupported(facts: { sdk: 'python' | 'node'; line: stri
 
 /** A scope of tool mocks that ended with mocks no agent in charge could use (see session/mocks/stack.ts). */
 export interface UnknownMocks {
-  scope: 'the `tools` option' | 'mockTools()' | 'say() with `tools`';
+  /** Where the mocks were given; `mockTools()` never restored is checked when the session closes. */
+  scope: 'the `tools` option' | 'mockTools()' | 'mockTools() never restored' | 'say() with `tools`';
   unknown: readonly { tool: string; agentId?: string; reason: 'no-agent-has-it' | 'agent-lacks-it' | 'agent-not-in-charge' }[];
   agents: readonly { agentId: string; tools: readonly string[] }[];
 }
 
 /** Mocks that no agent in charge while they were in force could use: a misspelt tool or agent id. */
 export function toolMockUnknown(check: UnknownMocks, context: ErrorContext = {}): AgentSessionError {
-  const head = {
-    'say() with `tools`': 'The mocks given to say() name tools that no agent in charge during the turn has:',
-    'mockTools()': 'The mocks of mockTools() name tools that no agent in charge while they were in force has:',
-    'the `tools` option': 'The `tools` option names tools that no agent in charge during the session has:',
+  const [head, during] = {
+    'say() with `tools`': ['The mocks given to say()', 'the turn'],
+    'mockTools()': ['The mocks of mockTools()', 'them, until restore()'],
+    'mockTools() never restored': ['The mocks of a mockTools() never restored', 'them, until the session closed'],
+    'the `tools` option': ['The `tools` option', 'the session'],
   }[check.scope];
   const lines = check.unknown.map(({ tool, agentId, reason }) => {
-    if (reason === 'no-agent-has-it') return `  - ${tool}: no agent has a tool of that name`;
+    if (reason === 'no-agent-has-it') return `  - ${tool}: no agent in charge had a tool of that name`;
     if (reason === 'agent-lacks-it') return `  - ${tool} for ${agentId}: ${agentId} has no tool of that name`;
     return `  - ${tool} for ${agentId}: no agent ${agentId} was in charge`;
   });
   const agents = check.agents.map((agent) => `  - ${agent.agentId}: ${agent.tools.join(', ') || '(no tools)'}`);
+  const fix = 'Name each tool as the model calls it, and each agent by its id, as listed.';
+  // Only a scope that outlives a turn can hold mocks for an agent its turns did not reach.
+  const later =
+    check.scope === 'say() with `tools`'
+      ? ''
+      : ' If the tool is right but its agent was not reached, mock it in the turn or test that reaches it (say(text, { tools }) or mockTools()).';
+  const unrestored =
+    check.scope === 'mockTools() never restored' ? ' Call the restore function mockTools() returned at the end of its test.' : '';
   return make(
     'TOOL_MOCK_UNKNOWN',
-    [head, ...lines, 'The agents in charge, and their tools:', ...agents].join('\n'),
-    'Name a tool as the model calls it, and an agent by its id, as listed; mock a tool of an agent that only a later turn reaches in that turn or test (say(text, { tools }), mockTools()).',
+    [
+      `${head} could not be used by any agent in charge during ${during}:`,
+      ...lines,
+      'The agents in charge, and their tools:',
+      ...agents,
+    ].join('\n'),
+    fix + later + unrestored,
     context,
   );
 }

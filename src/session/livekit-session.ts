@@ -329,7 +329,9 @@ export class AgentSession {
 
   /** TOOL_MOCK_UNKNOWN for a scope that ended, with the turn it ended with. */
   #unknownMocks(check: MockCheck, turn?: TurnRecord): errors.AgentSessionError {
-    return errors.toolMockUnknown(check, { ...this.#details(), ...(turn && { turn }) });
+    // The mistake is in the test: the agent's output would only bury the list of its tools.
+    const { output: _output, ...details } = this.#details();
+    return errors.toolMockUnknown(check, { ...details, ...(turn && { turn }) });
   }
 
   /**

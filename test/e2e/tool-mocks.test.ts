@@ -190,12 +190,14 @@ describe.each([
     expect(misspelt).toMatchObject({ code: 'TOOL_MOCK_UNKNOWN', turn: { toolCalls: [{ name: 'find_patient' }] } });
     expect((misspelt as Error).message).toContain(
       [
-        'The mocks given to say() name tools that no agent in charge during the turn has:',
-        '  - find_pateint: no agent has a tool of that name',
+        'The mocks given to say() could not be used by any agent in charge during the turn:',
+        '  - find_pateint: no agent in charge had a tool of that name',
         'The agents in charge, and their tools:',
         '  - reception: find_patient, transfer_to_billing',
       ].join('\n'),
     );
+    // The mistake is in the test: the agent's log would only bury the list.
+    expect((misspelt as Error).message).not.toContain('Agent output');
     expect(session.turns).toHaveLength(1);
 
     // A tool of another agent, scoped to the one in charge: restore() says so.
@@ -218,7 +220,7 @@ describe.each([
     const closed = await session.close().catch((error: unknown) => error);
     expect(closed).toMatchObject({ code: 'TOOL_MOCK_UNKNOWN' });
     expect((closed as Error).message).toMatch(
-      /The `tools` option names tools that no agent in charge during the session has:\n {2}- charge_crad: no agent has a tool of that name\nThe agents in charge, and their tools:\n {2}- reception: find_patient, transfer_to_billing\n {2}- billing: find_patient, charge_card/,
+      /The `tools` option could not be used by any agent in charge during the session:\n {2}- charge_crad: no agent in charge had a tool of that name\nThe agents in charge, and their tools:\n {2}- reception: find_patient, transfer_to_billing\n {2}- billing: find_patient, charge_card/,
     );
     await expect(session.close()).resolves.toBeUndefined();
   });

@@ -61,6 +61,9 @@ describe('the Vitest entry', () => {
     expectTypeOf<ToolMocksByAgent>().toMatchTypeOf<ToolMocks[string]>();
     expectTypeOf<{ billing: string }>().not.toMatchTypeOf<ToolMocks[string]>();
     expectTypeOf<'sunny'>().not.toMatchTypeOf<ToolMocks[string]>();
+    // An unannotated mock gets the arguments as an object, as the README writes one.
+    const mocks: ToolMocks = { book_repair: (booking) => ({ ticket: 'T-TEST', ...booking }) };
+    expectTypeOf(mocks).toEqualTypeOf<ToolMocks>();
   });
 
   test('listens for what the agent says on its own, which may be nothing', () => {

@@ -6,7 +6,7 @@
 import type { AgentTools, ToolMock, ToolMocks } from './types.js';
 
 /** Where a scope came from, in the words of the API that set it. */
-export type MockScopeName = 'the `tools` option' | 'mockTools()' | 'say() with `tools`';
+export type MockScopeName = 'the `tools` option' | 'mockTools()' | 'mockTools() never restored' | 'say() with `tools`';
 
 /** Refuses a scope whose entries are neither a mock nor mocks by agent id, naming the entry. */
 export function checkMocks(mocks: ToolMocks, where: MockScopeName): void {

@@ -65,7 +65,10 @@ export class MockStack {
 
   /** At the session's end: the file's scope and the `mockTools()` never restored. */
   finish(): MockCheck[] {
-    const checks = [this.#check(this.#file, 'the `tools` option'), ...this.#tests.map((scope) => this.#check(scope, 'mockTools()'))];
+    const checks = [
+      this.#check(this.#file, 'the `tools` option'),
+      ...this.#tests.map((scope) => this.#check(scope, 'mockTools() never restored')),
+    ];
     return checks.filter((check): check is MockCheck => check !== undefined);
   }
 

@@ -23,10 +23,17 @@ export type ToolMock<Args = Record<string, unknown>> = (args: Args, call: ToolMo
  * agent was given an `id`), for when several agents have a tool of that name: the agents not
  * listed fall through to an outer scope's mock, or run the tool for real.
  */
-export type ToolMocksByAgent = Readonly<Record<string, ToolMock<never>>>;
+export type ToolMocksByAgent = Readonly<Record<string, AnyToolMock>>;
+
+/**
+ * A mock as a scope holds it: an unannotated mock's arguments are `Record<string, unknown>`, and a
+ * mock may declare the arguments it expects instead (`(args: { city: string }) => ...`), which a
+ * method's parameter allows and a function type's would not.
+ */
+export type AnyToolMock = { mock(args: Record<string, unknown>, call: ToolMockCall): unknown }['mock'];
 
 /** Mocks by tool name: one mock for whichever agent calls it, or one per agent id. */
-export type ToolMocks = Record<string, ToolMock<never> | ToolMocksByAgent>;
+export type ToolMocks = Record<string, AnyToolMock | ToolMocksByAgent>;
 
 /** An agent the session put in charge, and the names of its tools, as the agent reported them. */
 export interface AgentTools {

@@ -1,13 +1,18 @@
-/** Whether a run left tests of a suite out: a name filter, `.only` elsewhere, `.skip` or `.todo`. */
+/**
+ * Whether a suite's run may have stopped short of some agent: a test left out (a name filter,
+ * `.only` elsewhere, `.skip`, `.todo`) or one that failed, which may have failed before its turns
+ * reached it.
+ */
 import type { RunnerTask, RunnerTestSuite } from 'vitest';
 
-function leftOut(task: RunnerTask): boolean {
-  if (task.mode === 'skip' || task.mode === 'todo' || task.result?.state === 'skip') return true;
-  return task.type === 'suite' && task.tasks.some(leftOut);
+function cutShort(task: RunnerTask): boolean {
+  if (task.mode === 'skip' || task.mode === 'todo') return true;
+  if (task.result?.state === 'skip' || task.result?.state === 'fail') return true;
+  return task.type === 'suite' && task.tasks.some(cutShort);
 }
 
-/** True when some test under `suite` (what Vitest hands an afterAll hook) did not run, or when it is not a suite. */
-export function leftTestsOut(suite: unknown): boolean {
+/** True when some test under `suite` (what Vitest hands an afterAll hook) did not run or failed, or when it is not a suite. */
+export function runCutShort(suite: unknown): boolean {
   const tasks = (suite as Partial<RunnerTestSuite> | undefined)?.tasks;
-  return !Array.isArray(tasks) || tasks.some(leftOut);
+  return !Array.isArray(tasks) || tasks.some(cutShort);
 }

@@ -12,7 +12,7 @@ import { DEFAULTS, type AgentSessionOptions } from '../../session/options.js';
 import type { ToolMap } from '../../turn/types.js';
 import { recordTurnsOnTests } from './test-transcripts.js';
 import { withProjectDefaults } from './provided.js';
-import { leftTestsOut } from './left-out.js';
+import { runCutShort } from './left-out.js';
 
 /** The test file being collected or run. */
 function currentTestFile(): string | undefined {
@@ -57,7 +57,7 @@ export function useAgentSession<Tools extends ToolMap = ToolMap>(
   // The plugin's project-wide defaults, under this file's own options.
   const options = withProjectDefaults(fileOptions);
   const agentFile = resolveAgentFile(file);
-  // A file run in part may not reach the agent a file-wide tool mock is for: only a whole run checks them.
+  // A file run in part, or with a failed test, may not reach the agent a file-wide tool mock is for: only a whole, passing run checks them.
   let wholeRun = false;
   const handle = createAgentSessionHandle<Tools>(agentFile, { ...options, currentSignal, checkMocksAtClose: () => wholeRun });
   const hooks = {
@@ -66,7 +66,7 @@ export function useAgentSession<Tools extends ToolMap = ToolMap>(
       // Vitest reads hook fixtures from the first parameter, which must be a destructuring pattern; the suite comes second.
       // eslint-disable-next-line no-empty-pattern
       afterAll(({}: object, suite: unknown) => {
-        wholeRun = !leftTestsOut(suite);
+        wholeRun = !runCutShort(suite);
         return fn();
       }, timeout),
   };

@@ -6,7 +6,7 @@ import { checkMocks, findMock, mockedNames, unknownMocks } from '../../../src/se
 import { openToolMockChannel, TOOL_MOCKS_ENV, type ToolMockChannel } from '../../../src/session/mocks/server.js';
 import { MockStack } from '../../../src/session/mocks/stack.js';
 import { toolMockUnknown } from '../../../src/errors/messages.js';
-import { leftTestsOut } from '../../../src/vitest/worker/left-out.js';
+import { runCutShort } from '../../../src/vitest/worker/left-out.js';
 
 const any = () => 'any';
 const sales = () => 'sales';
@@ -148,10 +148,11 @@ describe('the stack of scopes', () => {
       ],
     });
     expect(error.code).toBe('TOOL_MOCK_UNKNOWN');
+    expect(error.hint).toBe('Name each tool as the model calls it, and each agent by its id, as listed.');
     expect(error.message).toContain(
       [
-        'The mocks given to say() name tools that no agent in charge during the turn has:',
-        '  - lookpu: no agent has a tool of that name',
+        'The mocks given to say() could not be used by any agent in charge during the turn:',
+        '  - lookpu: no agent in charge had a tool of that name',
         '  - quote for front: front has no tool of that name',
         '  - refund for billing: no agent billing was in charge',
         'The agents in charge, and their tools:',
@@ -162,11 +163,28 @@ describe('the stack of scopes', () => {
   });
 });
 
-test('a Vitest suite run in part: skipped, todo or filtered tests, at any depth', () => {
+test('a mockTools() never restored: the error says so, and how to fix each kind of mistake', () => {
+  const error = toolMockUnknown({
+    scope: 'mockTools() never restored',
+    unknown: [{ tool: 'refund', reason: 'no-agent-has-it' }],
+    agents: [{ agentId: 'front', tools: ['lookup'] }],
+  });
+  expect(error.message).toContain(
+    'The mocks of a mockTools() never restored could not be used by any agent in charge during them, until the session closed:',
+  );
+  expect(error.hint).toBe(
+    'Name each tool as the model calls it, and each agent by its id, as listed. If the tool is right but its agent was not reached, mock it in the turn or test that reaches it (say(text, { tools }) or mockTools()). Call the restore function mockTools() returned at the end of its test.',
+  );
+});
+
+test('a Vitest suite run in part or with a failure: skipped, todo, filtered or failed tests, at any depth', () => {
   const ran = { type: 'test', mode: 'run', result: { state: 'pass' } };
-  expect(leftTestsOut({ tasks: [ran, { type: 'suite', mode: 'run', tasks: [ran] }] })).toBe(false);
-  expect(leftTestsOut({ tasks: [ran, { type: 'suite', mode: 'run', tasks: [{ type: 'test', mode: 'skip' }] }] })).toBe(true);
-  expect(leftTestsOut({ tasks: [{ type: 'test', mode: 'todo' }] })).toBe(true);
-  expect(leftTestsOut({ tasks: [{ type: 'test', mode: 'run', result: { state: 'skip' } }] })).toBe(true);
-  expect(leftTestsOut(undefined)).toBe(true);
+  expect(runCutShort({ tasks: [ran, { type: 'suite', mode: 'run', tasks: [ran] }] })).toBe(false);
+  expect(runCutShort({ tasks: [ran, { type: 'suite', mode: 'run', tasks: [{ type: 'test', mode: 'skip' }] }] })).toBe(true);
+  expect(runCutShort({ tasks: [{ type: 'test', mode: 'todo' }] })).toBe(true);
+  expect(runCutShort({ tasks: [{ type: 'test', mode: 'run', result: { state: 'skip' } }] })).toBe(true);
+  expect(
+    runCutShort({ tasks: [ran, { type: 'suite', mode: 'run', tasks: [{ type: 'test', mode: 'run', result: { state: 'fail' } }] }] }),
+  ).toBe(true);
+  expect(runCutShort(undefined)).toBe(true);
 });
