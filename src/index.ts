@@ -16,6 +16,9 @@ export type { ToolMock, ToolMocks, ToolMocksByAgent, ToolMockCall, MockedCall } 
 // stream-json CLIs (Letta Code, Claude Code).
 export { startStreamJsonSession, StreamJsonSession, createStreamJsonSessionHandle, lettaCode, claudeCode } from './streamjson/index.js';
 export type * from './streamjson/index.js';
+// Judging a conversation against criteria with a model.
+export { judgeConversation } from './judge/judge.js';
+export type { JudgeOptions, JudgeResult, Verdict, VerdictOutcome, JudgeEndpoint, JudgeServer } from './judge/types.js';
 // Errors, turn records and their transcripts.
 export { AgentSessionError } from './errors/index.js';
 export type { AgentErrorCode } from './errors/index.js';

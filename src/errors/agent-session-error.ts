@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'CLI_SESSION_RUNNING',
   'TOOL_MOCKS_UNSUPPORTED',
   'TOOL_MOCK_UNKNOWN',
+  'JUDGE_FAILED',
 ] as const;
 
 export type AgentErrorCode = (typeof ERROR_CODES)[number];

@@ -559,6 +559,19 @@ export function toolMockUnknown(check: UnknownMocks, context: ErrorContext = {})
   );
 }
 
+/** The judge's model could not be asked: a cassette miss (with how the call differs), a refused or unreachable endpoint. */
+export function judgeFailed(facts: { status?: number; detail: string }, context: ErrorContext = {}): AgentSessionError {
+  const miss = /cassette/i.test(facts.detail);
+  return make(
+    'JUDGE_FAILED',
+    `The judge's model call failed${facts.status !== undefined ? ` (HTTP ${facts.status})` : ''}: ${facts.detail}`,
+    miss
+      ? "The judge's call is not in its cassette (replayed when CI is set): record it by running the test without CI and with the judge's endpoint reachable (AGENT_SESSION_TEST_JUDGE_BASE_URL, AGENT_SESSION_TEST_JUDGE_API_KEY), then commit the cassette."
+      : "Check the judge's endpoint and key (the judge's `llm` option, else AGENT_SESSION_TEST_JUDGE_BASE_URL and AGENT_SESSION_TEST_JUDGE_API_KEY, else OPENAI_BASE_URL and OPENAI_API_KEY).",
+    context,
+  );
+}
+
 /** The factory of each code, for tests and documentation checks that must cover every code. */
 export const FACTORIES: Record<AgentErrorCode, (...args: never[]) => AgentSessionError> = {
   AGENT_FILE_NOT_FOUND: agentFileNotFound,
@@ -581,4 +594,5 @@ export const FACTORIES: Record<AgentErrorCode, (...args: never[]) => AgentSessio
   CLI_SESSION_RUNNING: cliSessionRunning,
   TOOL_MOCKS_UNSUPPORTED: toolMocksUnsupported,
   TOOL_MOCK_UNKNOWN: toolMockUnknown,
+  JUDGE_FAILED: judgeFailed,
 };

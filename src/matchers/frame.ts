@@ -95,6 +95,8 @@ export interface FailureParts {
   /** Whether the turns came as a list (rendered with turn headers). */
   isList: boolean;
   render?: RenderOptions;
+  /** Lines under the transcript (a judge's verdicts, which cite its lines). */
+  after?: string[];
 }
 
 /** The failure message layout every matcher and the cursor use. */
@@ -104,5 +106,6 @@ export function failureMessage(parts: FailureParts): string {
   for (const detail of parts.details ?? []) lines.push(detail === '' ? '' : `  ${detail}`);
   const render = { ...parts.render, indent: '  ' };
   lines.push('', p.bold('Transcript:'), parts.isList ? renderSession(parts.turns, render) : renderTurn(parts.turns[0] as AnyTurn, render));
+  lines.push(...(parts.after ?? []));
   return lines.join('\n');
 }

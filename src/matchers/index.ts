@@ -12,6 +12,7 @@ import { toHaveReplied } from './to-have-replied.js';
 import { toHaveToolError } from './to-have-tool-error.js';
 import { toHaveToolOutput } from './to-have-tool-output.js';
 import { toMatchTrajectory } from './to-match-trajectory.js';
+import { toPassJudge } from './to-pass-judge.js';
 
 /**
  * Every matcher, keyed by name, for `expect.extend(matchers)`.
@@ -30,6 +31,7 @@ export const matchers = {
   toHaveHandedOff,
   toHaveNoErrors,
   toMatchTrajectory,
+  toPassJudge,
 };
 
 export { expectTurn, TurnCursor, TurnAssertionError } from './cursor.js';

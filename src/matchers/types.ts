@@ -4,6 +4,7 @@
  * (`TurnRecord<MyTools>` or a list of them) tool names and arguments are checked against the
  * tool map; otherwise they are free-form.
  */
+import type { JudgeOptions } from '../judge/types.js';
 import type { ChatRole, ToolMap, TurnError, TurnItemType, TurnRecord } from '../turn/types.js';
 
 /**
@@ -261,4 +262,14 @@ export interface TurnMatchers<R = void, T = unknown> {
    * ]);
    */
   toMatchTrajectory(expected: readonly TrajectoryStep<ToolsOf<T>>[], options?: TrajectoryOptions): R;
+  /**
+   * Asks a model to grade the conversation against each criterion, and passes when every one is
+   * met. Async: await it. The judge sees messages, tool calls with their outputs, handoffs and
+   * errors, and grades only the criteria given; one it leaves out fails. Its calls are recorded in
+   * a cassette beside the test and replayed when `CI` is set ([judge.md](docs/judge.md)).
+   *
+   * @example
+   * await expect(agent.turns).toPassJudge({ criteria: ['The agent confirmed the date before booking'] });
+   */
+  toPassJudge(options: JudgeOptions & TurnOptions): Promise<void>;
 }

@@ -13,6 +13,7 @@ const RUNTIME_EXPORTS: Record<string, string[]> = {
     'claudeCode',
     'createAgentSessionHandle',
     'createStreamJsonSessionHandle',
+    'judgeConversation',
     'lettaCode',
     'renderSession',
     'renderTurn',

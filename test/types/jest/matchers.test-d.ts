@@ -22,6 +22,7 @@ describe('@jest/globals expect', () => {
     expectTypeOf(expect(typed).toHaveHandedOff).toBeFunction();
     expectTypeOf(expect(typed).toHaveNoErrors).toBeFunction();
     expectTypeOf(expect(typed).toMatchTrajectory).toBeFunction();
+    expectTypeOf(expect(typed).toPassJudge({ criteria: ['answers'] })).toEqualTypeOf<Promise<void>>();
   });
 
   test('checks tool names and arguments of typed turns', () => {

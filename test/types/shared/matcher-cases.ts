@@ -29,6 +29,15 @@ export function everyMatcherCases(): void {
   expectTypeOf(expect(typed).toHaveHandedOff).toBeFunction();
   expectTypeOf(expect(typed).toHaveNoErrors).toBeFunction();
   expectTypeOf(expect(typed).toMatchTrajectory).toBeFunction();
+  // The judge is async: its assertion is awaited.
+  expectTypeOf(expect(typed).toPassJudge({ criteria: ['answers'] })).toEqualTypeOf<Promise<void>>();
+  expectTypeOf(expect(agent.turns).toPassJudge({ criteria: ['answers'], inconclusivePasses: true, turn: -1 })).toEqualTypeOf<
+    Promise<void>
+  >();
+  // @ts-expect-error: criteria are strings
+  void expect(typed).toPassJudge({ criteria: [1] });
+  // @ts-expect-error: criteria are required
+  void expect(typed).toPassJudge({});
   // expect.extend makes each one usable as an asymmetric matcher too.
   expectTypeOf(expect.toHaveReplied).toBeFunction();
 }

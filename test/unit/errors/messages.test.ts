@@ -14,6 +14,7 @@ import {
   cliSessionRunning,
   toolMocksUnsupported,
   toolMockUnknown,
+  judgeFailed,
   cliSpawnHint,
   cliUsage,
   describeAgentEnd,
@@ -81,6 +82,7 @@ const samples: Record<AgentErrorCode, AgentSessionError> = {
     unknown: [{ tool: 'lookup_wether', reason: 'no-agent-has-it' }],
     agents: [{ agentId: 'weather_agent', tools: ['lookup_weather'] }],
   }),
+  JUDGE_FAILED: judgeFailed({ status: 400, detail: 'no recorded call matches' }),
 };
 
 test.each(ERROR_CODES)('%s: its factory raises an AgentSessionError with that code', (code) => {

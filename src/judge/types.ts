@@ -1,0 +1,62 @@
+/** The judge's public types: what it is asked, the model it asks, and the verdicts it gives. */
+
+/** The outcome of one criterion. */
+export type VerdictOutcome = 'passed' | 'failed' | 'inconclusive';
+
+/** The judge's verdict on one criterion. */
+export interface Verdict {
+  /** The criterion as the test wrote it. */
+  criterion: string;
+  verdict: VerdictOutcome;
+  /** The model's reasoning, or why the verdict was decided without it (an omitted criterion). */
+  reasoning: string;
+  /** The transcript lines it relied on, by their ids (`T1.2`: turn 1's second line; `S1.1`: what the agent first said on its own). */
+  evidence: string[];
+  /** True when the model gave no (readable) verdict on this criterion, which then counts as failed. */
+  omitted?: boolean;
+}
+
+/** An OpenAI-compatible endpoint the judge calls through a cassette (recorded, then replayed in CI). */
+export interface JudgeEndpoint {
+  /** The base URL, e.g. `https://api.openai.com/v1`. */
+  baseUrl: string;
+  apiKey?: string;
+}
+
+/** A model server the judge calls as is: `scriptedLlm(...)`, `cassetteLlm(...)`, or the like. */
+export interface JudgeServer {
+  listen(): Promise<{ url: string; credential?: string; close(): Promise<void> }>;
+}
+
+export interface JudgeOptions {
+  /** What the conversation must do, one criterion per entry; the judge grades these and nothing else. */
+  criteria: readonly string[];
+  /**
+   * The judge's model: a server (`scriptedLlm(...)`, `cassetteLlm(...)`, called as is) or an
+   * endpoint, called through a cassette. Default: the endpoint of `AGENT_SESSION_TEST_JUDGE_BASE_URL`
+   * and `AGENT_SESSION_TEST_JUDGE_API_KEY` (else `OPENAI_BASE_URL`, `OPENAI_API_KEY`).
+   */
+  llm?: JudgeServer | JudgeEndpoint;
+  /** The model name sent. Default: `AGENT_SESSION_TEST_JUDGE_MODEL`, else `gpt-4.1-mini`. */
+  model?: string;
+  /** Whether an inconclusive verdict passes. Default `false`: only `passed` passes. */
+  inconclusivePasses?: boolean;
+  /**
+   * The cassette of an endpoint's calls, resolved against the test file's folder. Default:
+   * `__cassettes__/<test file name>.judge.jsonl`. Its mode follows the agent's cassettes: replay
+   * when `CI` is set, else record what is missing.
+   */
+  cassette?: string;
+}
+
+/** What the judge found. */
+export interface JudgeResult {
+  /** True when every criterion passed (or was inconclusive, with `inconclusivePasses`). */
+  passed: boolean;
+  /** One per criterion, in the order given. */
+  verdicts: Verdict[];
+  /** The transcript the judge read, with the line ids its evidence cites. */
+  transcript: string;
+  /** The version of the judge's prompt and verdict format (docs/judge.md). */
+  promptVersion: number;
+}
