@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { useAgentSession } from 'agent-session-test/vitest';
 import { cassetteLlm } from 'agent-session-test/llm';
 import { weatherLlm } from './weather-llm.js';
+import { standInJudge } from './weather-judge.js';
 import type { WeatherTools } from './weather-suite.js';
 
 export function cassetteSuite(agentFile: string, sdk: 'python' | 'js') {
@@ -36,6 +37,14 @@ export function cassetteSuite(agentFile: string, sdk: 'python' | 'js') {
       const recall = await agent.say('what did I ask first?');
       expect(recall).toHaveReplied("You first asked: what's the weather in Paris?");
       expect(llm.unmatched).toEqual([]);
+    });
+
+    test('a judge grades the conversation, replayed from its own cassette', async () => {
+      // The judge's calls are recorded beside the agent's. Without `llm`, they are recorded from
+      // AGENT_SESSION_TEST_JUDGE_BASE_URL (or OPENAI_BASE_URL) into __cassettes__/<file>.judge.jsonl.
+      const judge = cassetteLlm({ cassette: `__cassettes__/weather_cassette.judge.jsonl`, upstream: standInJudge() });
+      await expect(agent.turns).toPassJudge({ llm: judge, criteria: ['Reports the weather the tool returned'] });
+      await judge.close();
     });
   });
 }

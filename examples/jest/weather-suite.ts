@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { useAgentSession } from 'agent-session-test/jest';
+import { scriptedLlm } from 'agent-session-test/llm';
 import { expectTurn } from 'agent-session-test/matchers';
 import { weatherLlm } from '../weather-llm.js';
 import type { WeatherTools } from '../weather-suite.js';
@@ -34,6 +35,32 @@ export function weatherSuite(agentFile: string, sdk: 'python' | 'js') {
       const turn = await agent.say('weather in Atlantis?');
       expect(turn).toHaveToolError('lookup_weather', /unknown city: Atlantis/);
       expect(turn).not.toHaveNoErrors();
+    });
+
+    test('a judge grades the conversation (a scripted model plays it)', async () => {
+      // Passes the criterion that names a tool output the agent repeated; leaves the others out.
+      const judge = scriptedLlm([
+        {
+          when: { user: /^Criteria:/ },
+          reply: ({ request }) => {
+            const sent = request.lastUserText ?? '';
+            const repeated =
+              /tool call: lookup_weather\(.*\) -> output: "sunny, 21°C in Paris"/.test(sent) && /assistant: .*sunny, 21°C/.test(sent);
+            return {
+              toolCalls: [
+                {
+                  name: 'record_verdicts',
+                  args: { verdicts: [{ criterion: 1, verdict: repeated ? 'passed' : 'failed', reasoning: 'read', evidence: [] }] },
+                },
+              ],
+            };
+          },
+        },
+      ]);
+      await expect(agent.turns).toPassJudge({ llm: judge, criteria: ['Reports the weather the tool returned'] });
+      await expect(expect(agent.turns).toPassJudge({ llm: judge, criteria: ['Reports the weather', 'Says goodbye'] })).rejects.toThrow(
+        /✗ failed {2}Says goodbye\n {6}the judge gave no verdict on this criterion/,
+      );
     });
 
     test('hands off to the booking desk', async () => {
