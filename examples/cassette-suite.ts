@@ -4,11 +4,12 @@
  * In CI (`CI` set) a call that is not in the cassette fails the turn; locally a missing call is
  * recorded. Re-record with `AGENT_SESSION_TEST_LLM_MODE=record`.
  */
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
+import { simulateUser } from 'agent-session-test';
 import { useAgentSession } from 'agent-session-test/vitest';
 import { cassetteLlm } from 'agent-session-test/llm';
 import { weatherLlm } from './weather-llm.js';
-import { standInJudge } from './weather-judge.js';
+import { standInJudge, standInUser } from './weather-judge.js';
 import type { WeatherTools } from './weather-suite.js';
 
 export function cassetteSuite(agentFile: string, sdk: 'python' | 'js') {
@@ -16,6 +17,12 @@ export function cassetteSuite(agentFile: string, sdk: 'python' | 'js') {
   // `upstream`, the test process's OPENAI_BASE_URL / OPENAI_API_KEY are recorded from.
   const llm = cassetteLlm({ upstream: weatherLlm() });
   const agent = useAgentSession<WeatherTools>(agentFile, { llm });
+  // The judge's and the simulated user's calls are recorded beside the agent's, from stand-ins
+  // here. Without `llm`, they are recorded from AGENT_SESSION_TEST_JUDGE_BASE_URL (or
+  // OPENAI_BASE_URL) into __cassettes__/<file>.judge.jsonl and .user.jsonl.
+  const judge = cassetteLlm({ cassette: '__cassettes__/weather_cassette.judge.jsonl', upstream: standInJudge() });
+  const user = cassetteLlm({ cassette: '__cassettes__/weather_cassette.user.jsonl', upstream: standInUser() });
+  afterAll(() => Promise.all([judge.close(), user.close()]));
 
   describe(`weather agent from a cassette (${sdk})`, () => {
     test('answers a weather question with the recorded model', async () => {
@@ -40,11 +47,19 @@ export function cassetteSuite(agentFile: string, sdk: 'python' | 'js') {
     });
 
     test('a judge grades the conversation, replayed from its own cassette', async () => {
-      // The judge's calls are recorded beside the agent's. Without `llm`, they are recorded from
-      // AGENT_SESSION_TEST_JUDGE_BASE_URL (or OPENAI_BASE_URL) into __cassettes__/<file>.judge.jsonl.
-      const judge = cassetteLlm({ cassette: `__cassettes__/weather_cassette.judge.jsonl`, upstream: standInJudge() });
       await expect(agent.turns).toPassJudge({ llm: judge, criteria: ['Reports the weather the tool returned'] });
-      await judge.close();
+    });
+
+    test('a simulated user gets what it came for, replayed from its own cassette', async () => {
+      const result = await simulateUser(agent, {
+        persona: 'a traveller packing for Tokyo',
+        goal: 'Learn the weather in Tokyo',
+        maxTurns: 3,
+        llm: user,
+        judge: { llm: judge },
+      });
+      expect(result).toMatchObject({ stoppedBy: 'goal', passed: true });
+      expect(result.turns[0]).toHaveCalledTool('lookup_weather', { city: 'Tokyo' });
     });
   });
 }

@@ -16,9 +16,11 @@ export type { ToolMock, ToolMocks, ToolMocksByAgent, ToolMockCall, MockedCall } 
 // stream-json CLIs (Letta Code, Claude Code).
 export { startStreamJsonSession, StreamJsonSession, createStreamJsonSessionHandle, lettaCode, claudeCode } from './streamjson/index.js';
 export type * from './streamjson/index.js';
-// Judging a conversation against criteria with a model.
+// Judging a conversation against criteria with a model, and a model playing the user.
 export { judgeConversation } from './judge/judge.js';
-export type { JudgeOptions, JudgeResult, Verdict, VerdictOutcome, JudgeEndpoint, JudgeServer } from './judge/types.js';
+export { simulateUser } from './judge/simulate.js';
+export type { SayingAgent } from './judge/simulate.js';
+export type * from './judge/types.js';
 // Errors, turn records and their transcripts.
 export { AgentSessionError } from './errors/index.js';
 export type { AgentErrorCode } from './errors/index.js';

@@ -559,15 +559,23 @@ export function toolMockUnknown(check: UnknownMocks, context: ErrorContext = {})
   );
 }
 
-/** The judge's model could not be asked: a cassette miss (with how the call differs), a refused or unreachable endpoint. */
-export function judgeFailed(facts: { status?: number; detail: string }, context: ErrorContext = {}): AgentSessionError {
+/**
+ * The judge's (or the simulated user's) model could not be asked, or answered with nothing usable:
+ * a cassette miss (with how the call differs), a refused or unreachable endpoint.
+ */
+export function judgeFailed(
+  facts: { status?: number; detail: string; role?: 'judge' | 'user' },
+  context: ErrorContext = {},
+): AgentSessionError {
+  const who = facts.role === 'user' ? "The simulated user's model" : "The judge's model";
   const miss = /cassette/i.test(facts.detail);
+  const cassette = facts.role === 'user' ? 'user' : 'judge';
   return make(
     'JUDGE_FAILED',
-    `The judge's model call failed${facts.status !== undefined ? ` (HTTP ${facts.status})` : ''}: ${facts.detail}`,
+    `${who} call failed${facts.status !== undefined ? ` (HTTP ${facts.status})` : ''}: ${facts.detail}`,
     miss
-      ? "The judge's call is not in its cassette (replayed when CI is set): record it by running the test without CI and with the judge's endpoint reachable (AGENT_SESSION_TEST_JUDGE_BASE_URL, AGENT_SESSION_TEST_JUDGE_API_KEY), then commit the cassette."
-      : "Check the judge's endpoint and key (the judge's `llm` option, else AGENT_SESSION_TEST_JUDGE_BASE_URL and AGENT_SESSION_TEST_JUDGE_API_KEY, else OPENAI_BASE_URL and OPENAI_API_KEY).",
+      ? `The call is not in the ${cassette}'s cassette (replayed when CI is set): record it by running the test without CI and with the endpoint reachable (AGENT_SESSION_TEST_JUDGE_BASE_URL, AGENT_SESSION_TEST_JUDGE_API_KEY), then commit the cassette.`
+      : 'Check the endpoint and key (the `llm` option, else AGENT_SESSION_TEST_JUDGE_BASE_URL and AGENT_SESSION_TEST_JUDGE_API_KEY, else OPENAI_BASE_URL and OPENAI_API_KEY).',
     context,
   );
 }

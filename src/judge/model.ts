@@ -1,6 +1,6 @@
 /**
- * The judge's model: a server the test gave (called as is), or an OpenAI-compatible endpoint
- * called through a cassette of its own beside the test file, so that a judged test gives the same
+ * The model of the judge (and of the simulated user): a server the test gave (called as is), or an
+ * OpenAI-compatible endpoint called through a cassette of its own beside the test file, so that a judged test gives the same
  * verdicts offline: replayed when `CI` is set, recorded where missing otherwise (the agent's
  * cassettes follow the same rule).
  */
@@ -32,18 +32,21 @@ function endpointFromEnv(env: NodeJS.ProcessEnv): JudgeEndpoint {
   };
 }
 
-/** The judge's cassette file: the option (against the test file's folder), else `__cassettes__/<test file>.judge.jsonl`. */
-export function judgeCassettePath(option: string | undefined, testPath: string | undefined): string {
+/** Who the model plays: the judge, or the simulated user; each has a cassette of its own. */
+export type ModelRole = 'judge' | 'user';
+
+/** The cassette file: the option (against the test file's folder), else `__cassettes__/<test file>.<role>.jsonl`. */
+export function judgeCassettePath(option: string | undefined, testPath: string | undefined, role: ModelRole = 'judge'): string {
   const folder = testPath ? path.dirname(testPath) : process.cwd();
   if (option !== undefined) return path.resolve(folder, option);
-  const name = testPath ? path.basename(testPath).replace(/\.[cm]?[jt]sx?$/, '') : 'judge';
-  return path.join(folder, '__cassettes__', `${name}.judge.jsonl`);
+  const name = testPath ? path.basename(testPath).replace(/\.[cm]?[jt]sx?$/, '') : role;
+  return path.join(folder, '__cassettes__', `${name}.${role}.jsonl`);
 }
 
 /** The server to call for `options`, and where its answers come from. */
-export function judgeServer(options: Pick<JudgeOptions, 'llm' | 'cassette'>): JudgeServer {
+export function judgeServer(options: Pick<JudgeOptions, 'llm' | 'cassette'>, role: ModelRole = 'judge'): JudgeServer {
   if (options.llm && isServer(options.llm)) return options.llm;
-  const file = judgeCassettePath(options.cassette, currentTest().testPath);
+  const file = judgeCassettePath(options.cassette, currentTest().testPath, role);
   let cassette = cassettes.get(file);
   if (!cassette) {
     const endpoint = options.llm ?? endpointFromEnv(process.env);

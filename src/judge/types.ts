@@ -1,4 +1,5 @@
-/** The judge's public types: what it is asked, the model it asks, and the verdicts it gives. */
+/** The judge's and the simulated user's public types: what they are asked, the models they ask, and what they give. */
+import type { ToolMap, TurnRecord } from '../turn/types.js';
 
 /** The outcome of one criterion. */
 export type VerdictOutcome = 'passed' | 'failed' | 'inconclusive';
@@ -59,4 +60,55 @@ export interface JudgeResult {
   transcript: string;
   /** The version of the judge's prompt and verdict format (docs/judge.md). */
   promptVersion: number;
+}
+
+/** One step of a scripted simulation. */
+export type SimulationStep =
+  /** A fixed user line. */
+  | string
+  /** Lines the simulated user writes (default 1). */
+  | { simulate: number }
+  /** An assertion on the conversation so far (throw to fail the test). */
+  | { check: (turns: readonly TurnRecord[]) => unknown };
+
+export interface SimulateUserOptions {
+  /** Who the simulated user is: "a first-time customer in a hurry". */
+  persona: string;
+  /** What they want; also the first criterion the judge grades, and the goal the run stops on. */
+  goal: string;
+  /** The most turns the conversation takes; reaching it asks the judge. Default 10. */
+  maxTurns?: number;
+  /** Stops the run after a turn for which it returns true (checked before the judge). */
+  until?: (turn: TurnRecord, turns: readonly TurnRecord[]) => unknown;
+  /**
+   * Fixed lines, checks and simulated lines, in order, instead of a free run: the conversation is
+   * the script (within `maxTurns`), judged once at its end.
+   */
+  script?: readonly SimulationStep[];
+  /**
+   * The simulated user's model: a server or an endpoint, as the judge's `llm` (default: the same
+   * endpoint as the judge's, through the cassette `__cassettes__/<test file>.user.jsonl`).
+   */
+  llm?: JudgeServer | JudgeEndpoint;
+  /** The model name sent for the user. Default as the judge's. */
+  model?: string;
+  /** The user's cassette, when `llm` is an endpoint. */
+  cassette?: string;
+  /** The judge: its options, and more criteria graded after the goal. */
+  judge?: Omit<JudgeOptions, 'criteria'> & { criteria?: readonly string[] };
+}
+
+/** Why a simulation stopped. */
+export type SimulationStop = 'goal' | 'until' | 'maxTurns' | 'user-ended' | 'script-end';
+
+export interface SimulationResult<Tools extends ToolMap = ToolMap> {
+  /** The turns of the simulation, in order. */
+  turns: TurnRecord<Tools>[];
+  /** The judge's last verdicts: the goal first, then the judge's own criteria. */
+  verdicts: Verdict[];
+  /** True when every verdict passed (see `inconclusivePasses`). */
+  passed: boolean;
+  stoppedBy: SimulationStop;
+  /** What the simulated user said when it ended the conversation. */
+  endReason?: string;
 }

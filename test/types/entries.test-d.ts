@@ -66,6 +66,18 @@ describe('the Vitest entry', () => {
     expectTypeOf(mocks).toEqualTypeOf<ToolMocks>();
   });
 
+  test('judges a conversation, and simulates a user against a typed agent', () => {
+    expectTypeOf<typeof Root.judgeConversation>().returns.resolves.toHaveProperty('verdicts');
+    type Tools = { lookup: { city: string } };
+    // A typed handle drives it, and the turns it gives back keep their tool map.
+    type Run = (agent: AgentSessionHandle<Tools>, options: Root.SimulateUserOptions) => ReturnType<typeof Root.simulateUser<Tools>>;
+    expectTypeOf<Run>().returns.resolves.toHaveProperty('turns').toEqualTypeOf<TurnRecord<Tools>[]>();
+    expectTypeOf<Awaited<ReturnType<Run>>['stoppedBy']>().toEqualTypeOf<Root.SimulationStop>();
+    expectTypeOf<Root.SimulationStep>().toMatchTypeOf<
+      string | { simulate: number } | { check: (turns: readonly TurnRecord[]) => unknown }
+    >();
+  });
+
   test('listens for what the agent says on its own, which may be nothing', () => {
     expectTypeOf<AgentSessionHandle['listen']>().returns.resolves.toEqualTypeOf<TurnRecord | undefined>();
     expectTypeOf<AgentSession['listen']>().returns.resolves.toEqualTypeOf<TurnRecord | undefined>();

@@ -17,6 +17,7 @@ const RUNTIME_EXPORTS: Record<string, string[]> = {
     'lettaCode',
     'renderSession',
     'renderTurn',
+    'simulateUser',
     'startAgentSession',
     'startStreamJsonSession',
   ],
