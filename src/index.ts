@@ -25,6 +25,6 @@ export type * from './judge/types.js';
 export { AgentSessionError } from './errors/index.js';
 export type { AgentErrorCode } from './errors/index.js';
 export { ProtocolError } from './protocol/errors.js';
-export { renderTurn, renderSession } from './render/index.js';
+export { renderTurn, renderSession, conversationSnapshot } from './render/index.js';
 export type { RenderOptions } from './render/index.js';
 export type * from './turn/types.js';

@@ -63,6 +63,11 @@ export function weatherSuite(agentFile: string, sdk: 'python' | 'js') {
       );
     });
 
+    test('the conversation so far matches its snapshot', () => {
+      // Stable text (no ids or timings), kept in __snapshots__ beside this file; -u updates it.
+      expect(agent.turns).toMatchConversationSnapshot();
+    });
+
     test('hands off to the booking desk', async () => {
       const turn = await agent.say('I want to book a trip');
       expect(turn).toHaveHandedOffTo('booking_agent', { from: 'weather_agent' });

@@ -10,11 +10,14 @@
  * import { useAgentSession } from 'agent-session-test/jest';
  */
 import { expect } from '@jest/globals';
-import { matchers } from '../matchers/index.js';
+import { matchers as turnMatchers } from '../matchers/index.js';
+import { conversationSnapshotMatcher } from '../matchers/to-match-conversation-snapshot.js';
 import type { TurnMatchers } from '../matchers/types.js';
 
 export { useAgentSession } from './worker/use-agent-session.js';
 
+// The snapshot matcher goes through this runner's own snapshot assertion.
+const matchers = { ...turnMatchers, toMatchConversationSnapshot: conversationSnapshotMatcher(expect) };
 expect.extend(matchers);
 
 // With injected globals the global `expect` is normally the same object; extend it too when it

@@ -272,4 +272,13 @@ export interface TurnMatchers<R = void, T = unknown> {
    * await expect(agent.turns).toPassJudge({ criteria: ['The agent confirmed the date before booking'] });
    */
   toPassJudge(options: JudgeOptions & TurnOptions): Promise<void>;
+  /**
+   * Compares the conversation, as stable text (no ids, timings or usage; tool arguments and
+   * outputs kept), with its snapshot, through the runner's own snapshots: `-u` updates it.
+   * Registered by the runner entries (it needs the runner's snapshot state), not in `matchers`.
+   *
+   * @example
+   * expect(agent.turns).toMatchConversationSnapshot();
+   */
+  toMatchConversationSnapshot(hint?: string): R;
 }

@@ -11,6 +11,7 @@ const RUNTIME_EXPORTS: Record<string, string[]> = {
     'ProtocolError',
     'StreamJsonSession',
     'claudeCode',
+    'conversationSnapshot',
     'createAgentSessionHandle',
     'createStreamJsonSessionHandle',
     'judgeConversation',

@@ -7,5 +7,6 @@
  */
 import { expect } from 'vitest';
 import { matchers } from '../../matchers/index.js';
+import { conversationSnapshotMatcher } from '../../matchers/to-match-conversation-snapshot.js';
 
-expect.extend(matchers);
+expect.extend({ ...matchers, toMatchConversationSnapshot: conversationSnapshotMatcher(expect) });

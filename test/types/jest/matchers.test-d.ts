@@ -23,6 +23,7 @@ describe('@jest/globals expect', () => {
     expectTypeOf(expect(typed).toHaveNoErrors).toBeFunction();
     expectTypeOf(expect(typed).toMatchTrajectory).toBeFunction();
     expectTypeOf(expect(typed).toPassJudge({ criteria: ['answers'] })).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(expect(typed).toMatchConversationSnapshot()).toBeVoid();
   });
 
   test('checks tool names and arguments of typed turns', () => {

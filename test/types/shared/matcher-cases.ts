@@ -29,6 +29,8 @@ export function everyMatcherCases(): void {
   expectTypeOf(expect(typed).toHaveHandedOff).toBeFunction();
   expectTypeOf(expect(typed).toHaveNoErrors).toBeFunction();
   expectTypeOf(expect(typed).toMatchTrajectory).toBeFunction();
+  expectTypeOf(expect(agent.turns).toMatchConversationSnapshot()).toBeVoid();
+  expectTypeOf(expect(typed).toMatchConversationSnapshot('after the handoff')).toBeVoid();
   // The judge is async: its assertion is awaited.
   expectTypeOf(expect(typed).toPassJudge({ criteria: ['answers'] })).toEqualTypeOf<Promise<void>>();
   expectTypeOf(expect(agent.turns).toPassJudge({ criteria: ['answers'], inconclusivePasses: true, turn: -1 })).toEqualTypeOf<
