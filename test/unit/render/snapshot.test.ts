@@ -15,7 +15,11 @@ test('stable text: compact arguments, whole outputs, errors with their source; n
     ].join('\n'),
   );
   // What changes between runs of the same conversation changes nothing here.
-  const rerun = { ...turn, timing: { startedAt: 1, durationMs: 99 }, items: turn.items.map((item) => ({ ...item, id: `x${item.id}`, createdAt: 5 })) };
+  const rerun = {
+    ...turn,
+    timing: { startedAt: 1, durationMs: 99 },
+    items: turn.items.map((item) => ({ ...item, id: `x${item.id}`, createdAt: 5 })),
+  };
   expect(conversationSnapshot([rerun])).toBe(text);
   const mocked = { ...turn, toolCalls: turn.toolCalls.map((call, i) => ({ ...call, mocked: i === 0 })) };
   expect(conversationSnapshot([mocked]).split('\n')[2]).toMatch(/ \(mocked\)$/);
