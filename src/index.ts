@@ -19,6 +19,7 @@ export type * from './streamjson/index.js';
 // Judging a conversation against criteria with a model, and a model playing the user.
 export { judgeConversation } from './judge/judge.js';
 export { simulateUser } from './judge/simulate.js';
+export { trials } from './judge/trials.js';
 export type { SayingAgent } from './judge/simulate.js';
 export type * from './judge/types.js';
 // Errors, turn records and their transcripts.

@@ -112,3 +112,28 @@ export interface SimulationResult<Tools extends ToolMap = ToolMap> {
   /** What the simulated user said when it ended the conversation. */
   endReason?: string;
 }
+
+/** One run of a repeated conversation. */
+export interface TrialResult {
+  /** 1 for the first. */
+  trial: number;
+  passed: boolean;
+  /** The judge's verdicts, when the trial returned a judge's or a simulation's result. */
+  verdicts?: Verdict[];
+  /** What the trial threw (an assertion, an agent's error), as its message. */
+  error?: string;
+}
+
+/** What `trials(k, run)` found. */
+export interface TrialsReport {
+  k: number;
+  /** How many trials passed. */
+  passed: number;
+  /** pass^k: whether every one of the k trials passed. */
+  passAll: boolean;
+  /** The share of trials that passed, 0 to 1. */
+  passRate: number;
+  results: TrialResult[];
+  /** One line per trial, with the verdicts that failed: for a test's failure message. */
+  summary: string;
+}

@@ -73,6 +73,7 @@ describe('the Vitest entry', () => {
     type Run = (agent: AgentSessionHandle<Tools>, options: Root.SimulateUserOptions) => ReturnType<typeof Root.simulateUser<Tools>>;
     expectTypeOf<Run>().returns.resolves.toHaveProperty('turns').toEqualTypeOf<TurnRecord<Tools>[]>();
     expectTypeOf<Awaited<ReturnType<Run>>['stoppedBy']>().toEqualTypeOf<Root.SimulationStop>();
+    expectTypeOf<ReturnType<typeof Root.trials>>().resolves.toEqualTypeOf<Root.TrialsReport>();
     expectTypeOf<Root.SimulationStep>().toMatchTypeOf<
       string | { simulate: number } | { check: (turns: readonly TurnRecord[]) => unknown }
     >();

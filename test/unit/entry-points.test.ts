@@ -21,6 +21,7 @@ const RUNTIME_EXPORTS: Record<string, string[]> = {
     'simulateUser',
     'startAgentSession',
     'startStreamJsonSession',
+    'trials',
   ],
   './vitest': ['agentSessionFixture', 'useAgentSession', 'useStreamJsonSession'],
   './matchers': ['TurnAssertionError', 'TurnCursor', 'expectTurn', 'matchers'],
