@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect } from 'vitest';
+import { afterAll, afterEach, expect } from 'vitest';
 import { AgentSessionError } from '../../src/errors/index.js';
 
 export const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -60,4 +62,27 @@ export async function failure(fn: () => Promise<unknown>): Promise<{ error: Agen
   }
   expect(caught, 'expected an AgentSessionError').toBeInstanceOf(AgentSessionError);
   return { error: caught as AgentSessionError, ms: performance.now() - started };
+}
+
+/**
+ * Sessions closed after each test, and scratch folders removed after the file: `track(session)`
+ * returns the session, `scratch(prefix)` a new folder.
+ */
+export function cleanedUp(): { track: <S extends { close(): Promise<void> }>(session: S) => S; scratch: (prefix: string) => string } {
+  const sessions: { close(): Promise<void> }[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await Promise.all(sessions.splice(0).map((s) => s.close()));
+  });
+  afterAll(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    track: (session) => (sessions.push(session), session),
+    scratch: (prefix) => {
+      const dir = mkdtempSync(path.join(tmpdir(), prefix));
+      dirs.push(dir);
+      return dir;
+    },
+  };
 }

@@ -2,26 +2,17 @@
 // the judge and grades from what the transcript it is sent shows, so these tests check what the
 // judge is given, how its answer is read (fail-closed), the failure message and the cassette; not
 // the quality of a model's judgement.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import 'agent-session-test/vitest'; // the matchers
 import { cassetteLlm, scriptedLlm, type LlmRequestView } from 'agent-session-test/llm';
 import { weatherLlm } from '../../examples/weather-llm.js';
 import { judgeConversation } from '../../src/judge/judge.js';
 import { stripAnsi } from '../../src/render/color.js';
-import { startAgentSession, type AgentSession } from '../../src/session/agent-session.js';
-import { nodeAgent, pythonAgent, pythonEnv } from './helpers.js';
+import { startAgentSession } from '../../src/session/agent-session.js';
+import { cleanedUp, nodeAgent, pythonAgent, pythonEnv } from './helpers.js';
 
-const sessions: AgentSession[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-});
-afterAll(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { track, scratch } = cleanedUp();
 
 /**
  * A judge that grades by reading the transcript it is sent: "reports the tool's weather" passes
@@ -70,8 +61,7 @@ describe.each([
   ['Node', nodeAgent],
 ])('judging a conversation with the %s weather agent', (_, agentFile) => {
   test('met, unmet, omitted and inconclusive criteria; the message lists each under the transcript', { timeout: 90_000 }, async () => {
-    const session = await startAgentSession(agentFile, { env: pythonEnv, llm: weatherLlm() });
-    sessions.push(session);
+    const session = track(await startAgentSession(agentFile, { env: pythonEnv, llm: weatherLlm() }));
     await session.say("what's the weather in Paris?");
     await session.say('forecast for 3 days in Tokyo');
     const judge = readingJudge();
@@ -102,11 +92,9 @@ describe.each([
     'a judge call recorded once replays offline; one that misses its cassette fails with the field diff',
     { timeout: 90_000 },
     async () => {
-      const session = await startAgentSession(agentFile, { env: pythonEnv, llm: weatherLlm() });
-      sessions.push(session);
+      const session = track(await startAgentSession(agentFile, { env: pythonEnv, llm: weatherLlm() }));
       await session.say("what's the weather in Paris?");
-      const dir = mkdtempSync(path.join(tmpdir(), 'judge-e2e-'));
-      dirs.push(dir);
+      const dir = scratch('judge-e2e-');
       const cassette = path.join(dir, 'weather.judge.jsonl');
 
       const recording = cassetteLlm({ cassette, mode: 'record', upstream: readingJudge() });

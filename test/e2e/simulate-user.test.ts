@@ -1,25 +1,16 @@
 // A simulated user driving the real Python and Node weather agents. Scripted models play the user
 // and the judge, so these tests check the stopping rules, the script, the judge's part and
 // record/replay; not the quality of a model's play.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import 'agent-session-test/vitest'; // the matchers
 import { cassetteLlm, scriptedLlm } from 'agent-session-test/llm';
 import { weatherLlm } from '../../examples/weather-llm.js';
 import { simulateUser } from '../../src/judge/simulate.js';
-import { startAgentSession, type AgentSession } from '../../src/session/agent-session.js';
-import { nodeAgent, pythonAgent, pythonEnv } from './helpers.js';
+import { startAgentSession } from '../../src/session/agent-session.js';
+import { cleanedUp, nodeAgent, pythonAgent, pythonEnv } from './helpers.js';
 
-const sessions: AgentSession[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-});
-afterAll(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { track, scratch } = cleanedUp();
 
 /** The user: opens with `first`, then answers the agent's replies by rule (text, or the end tool). */
 function userModel(first: string, then: (reply: string) => string | { end: string }) {
@@ -64,8 +55,7 @@ describe.each([
   ['Node', nodeAgent],
 ])('a simulated user and the %s weather agent', (_, agentFile) => {
   async function start() {
-    const session = await startAgentSession(agentFile, { env: pythonEnv, llm: weatherLlm() });
-    sessions.push(session);
+    const session = track(await startAgentSession(agentFile, { env: pythonEnv, llm: weatherLlm() }));
     return session;
   }
 
@@ -150,8 +140,7 @@ describe.each([
   });
 
   test('the user and the judge recorded once replay offline', { timeout: 120_000 }, async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'simulate-'));
-    dirs.push(dir);
+    const dir = scratch('simulate-');
     const options = (user: ReturnType<typeof cassetteLlm>, judge: ReturnType<typeof cassetteLlm>) => ({
       persona: 'a traveller',
       goal: 'Learn the weather in Paris',
