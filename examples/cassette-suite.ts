@@ -18,8 +18,9 @@ export function cassetteSuite(agentFile: string, sdk: 'python' | 'js') {
   const llm = cassetteLlm({ upstream: weatherLlm() });
   const agent = useAgentSession<WeatherTools>(agentFile, { llm });
   // The judge's and the simulated user's calls are recorded beside the agent's, from stand-ins
-  // here. Without `llm`, they are recorded from AGENT_SESSION_TEST_JUDGE_BASE_URL (or
-  // OPENAI_BASE_URL) into __cassettes__/<file>.judge.jsonl and .user.jsonl.
+  // here, in cassettes named here. Without `llm`, they are recorded from
+  // AGENT_SESSION_TEST_JUDGE_BASE_URL (or OPENAI_BASE_URL) into __cassettes__/<test file
+  // name>.judge.jsonl and .user.jsonl (weather_cassette.test.judge.jsonl for this file).
   const judge = cassetteLlm({ cassette: '__cassettes__/weather_cassette.judge.jsonl', upstream: standInJudge() });
   const user = cassetteLlm({ cassette: '__cassettes__/weather_cassette.user.jsonl', upstream: standInUser() });
   afterAll(() => Promise.all([judge.close(), user.close()]));

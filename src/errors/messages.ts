@@ -564,18 +564,22 @@ export function toolMockUnknown(check: UnknownMocks, context: ErrorContext = {})
  * a cassette miss (with how the call differs), a refused or unreachable endpoint.
  */
 export function judgeFailed(
-  facts: { status?: number; detail: string; role?: 'judge' | 'user' },
+  facts: { status?: number; detail: string; role?: 'judge' | 'user'; endpoint?: boolean },
   context: ErrorContext = {},
 ): AgentSessionError {
   const who = facts.role === 'user' ? "The simulated user's model" : "The judge's model";
   const miss = /cassette/i.test(facts.detail);
-  const cassette = facts.role === 'user' ? 'user' : 'judge';
+  const where = facts.role === 'user' ? 'the user' : 'the judge';
+  // With a server of the test's own (a cassetteLlm), the variables below play no part.
+  const endpoint = facts.endpoint
+    ? ' (AGENT_SESSION_TEST_JUDGE_BASE_URL and AGENT_SESSION_TEST_JUDGE_API_KEY, else OPENAI_BASE_URL and OPENAI_API_KEY)'
+    : '';
   return make(
     'JUDGE_FAILED',
     `${who} call failed${facts.status !== undefined ? ` (HTTP ${facts.status})` : ''}: ${facts.detail}`,
     miss
-      ? `The call is not in the ${cassette}'s cassette (replayed when CI is set): record it by running the test without CI and with the endpoint reachable (AGENT_SESSION_TEST_JUDGE_BASE_URL, AGENT_SESSION_TEST_JUDGE_API_KEY), then commit the cassette.`
-      : 'Check the endpoint and key (the `llm` option, else AGENT_SESSION_TEST_JUDGE_BASE_URL and AGENT_SESSION_TEST_JUDGE_API_KEY, else OPENAI_BASE_URL and OPENAI_API_KEY).',
+      ? `Record the call: run the test without CI (what is missing from the cassette of ${where} is recorded) with its model reachable${endpoint}, then commit the cassette.`
+      : `Check the model of ${where}: its \`llm\` option${endpoint}.`,
     context,
   );
 }

@@ -1,11 +1,26 @@
 /** Grading a conversation against criteria with a model: one verdict per criterion, failing closed. */
 import { judgeFailed } from '../errors/messages.js';
 import type { TurnRecord } from '../turn/types.js';
-import { callJudge, DEFAULT_JUDGE_MODEL, JUDGE_ENV, JudgeCallError, judgeServer } from './model.js';
+import { callJudge, DEFAULT_JUDGE_MODEL, isServer, JUDGE_ENV, JudgeCallError, judgeServer } from './model.js';
 import { parseVerdicts } from './parse.js';
 import { JUDGE_PROMPT_VERSION, judgeRequest } from './prompt.js';
 import { judgeTranscript } from './transcript.js';
-import type { JudgeOptions, JudgeResult } from './types.js';
+import type { JudgeOptions, JudgeResult, Verdict } from './types.js';
+
+/** Evidence must be lines of the transcript: ids that are not are taken out, and said so in the reasoning. */
+function checkEvidence(verdicts: Verdict[], transcript: string): Verdict[] {
+  const ids = new Set([...transcript.matchAll(/^\[([^\]]+)\]/gm)].map((match) => match[1]!));
+  return verdicts.map((verdict) => {
+    const unknown = verdict.evidence.filter((id) => !ids.has(id));
+    if (unknown.length === 0) return verdict;
+    const note = `(cited lines not in the transcript: ${unknown.join(', ')})`;
+    return {
+      ...verdict,
+      evidence: verdict.evidence.filter((id) => ids.has(id)),
+      reasoning: verdict.reasoning ? `${verdict.reasoning} ${note}` : note,
+    };
+  });
+}
 
 /** Refuses criteria that could never be graded, before any model is called. */
 export function checkJudgeOptions(options: JudgeOptions, where: string): void {
@@ -37,14 +52,13 @@ export async function judgeConversation(turns: TurnRecord | readonly TurnRecord[
   try {
     completion = await callJudge(judgeServer(options), judgeRequest(model, options.criteria, transcript));
   } catch (error) {
-    throw judgeFailed(
-      error instanceof JudgeCallError
-        ? { status: error.status, detail: error.detail }
-        : { detail: error instanceof Error ? error.message : String(error) },
-      { cause: error },
-    );
+    // A refused call's detail is the whole story (a cassette miss's field diff): no cause to repeat it.
+    const endpoint = !isServer(options.llm);
+    throw error instanceof JudgeCallError
+      ? judgeFailed({ status: error.status, detail: error.detail, endpoint })
+      : judgeFailed({ detail: error instanceof Error ? error.message : String(error), endpoint }, { cause: error });
   }
-  const verdicts = parseVerdicts(completion, options.criteria);
+  const verdicts = checkEvidence(parseVerdicts(completion, options.criteria), transcript);
   const passes = (verdict: string) => verdict === 'passed' || (verdict === 'inconclusive' && options.inconclusivePasses === true);
   return { passed: verdicts.every((v) => passes(v.verdict)), verdicts, transcript, promptVersion: JUDGE_PROMPT_VERSION };
 }

@@ -20,8 +20,9 @@ export const DEFAULT_JUDGE_MODEL = 'gpt-4.1-mini';
 /** One cassette per file: its occurrences of a request must count across the judge's calls. */
 const cassettes = new Map<string, CassetteLlm>();
 
-function isServer(llm: JudgeServer | JudgeEndpoint): llm is JudgeServer {
-  return typeof (llm as Partial<JudgeServer>).listen === 'function';
+/** Whether the model given is a server the test runs (called as is), not an endpoint. */
+export function isServer(llm: JudgeServer | JudgeEndpoint | undefined): llm is JudgeServer {
+  return typeof (llm as Partial<JudgeServer> | undefined)?.listen === 'function';
 }
 
 function endpointFromEnv(env: NodeJS.ProcessEnv): JudgeEndpoint {

@@ -6,7 +6,7 @@
 import { judgeFailed } from '../errors/messages.js';
 import type { ToolMap, TurnRecord } from '../turn/types.js';
 import { judgeConversation } from './judge.js';
-import { callJudge, DEFAULT_JUDGE_MODEL, JUDGE_ENV, JudgeCallError, judgeServer } from './model.js';
+import { callJudge, DEFAULT_JUDGE_MODEL, isServer, JUDGE_ENV, JudgeCallError, judgeServer } from './model.js';
 import { parseUserLine, userRequest } from './user-prompt.js';
 import type { JudgeResult, SimulateUserOptions, SimulationResult, SimulationStop } from './types.js';
 
@@ -77,11 +77,13 @@ export async function simulateUser<Tools extends ToolMap = ToolMap>(
         userRequest(userModel, options.persona, options.goal, turns as unknown as TurnRecord[]),
       );
     } catch (error) {
-      const facts = error instanceof JudgeCallError ? { status: error.status, detail: error.detail } : { detail: String(error) };
-      throw judgeFailed({ ...facts, role: 'user' }, { cause: error });
+      const endpoint = !isServer(options.llm);
+      throw error instanceof JudgeCallError
+        ? judgeFailed({ status: error.status, detail: error.detail, role: 'user', endpoint })
+        : judgeFailed({ detail: String(error), role: 'user', endpoint }, { cause: error });
     }
     const answer = parseUserLine(completion);
-    if ('problem' in answer) throw judgeFailed({ detail: answer.problem, role: 'user' });
+    if ('problem' in answer) throw judgeFailed({ detail: answer.problem, role: 'user', endpoint: !isServer(options.llm) });
     if ('end' in answer) {
       endReason = answer.end;
       return undefined;

@@ -4,6 +4,7 @@
  * judge cites as evidence, numbered as transcripts number turns (`── turn 2 ──`). Nothing is cut: a judge that cannot see a tool's output cannot grade
  * what the agent did with it.
  */
+import { compactJson } from '../render/snapshot.js';
 import { shownOutput } from '../turn/derive.js';
 import type { TurnRecord } from '../turn/types.js';
 
@@ -23,7 +24,8 @@ export function judgeTranscript(turns: readonly TurnRecord[]): string {
       else if (item.type === 'function_call') {
         const output = outputs.get(item.callId);
         const result = output === undefined ? 'no output' : `${output.isError ? 'error' : 'output'}: ${shownOutput(output)}`;
-        add(`tool call: ${item.name}(${item.arguments || '{}'}) -> ${result}`);
+        // Compact JSON: the same conversation reads (and is recorded) the same from either SDK.
+        add(`tool call: ${item.name}(${compactJson(item.arguments)}) -> ${result}`);
       } else if (item.type === 'function_call_output' && !turn.items.some((i) => i.type === 'function_call' && i.callId === item.callId)) {
         add(`tool ${item.isError ? 'error' : 'output'} of ${item.name || 'a tool'}: ${shownOutput(item)}`);
       } else if (item.type === 'agent_handoff') add(`handoff: ${item.oldAgentId ?? '(start)'} -> ${item.newAgentId}`);

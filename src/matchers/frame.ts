@@ -97,6 +97,8 @@ export interface FailureParts {
   render?: RenderOptions;
   /** Lines under the transcript (a judge's verdicts, which cite its lines). */
   after?: string[];
+  /** A transcript of its own instead of the rendered turns (the judge's, with the line ids its verdicts cite). */
+  transcript?: string;
 }
 
 /** The failure message layout every matcher and the cursor use. */
@@ -105,7 +107,13 @@ export function failureMessage(parts: FailureParts): string {
   const lines = [parts.hint, '', `Expected: ${parts.expected}`, `Received: ${parts.received}`];
   for (const detail of parts.details ?? []) lines.push(detail === '' ? '' : `  ${detail}`);
   const render = { ...parts.render, indent: '  ' };
-  lines.push('', p.bold('Transcript:'), parts.isList ? renderSession(parts.turns, render) : renderTurn(parts.turns[0] as AnyTurn, render));
+  const transcript =
+    parts.transcript !== undefined
+      ? parts.transcript.replace(/^/gm, render.indent)
+      : parts.isList
+        ? renderSession(parts.turns, render)
+        : renderTurn(parts.turns[0] as AnyTurn, render);
+  lines.push('', p.bold('Transcript:'), transcript);
   lines.push(...(parts.after ?? []));
   return lines.join('\n');
 }

@@ -12,7 +12,8 @@ const MARKS = { passed: '✓', failed: '✗', inconclusive: '?' } as const;
 /**
  * `await expect(turn | agent.turns).toPassJudge({ criteria })`: a model grades the conversation
  * against each criterion (see `judgeConversation`); passes when every criterion passed. The failure
- * message lists each criterion with its verdict and reasoning under the transcript.
+ * message lists each criterion with its verdict and reasoning under the transcript the judge read,
+ * whose line ids its evidence cites.
  */
 export async function toPassJudge(this: MatcherContext, received: unknown, options: JudgeMatcherOptions): Promise<MatcherResult> {
   const { isNot, p, header, turns, isList } = openMatcher(this, 'toPassJudge', received, [['options', options]], options);
@@ -40,6 +41,8 @@ export async function toPassJudge(this: MatcherContext, received: unknown, optio
         received: isNot ? 'every criterion met' : `${notMet.length} of ${n} not met`,
         turns,
         isList,
+        // The judge's own transcript: its verdicts cite these line ids.
+        transcript: result.transcript,
         after: ['', p.bold(`Verdicts (judge prompt v${result.promptVersion}):`), ...result.verdicts.flatMap(line)],
       }),
   };

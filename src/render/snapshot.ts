@@ -6,7 +6,8 @@
 import { shownOutput } from '../turn/derive.js';
 import type { TurnRecord } from '../turn/types.js';
 
-function compactJson(text: string): string {
+/** Tool arguments as compact JSON (Python sends `{"a": 1}`, Node `{"a":1}`); as given when not JSON. */
+export function compactJson(text: string): string {
   if (text.trim() === '') return '{}';
   try {
     return JSON.stringify(JSON.parse(text));

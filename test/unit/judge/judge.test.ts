@@ -62,8 +62,8 @@ describe('the transcript the judge reads', () => {
       [
         // The fixture is the conversation's turn 1 (its index): ids number turns as transcripts do.
         "[T1.1] user: What's the weather in Paris and in London?",
-        '[T1.2] tool call: lookup_weather({"city": "Paris"}) -> output: "sunny, 21°C"',
-        '[T1.3] tool call: lookup_weather({"city": "London", "forecast": {"days": 3, "units": "metric"}}) -> output: "light rain, 14°C"',
+        '[T1.2] tool call: lookup_weather({"city":"Paris"}) -> output: "sunny, 21°C"',
+        '[T1.3] tool call: lookup_weather({"city":"London","forecast":{"days":3,"units":"metric"}}) -> output: "light rain, 14°C"',
         "[T1.4] assistant: It's sunny and 21°C in Paris, while London has light rain at 14°C.",
       ].join('\n'),
     );
@@ -155,6 +155,8 @@ describe('judgeConversation and toPassJudge with a scripted judge', () => {
     const message = stripAnsi(error!.message);
     expect(message).toContain('Expected: all 3 criteria met\nReceived: 2 of 3 not met');
     expect(message.indexOf('Transcript:')).toBeLessThan(message.indexOf('Verdicts'));
+    // The transcript shown is the judge's, with the line ids its evidence cites.
+    expect(message).toContain("Transcript:\n  [T1.1] user: What's the weather in Paris and in London?\n  [T1.2] tool call: lookup_weather");
     expect(message).toContain(
       [
         `Verdicts (judge prompt v${JUDGE_PROMPT_VERSION}):`,
@@ -167,6 +169,24 @@ describe('judgeConversation and toPassJudge with a scripted judge', () => {
       ].join('\n'),
     );
     await expect(expect(turns[0]).not.toPassJudge({ llm, criteria: ['is rude'] })).resolves.toBeUndefined();
+  });
+
+  test('evidence that is not a line of the transcript is taken out, and said so', async () => {
+    const llm = scriptedLlm([
+      {
+        when: { user: /^Criteria:/ },
+        reply: {
+          toolCalls: [
+            {
+              name: 'record_verdicts',
+              args: { verdicts: [{ criterion: 1, verdict: 'passed', reasoning: 'fine', evidence: ['T1.2', 'T99.9', 'nonsense'] }] },
+            },
+          ],
+        },
+      },
+    ]);
+    const { verdicts } = await judgeConversation(turns, { llm, criteria: ['reports Paris'] });
+    expect(verdicts[0]).toMatchObject({ evidence: ['T1.2'], reasoning: 'fine (cited lines not in the transcript: T99.9, nonsense)' });
   });
 
   test('criteria that could never be graded are refused before any call', async () => {
@@ -192,6 +212,11 @@ describe('judgeConversation and toPassJudge with a scripted judge', () => {
     expect((miss as Error).message).toMatch(/HTTP 400/);
     // The same field diff as an agent's miss.
     expect((miss as Error).message).toContain('messages[1].content');
+    // Said once (no cause repeating it), and the hint fits a model the test runs itself: no endpoint variables.
+    expect((miss as Error).cause).toBeUndefined();
+    expect((miss as { hint: string }).hint).toBe(
+      'Record the call: run the test without CI (what is missing from the cassette of the judge is recorded) with its model reachable, then commit the cassette.',
+    );
     expect((miss as Error).message).toContain('+ "Criteria:\\n1. reports Rome');
     await replay.close();
   });
