@@ -4,8 +4,7 @@
  * judge cites as evidence, numbered as transcripts number turns (`── turn 2 ──`). Nothing is cut: a judge that cannot see a tool's output cannot grade
  * what the agent did with it.
  */
-import { compactJson } from '../render/snapshot.js';
-import { shownOutput } from '../turn/derive.js';
+import { loneOutputText, pairOutputs, toolCallText } from '../render/plain.js';
 import type { TurnRecord } from '../turn/types.js';
 
 /** Turn `n` (its `index`) is `T<n>`; what the agent said on its own (a greeting, `listen()`) is `S1`, `S2`, ... in order. */
@@ -18,17 +17,13 @@ export function judgeTranscript(turns: readonly TurnRecord[]): string {
     const add = (text: string) => lines.push(`[${id}.${lines.length + 1}] ${text}`);
     if (turn.index >= 0) add(`user: ${turn.input}`);
     else add('(the agent spoke on its own)');
-    const outputs = new Map(turn.items.flatMap((item) => (item.type === 'function_call_output' ? [[item.callId, item] as const] : [])));
+    const { outputOf, called } = pairOutputs(turn.items);
     for (const item of turn.items) {
       if (item.type === 'message' && item.role === 'assistant') add(`assistant: ${item.text}`);
-      else if (item.type === 'function_call') {
-        const output = outputs.get(item.callId);
-        const result = output === undefined ? 'no output' : `${output.isError ? 'error' : 'output'}: ${shownOutput(output)}`;
-        // Compact JSON: the same conversation reads (and is recorded) the same from either SDK.
-        add(`tool call: ${item.name}(${compactJson(item.arguments)}) -> ${result}`);
-      } else if (item.type === 'function_call_output' && !turn.items.some((i) => i.type === 'function_call' && i.callId === item.callId)) {
-        add(`tool ${item.isError ? 'error' : 'output'} of ${item.name || 'a tool'}: ${shownOutput(item)}`);
-      } else if (item.type === 'agent_handoff') add(`handoff: ${item.oldAgentId ?? '(start)'} -> ${item.newAgentId}`);
+      // Compact JSON arguments: the same conversation reads (and is recorded) the same from either SDK.
+      else if (item.type === 'function_call') add(`tool call: ${toolCallText(item, outputOf(item.callId))}`);
+      else if (item.type === 'function_call_output' && !called.has(item.callId)) add(`tool ${loneOutputText(item)}`);
+      else if (item.type === 'agent_handoff') add(`handoff: ${item.oldAgentId ?? '(start)'} -> ${item.newAgentId}`);
     }
     for (const error of turn.errors) add(`error: ${error.message}`);
     blocks.push(lines.join('\n'));

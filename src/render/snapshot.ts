@@ -3,18 +3,8 @@
  * of the same conversation. Ids, timings and usage are left out; tool arguments (as compact JSON,
  * so both SDKs' spacing reads alike) and outputs are kept whole.
  */
-import { shownOutput } from '../turn/derive.js';
+import { loneOutputText, pairOutputs, toolCallText } from './plain.js';
 import type { TurnRecord } from '../turn/types.js';
-
-/** Tool arguments as compact JSON (Python sends `{"a": 1}`, Node `{"a":1}`); as given when not JSON. */
-export function compactJson(text: string): string {
-  if (text.trim() === '') return '{}';
-  try {
-    return JSON.stringify(JSON.parse(text));
-  } catch {
-    return text;
-  }
-}
 
 /** The turns as stable text, one line per message, tool call, handoff and error. */
 export function conversationSnapshot(turns: readonly TurnRecord[]): string {
@@ -22,20 +12,15 @@ export function conversationSnapshot(turns: readonly TurnRecord[]): string {
   for (const turn of turns) {
     lines.push(turn.index < 0 ? '── on its own ──' : `── turn ${turn.index} ──`);
     if (turn.index >= 0) lines.push(`user: ${turn.input}`);
-    const outputs = new Map(turn.items.flatMap((item) => (item.type === 'function_call_output' ? [[item.callId, item] as const] : [])));
+    const { outputOf, called } = pairOutputs(turn.items);
     const mocked = new Set(turn.toolCalls.filter((call) => call.mocked).map((call) => call.callId));
-    const called = new Set(turn.items.flatMap((item) => (item.type === 'function_call' ? [item.callId] : [])));
     for (const item of turn.items) {
       const mark = 'callId' in item && mocked.has(item.callId) ? ' (mocked)' : '';
       if (item.type === 'message')
         lines.push(`${item.role === 'assistant' ? 'agent' : item.role}: ${item.text}${item.interrupted ? ' (interrupted)' : ''}`);
-      else if (item.type === 'function_call') {
-        const output = outputs.get(item.callId);
-        const result = output === undefined ? 'no output' : `${output.isError ? 'error' : 'output'}: ${shownOutput(output)}`;
-        lines.push(`tool: ${item.name}(${compactJson(item.arguments)}) -> ${result}${mark}`);
-      } else if (item.type === 'function_call_output' && !called.has(item.callId)) {
-        lines.push(`tool ${item.isError ? 'error' : 'output'} of ${item.name || 'a tool'}: ${shownOutput(item)}${mark}`);
-      } else if (item.type === 'agent_handoff') lines.push(`handoff: ${item.oldAgentId ?? '(start)'} -> ${item.newAgentId}`);
+      else if (item.type === 'function_call') lines.push(`tool: ${toolCallText(item, outputOf(item.callId))}${mark}`);
+      else if (item.type === 'function_call_output' && !called.has(item.callId)) lines.push(`tool ${loneOutputText(item)}${mark}`);
+      else if (item.type === 'agent_handoff') lines.push(`handoff: ${item.oldAgentId ?? '(start)'} -> ${item.newAgentId}`);
       else if (item.type === 'agent_config_update') {
         const parts = [
           ...(item.toolsAdded.length ? [`tools added: ${item.toolsAdded.join(', ')}`] : []),
