@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { settleReaping } from './reaping.js';
 
 /** The environment variable carrying the run id, set by the global setup and inherited by workers. */
 export const RUN_TAG_ENV = 'AGENT_SESSION_TEST_RUN';
@@ -155,6 +156,8 @@ export interface SweepOptions {
 
 /** Ends the run's leftover agents and says so; for the runners' global teardowns. */
 export async function sweepLeftovers(runId: string, options: SweepOptions = {}): Promise<TaggedProcess[]> {
+  // Agents a file teardown left exiting in the background are not leftovers: give them their grace first.
+  await settleReaping(runId);
   const leftovers = await killTaggedProcesses(runId, options.graceMs);
   if (leftovers.length === 0) return leftovers;
   const list = leftovers.map((p) => `  ${p.pid} ${p.command}`).join('\n');

@@ -48,6 +48,11 @@ export interface HandleOptions extends AgentSessionOptions {
    * runner says no when it left tests out (a name filter, `.only`), which might have reached them.
    */
   checkMocksAtClose?: () => boolean;
+  /**
+   * Whether `close()` returns once the agent is signalled, reaping it in the background (a
+   * runner's file teardown: the next file need not wait out the agent's exit).
+   */
+  reapInBackground?: boolean;
 }
 
 /** Creates a handle for the agent in `agentFile` (an absolute path). */
@@ -55,12 +60,12 @@ export function createAgentSessionHandle<Tools extends ToolMap = ToolMap>(
   agentFile: string,
   options: HandleOptions = {},
 ): AgentSessionHandle<Tools> {
-  const { currentSignal, checkMocksAtClose, ...sessionOptions } = options;
+  const { currentSignal, checkMocksAtClose, reapInBackground, ...sessionOptions } = options;
   const lazy = lazySession(
     agentFile,
     () => startAgentSession(agentFile, sessionOptions),
     currentSignal,
-    (session) => session.close({ checkMocks: checkMocksAtClose?.() ?? true }),
+    (session) => session.close({ checkMocks: checkMocksAtClose?.() ?? true, waitForExit: reapInBackground !== true }),
   );
   const { start, withSignal } = lazy;
   return withHandleBase<

@@ -10,7 +10,9 @@ import { mergeModelMisses, modelFailuresSince, modelMark, runningToolCalls, type
 import { SerialQueue } from '../core/queue.js';
 import { race } from '../core/race.js';
 import type { AgentProcessLike } from '../process/agent-process.js';
+import { markReaping, unmarkReaping } from '../process/reaping.js';
 import { untrackAgent } from '../process/registry.js';
+import { RUN_TAG_ENV } from '../process/run-tag.js';
 import { redactInPlace } from '../process/redact.js';
 import type { Launch } from '../process/runtime.js';
 import { AgentConnection, ConnectionClosedError, RequestTimeoutError } from '../protocol/connection.js';
@@ -26,7 +28,7 @@ import { markMocked } from './mocks/mark.js';
 import type { ToolMockChannel } from './mocks/server.js';
 import { MockStack, type MockCheck } from './mocks/stack.js';
 import type { MockedCall, ToolMocks } from './mocks/types.js';
-import { DEFAULTS, type AgentSessionOptions } from './options.js';
+import { DEFAULTS, shutdownGraceFor, type AgentSessionOptions } from './options.js';
 import { sendTurn } from './send-turn.js';
 import { noteHandoffInstructions, sentToolArguments } from './turn-extras.js';
 
@@ -42,6 +44,13 @@ export interface SayOptions {
 /** What the caller was doing when the session made a request on its behalf, for error messages. */
 interface Doing {
   doing?: { what: string; when: string };
+}
+
+export interface CloseOptions {
+  /** Check the file's tool mocks against the agents that ran (default true). */
+  checkMocks?: boolean;
+  /** Resolve only once the agent has exited and been reaped (default true). */
+  waitForExit?: boolean;
 }
 
 export interface GreetingOptions {
@@ -489,30 +498,44 @@ export class AgentSession {
   }
 
   /**
-   * Ends the session: closes the connection, signals the agent's process group, waits the grace
-   * period, SIGKILLs the group and reaps it; stops the scripted LLM. Idempotent.
+   * Stops the agent and everything the session opened (idempotent): closes the connection,
+   * signals the agent's process group, waits `shutdownGrace`, SIGKILLs the group and reaps it.
+   * With the `tools` option, then fails with TOOL_MOCK_UNKNOWN, once, if the file's mocks (or a
+   * `mockTools()` never restored) name a tool no agent in charge during the session had;
+   * `checkMocks: false` skips that, for a run that left out tests which might have reached the
+   * agent that has it. `waitForExit: false` returns once the agent is signalled and leaves the
+   * rest to the background: this process's exit handler and its watchdog still end the agent.
    */
-  /**
-   * Stops the agent and everything the session opened (idempotent). With the `tools` option, then
-   * fails with TOOL_MOCK_UNKNOWN, once, if the file's mocks (or a `mockTools()` never restored)
-   * name a tool no agent in charge during the session had; `checkMocks: false` skips that, for a
-   * run that left out tests which might have reached the agent that has it.
-   */
-  close(options: { checkMocks?: boolean } = {}): Promise<void> {
+  close(options: CloseOptions = {}): Promise<void> {
     // Checked before the agent goes: an agent that went away first has already failed the test.
     const checks =
       this.#closing === undefined && !this.#connection.closed && options.checkMocks !== false ? this.#mockStack?.finish() : undefined;
     const closing = (this.#closing ??= (async () => {
       this.#connection.close();
       this.#listener.close();
-      await this.#agent.terminate({ graceMs: this.#options.shutdownGrace ?? DEFAULTS.shutdownGrace });
-      if (this.#agent.pid !== undefined) untrackAgent(this.#agent.pid);
+      const graceMs = this.#shutdownGrace();
+      const pid = this.#agent.pid;
+      const background = options.waitForExit === false && pid !== undefined && this.#agent.status === undefined;
+      const runId = process.env[RUN_TAG_ENV];
+      if (background) markReaping(runId, pid, graceMs);
+      const exit = this.#agent.terminate({ graceMs }).then(() => {
+        if (pid === undefined) return;
+        untrackAgent(pid);
+        if (background) unmarkReaping(runId, pid);
+      });
+      // Until reaped, the agent stays registered: the exit handler and the watchdog end it should this process go first.
+      if (background) exit.catch(() => {});
+      else await exit;
       await this.#llm?.close();
       await this.#mocks?.close();
     })());
     // The first scope's problems (the file's before any mockTools()'s): one fix at a time, like a compiler's first error.
     const check = checks?.[0];
     return check ? closing.then(() => Promise.reject(this.#unknownMocks(check))) : closing;
+  }
+
+  #shutdownGrace(): number {
+    return shutdownGraceFor(this.launch.kind, this.#options);
   }
 
   async #call(kind: RequestKind, body: object, options: RequestCallOptions & Doing): Promise<WireResponse> {

@@ -39,8 +39,9 @@ export interface AgentSessionOptions extends Omit<LaunchOptions, 'env'> {
   /** How long other requests (history, info, ...) may take. Default 10 s. */
   requestTimeout?: number;
   /**
-   * How long the agent gets to exit after SIGINT before SIGKILL. Default 1 s: Node agents never exit
-   * on SIGINT, Python ones exit within it (docs/performance.md).
+   * How long the agent gets to exit after SIGINT before SIGKILL. Default 1 s for Python agents
+   * (they exit within it) and for a `command`; 0 for Node agents, which ignore SIGINT in console
+   * mode (docs/performance.md). In a runner's file teardown the wait happens in the background.
    */
   shutdownGrace?: number;
   /**
@@ -71,3 +72,13 @@ export const DEFAULTS = {
   pingInterval: 500,
   maxFrameBytes: DEFAULT_MAX_RECEIVED_FRAME_BYTES,
 } as const;
+
+/**
+ * The grace an agent gets after SIGINT: the option when given; else none for a Node agent
+ * launched as detected (console mode ignores SIGINT and SIGTERM, so waiting only delays the
+ * SIGKILL), the default for anything else.
+ */
+export function shutdownGraceFor(kind: 'python' | 'node', options: Pick<AgentSessionOptions, 'shutdownGrace' | 'command'>): number {
+  if (options.shutdownGrace !== undefined) return options.shutdownGrace;
+  return kind === 'node' && options.command === undefined ? 0 : DEFAULTS.shutdownGrace;
+}

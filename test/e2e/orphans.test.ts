@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { scriptedLlm } from '../../src/llm/index.js';
 import { startAgentSession } from '../../src/session/agent-session.js';
-import { alive, fixture, killedAfterEach, pythonEnv, running } from './helpers.js';
+import { createAgentSessionHandle } from '../../src/session/handle.js';
+import { weatherLlm } from '../../examples/weather-llm.js';
+import { alive, fixture, killedAfterEach, nodeAgent, pythonEnv, running } from './helpers.js';
 
 const startAgent = fileURLToPath(new URL('../fixtures/runner-death/start-agent.ts', import.meta.url));
 
@@ -78,6 +80,37 @@ describe('orphan guard: agents die with the process that started them', () => {
       helpers.push(helperPid!);
       expect(running(helperPid!)).toBe(true);
       worker.kill('SIGKILL');
+      await expect.poll(() => groupAlive(agentPid), { timeout: 5000, interval: 50 }).toBe(false);
+      await expect.poll(() => running(helperPid!), { timeout: 5000, interval: 50 }).toBe(false);
+    } finally {
+      worker.kill('SIGKILL');
+    }
+  });
+});
+
+describe("a runner's file teardown leaves the agent's exit to the background", () => {
+  test('close returns with the agent signalled and still exiting; it is gone once its grace runs out', async () => {
+    // The Node agent ignores SIGINT in console mode: it lives out the whole grace.
+    const handle = createAgentSessionHandle(nodeAgent, { llm: weatherLlm(), shutdownGrace: 2000, reapInBackground: true });
+    const session = await handle.start();
+    expect((await handle.say('What is the weather in Paris?')).errors).toEqual([]);
+    const pid = session.pid!;
+    await handle.close();
+    expect(groupAlive(pid)).toBe(true);
+    await expect.poll(() => groupAlive(pid), { timeout: 10_000, interval: 100 }).toBe(false);
+  });
+
+  test.each([
+    ['Python', 'python/escaping_tool.py'],
+    ['Node', 'node/escaping_tool.ts'],
+  ])('a worker that exits right after takes the %s agent and its escaped helper down', async (_, agentFile) => {
+    const worker = startWorker(fixture(agentFile), '--helper', '--exit-after-close');
+    try {
+      const { agentPid, helperPid } = await started(worker);
+      helpers.push(helperPid!);
+      if (worker.exitCode === null && worker.signalCode === null) await new Promise((resolve) => worker.once('exit', resolve));
+      expect(worker.exitCode).toBe(0);
+      // The grace is a minute: only the exit handler ends them this soon.
       await expect.poll(() => groupAlive(agentPid), { timeout: 5000, interval: 50 }).toBe(false);
       await expect.poll(() => running(helperPid!), { timeout: 5000, interval: 50 }).toBe(false);
     } finally {

@@ -59,7 +59,12 @@ export function useAgentSession<Tools extends ToolMap = ToolMap>(
   const agentFile = resolveAgentFile(file);
   // A file run in part, or with a failed test, may not reach the agent a file-wide tool mock is for: only a whole, passing run checks them.
   let wholeRun = false;
-  const handle = createAgentSessionHandle<Tools>(agentFile, { ...options, currentSignal, checkMocksAtClose: () => wholeRun });
+  const handle = createAgentSessionHandle<Tools>(agentFile, {
+    ...options,
+    currentSignal,
+    checkMocksAtClose: () => wholeRun,
+    reapInBackground: true,
+  });
   const hooks = {
     beforeAll,
     afterAll: (fn: () => Promise<void>, timeout: number) =>
@@ -95,7 +100,12 @@ export function agentSessionFixture<Tools extends ToolMap = ToolMap>(
     // eslint-disable-next-line no-empty-pattern
     async ({}: object, use: (handle: AgentSessionHandle<Tools>) => Promise<void>) => {
       // A fixture does not see which tests the run left out: its file-wide mocks are not checked at the end.
-      const handle = createAgentSessionHandle<Tools>(agentFile, { ...options, currentSignal, checkMocksAtClose: () => false });
+      const handle = createAgentSessionHandle<Tools>(agentFile, {
+        ...options,
+        currentSignal,
+        checkMocksAtClose: () => false,
+        reapInBackground: true,
+      });
       try {
         await handle.start();
         await use(recordTurnsOnTests(handle, agentFile));
