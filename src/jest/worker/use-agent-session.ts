@@ -36,7 +36,11 @@ export function useAgentSession<Tools extends ToolMap = ToolMap>(
 ): AgentSessionHandle<Tools> {
   // Jest does not tell a hook which tests a name filter left out, and a file run in part may not
   // reach the agent a file-wide tool mock is for: only turn and mockTools() scopes are checked.
-  const handle = createAgentSessionHandle<Tools>(resolveAgentFile(file), { ...options, checkMocksAtClose: () => false, reapInBackground: true });
+  const handle = createAgentSessionHandle<Tools>(resolveAgentFile(file), {
+    ...options,
+    checkMocksAtClose: () => false,
+    reapInBackground: true,
+  });
   startAndCloseAround({ beforeAll, afterAll }, handle, {
     startMs: options.startupTimeout ?? DEFAULTS.startupTimeout,
     closeMs: options.shutdownGrace ?? DEFAULTS.shutdownGrace,
