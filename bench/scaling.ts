@@ -15,15 +15,13 @@
  * `tsx bench/scaling.ts [vitest|inprocess|prespawn]` runs one part; no argument runs 1 and 3 (what
  * `npm run bench` prints).
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { rmSync } from 'node:fs';
 import { weatherLlm } from '../examples/weather-llm.js';
 import { startAgentSession, type AgentSession } from '../src/session/agent-session.js';
 import { agents, median, progress, ratio, repoPath, reps, table, type Sdk } from './lib/stats.js';
+import { suiteLog, TURNS, vitestRun, writeHarnessSuite } from './lib/vitest-suite.js';
 
 const REPS = reps(1);
-const TURNS = ['What is the weather in Paris?', 'hello', 'compare London and Tokyo'];
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 const root = repoPath(`node_modules/.cache/agent-session-bench/scaling-${process.pid}`);
@@ -31,71 +29,14 @@ const root = repoPath(`node_modules/.cache/agent-session-bench/scaling-${process
 /** `prespawn` of the generated config: the plugin option as source text, read from PRESPAWN_SPARES at run time. */
 const PRESPAWN_OPTION = `process.env.PRESPAWN_SPARES ? { spares: Number(process.env.PRESPAWN_SPARES) } : false`;
 
-function writeSuite(dir: string, sdk: Sdk, files: number): void {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    `${dir}/vitest.config.ts`,
-    `import { defineConfig } from 'vitest/config';
-import { agentSession } from ${JSON.stringify(repoPath('src/vitest/node/plugin.ts'))};
-import { packageAlias } from ${JSON.stringify(repoPath('test/fixtures/package-alias.ts'))};
-export default defineConfig({
-  resolve: { alias: packageAlias },
-  plugins: [agentSession({ failOnLeftovers: true, prespawn: ${PRESPAWN_OPTION} })],
-  test: { include: ['*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000 },
-});
-`,
-  );
-  for (let i = 0; i < files; i++) {
-    writeFileSync(
-      `${dir}/agent-${i}.test.ts`,
-      `import { appendFileSync } from 'node:fs';
-import { expect, test } from 'vitest';
-import { useAgentSession } from 'agent-session-test/vitest';
-import { weatherLlm } from ${JSON.stringify(repoPath('examples/weather-llm.ts'))};
-const agent = useAgentSession(${JSON.stringify(agents[sdk])}, { llm: weatherLlm() });
-test('three turns', async () => {
-  for (const text of ${JSON.stringify(TURNS)}) expect(await agent.say(text)).toHaveNoErrors();
-  appendFileSync(${JSON.stringify(`${dir}/used.log`)}, (await agent.start()).prespawned ? 'spare\\n' : 'cold\\n');
-});
-`,
-    );
-  }
-}
+/** The suite of `files` harness files, with `prespawn` from PRESPAWN_SPARES. */
+const writeSuite = (dir: string, sdk: Sdk, files: number) => writeHarnessSuite(dir, sdk, files, `{ prespawn: ${PRESPAWN_OPTION} }`);
 
-async function vitestRun(dir: string, workers: number, spares?: number): Promise<number> {
-  const started = performance.now();
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: '' };
-  if (spares !== undefined) env['PRESPAWN_SPARES'] = String(spares);
-  await promisify(execFile)(
-    process.execPath,
-    [
-      repoPath('node_modules/vitest/vitest.mjs'),
-      'run',
-      '--root',
-      dir,
-      '--config',
-      `${dir}/vitest.config.ts`,
-      `--maxWorkers=${workers}`,
-      '--reporter=dot',
-    ],
-    { cwd: dir, env, maxBuffer: 1 << 26 },
-  );
-  return performance.now() - started;
-}
+const run = (dir: string, workers: number, spares?: number) =>
+  vitestRun(dir, { workers, env: spares === undefined ? {} : { PRESPAWN_SPARES: String(spares) } });
 
 /** How many files of the last run got a spare. */
-function sparesUsed(dir: string): number {
-  try {
-    return readFileSync(`${dir}/used.log`, 'utf8')
-      .split('\n')
-      .filter((line) => line === 'spare').length;
-  } catch {
-    return 0;
-  } finally {
-    rmSync(`${dir}/used.log`, { force: true });
-  }
-}
+const sparesUsed = (dir: string) => suiteLog(dir).filter((line) => line === 'spare').length;
 
 /** Off, one spare, one spare per worker: interleaved, the order turned round every round. */
 async function prespawnSuite(sdk: Sdk): Promise<(string | number)[][]> {
@@ -110,7 +51,7 @@ async function prespawnSuite(sdk: Sdk): Promise<(string | number)[][]> {
       const used = new Map<number | undefined, number[]>(variants.map((v) => [v, []]));
       for (let r = 0; r < rounds; r++) {
         for (const spares of r % 2 === 0 ? variants : [...variants].reverse()) {
-          times.get(spares)!.push(await vitestRun(dir, workers, spares));
+          times.get(spares)!.push(await run(dir, workers, spares));
           used.get(spares)!.push(sparesUsed(dir));
           progress();
         }
@@ -139,7 +80,7 @@ async function viaVitest(sdk: Sdk): Promise<(string | number)[][]> {
       }
       const times: number[] = [];
       for (let r = 0; r < REPS; r++) {
-        times.push(await vitestRun(dir, workers));
+        times.push(await run(dir, workers));
         progress();
       }
       cells.push(sec(median(times)));
