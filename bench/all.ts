@@ -14,6 +14,7 @@ const benchmarks: [string, string[]][] = [
   ['cold-start.ts', []],
   ['memory.ts', ['--expose-gc']],
   ['scaling.ts', []],
+  ['anchors.ts', []],
 ];
 
 let failed = 0;
