@@ -9,8 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import type { AgentProcess } from '../process/agent-process.js';
-import { launchGuarded } from '../process/launch.js';
+import { ForkServer, forkableLaunch } from '../process/fork-server.js';
+import { launchGuarded, type StartedAgent } from '../process/launch.js';
 import { untrackAgent } from '../process/registry.js';
 import { agentTag } from '../process/run-tag.js';
 import type { AgentListener } from '../process/listener.js';
@@ -19,8 +19,17 @@ import { createCredential } from '../process/credential.js';
 import { fillSpec, specDifference, type SpawnSpec } from './spec.js';
 
 export interface BrokerOptions {
-  /** Spares kept ready at most, over all launches. */
+  /** Spares kept ready at most, over all launches started cold. */
   spares: number;
+  /**
+   * Spares kept ready at most for launches a fork server starts (Python agents): a fork costs a
+   * fraction of a cold start, so more may pay. Default: `spares`.
+   */
+  forkedSpares?: number;
+  /** Start Python agents by forking from a server that did their imports once. Default true. */
+  fork?: boolean;
+  /** Told why a launch is started cold after all (once per launch). */
+  onForkUnavailable?: (agentFile: string, reason: string) => void;
   /** Startup timeout of a spare when the worker that taught its launch gave none. Default 60 s. */
   startupTimeout?: number;
 }
@@ -33,12 +42,24 @@ export interface BrokerStats {
   mismatched: number;
   /** Launches that no longer get spares because one failed to start. */
   failed: number;
+  /** Spares started by forking. */
+  forked: number;
 }
 
 interface Launch {
   spec: SpawnSpec;
   startupTimeout: number;
   failed: boolean;
+  /** A worker started it and it worked; before that, only its fork server may start. */
+  learned: boolean;
+  /** The fork server starting this launch's spares, once it is ready. */
+  forks?: ForkServer;
+  /** Its server once spawned, ready or not (what closing ends). */
+  server?: Promise<ForkServer>;
+  /** Settles with the server once ready, or undefined when it cannot fork. */
+  forkServer?: Promise<ForkServer | undefined>;
+  /** Set once forking was found not to work for this launch. */
+  noFork?: boolean;
 }
 
 type SpareState = 'starting' | 'offered' | 'claimed' | 'dead';
@@ -51,7 +72,7 @@ interface Spare {
   llmCredential: string;
   state: SpareState;
   connectAddr?: string;
-  agent?: AgentProcess;
+  agent?: StartedAgent;
   listener?: AgentListener;
   /** The agent's connection, paused until a worker's data connection is there to take it. */
   socket?: net.Socket;
@@ -79,6 +100,9 @@ async function freePort(): Promise<number> {
 
 const keyOf = (spec: SpawnSpec) => JSON.stringify(spec);
 
+/** How long a file with no spare waits for its launch's fork server to finish importing (the worker waits 2 s for an answer). */
+const FORK_WAIT_MS = 1500;
+
 /** How long an exit waits for the output pipes to close. */
 const OUTPUT_SETTLE_MS = 300;
 
@@ -89,7 +113,7 @@ export class SpareBroker {
   readonly #launches = new Map<string, Launch>();
   readonly #spares = new Map<number, Spare>();
   readonly #pending = new Set<string>();
-  readonly #stats: BrokerStats = { learned: 0, spawned: 0, claimed: 0, mismatched: 0, failed: 0 };
+  readonly #stats: BrokerStats = { learned: 0, spawned: 0, claimed: 0, mismatched: 0, failed: 0, forked: 0 };
   #nextId = 0;
   #stopped = false;
   #closed = false;
@@ -139,6 +163,20 @@ export class SpareBroker {
     await Promise.all(spares.map((spare) => this.#kill(spare)));
     // One still spawning is killed as soon as its spawn returns.
     await Promise.all(spares.flatMap((spare) => spare.spawning ?? []));
+    await this.#closeForkServers();
+  }
+
+  /** Fork servers carry the run's tag: they go with the spares, and a new run starts them again. */
+  async #closeForkServers(): Promise<void> {
+    const closing: Promise<void>[] = [];
+    for (const launch of this.#launches.values()) {
+      const server = launch.server;
+      launch.server = undefined;
+      launch.forkServer = undefined;
+      launch.forks = undefined;
+      if (server) closing.push(server.then((started) => started.close()).catch(() => {}));
+    }
+    await Promise.all(closing);
   }
 
   /** Ends every agent the broker started, taken or not, and stops listening. */
@@ -149,6 +187,7 @@ export class SpareBroker {
     const spares = [...this.#spares.values()];
     await Promise.all(spares.map((spare) => this.#kill(spare)));
     await Promise.all(spares.flatMap((spare) => spare.spawning ?? []));
+    await this.#closeForkServers();
   }
 
   #accept(socket: net.Socket): void {
@@ -178,6 +217,9 @@ export class SpareBroker {
         case 'learn':
           this.#learn(message.spec, message.startupTimeout);
           break;
+        case 'prepare':
+          this.#prepare(message.spec, message.startupTimeout);
+          break;
         case 'want':
           void this.#offer(socket, message.agentFile).then((spare) => (mine = spare));
           break;
@@ -204,16 +246,32 @@ export class SpareBroker {
 
   #learn(spec: SpawnSpec, startupTimeout: number): void {
     const key = keyOf(spec);
-    if (this.#launches.has(key)) return;
-    this.#launches.set(key, { spec, startupTimeout: startupTimeout || (this.#options.startupTimeout ?? 60_000), failed: false });
+    const known = this.#launches.get(key);
+    if (known?.learned) return;
+    if (known) known.learned = true;
+    else this.#launches.set(key, this.#launch(spec, startupTimeout, true));
     this.#stats.learned += 1;
     this.#refill();
   }
 
+  /** A launch not yet known to work: only its fork server starts (nothing else waits on it). */
+  #prepare(spec: SpawnSpec, startupTimeout: number): void {
+    const key = keyOf(spec);
+    if (this.#launches.has(key) || this.#stopped || this.#closed || !forkableLaunch(spec.argv)) return;
+    const launch = this.#launch(spec, startupTimeout, false);
+    this.#launches.set(key, launch);
+    this.#startForkServer(launch);
+  }
+
+  #launch(spec: SpawnSpec, startupTimeout: number, learned: boolean): Launch {
+    return { spec, startupTimeout: startupTimeout || (this.#options.startupTimeout ?? 60_000), failed: false, learned };
+  }
+
   async #offer(socket: net.Socket, agentFile: string): Promise<Spare | undefined> {
-    const candidates = [...this.#spares.values()].filter((s) => s.state === 'starting' && s.launch.spec.agentFile === agentFile);
+    const candidates = () => [...this.#spares.values()].filter((s) => s.state === 'starting' && s.launch.spec.agentFile === agentFile);
+    if (candidates().length === 0) await this.#forkOnDemand(agentFile);
     // One that has connected already is further along.
-    const spare = candidates.find((s) => s.socket) ?? candidates.find((s) => s.agent) ?? candidates[0];
+    const spare = candidates().find((s) => s.socket) ?? candidates().find((s) => s.agent) ?? candidates()[0];
     if (!spare) {
       send(socket, { t: 'none' });
       return undefined;
@@ -238,6 +296,22 @@ export class SpareBroker {
       connectAddr: spare.connectAddr!,
     });
     return spare;
+  }
+
+  /**
+   * No spare for a file whose launch has a fork server: wait a little for the server's imports if
+   * they are nearly done, then fork one for it, since that beats starting cold by seconds.
+   */
+  async #forkOnDemand(agentFile: string): Promise<void> {
+    const launch = [...this.#launches.values()].find((l) => l.spec.agentFile === agentFile && !l.failed && l.forkServer && !l.noFork);
+    if (!launch || this.#stopped || this.#closed) return;
+    if (!launch.forks) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([launch.forkServer, new Promise((resolve) => (timer = setTimeout(resolve, FORK_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
+    if (!launch.forks || this.#stopped || this.#closed) return;
+    this.#startSpare(launch);
   }
 
   #release(spare: Spare): void {
@@ -291,29 +365,87 @@ export class SpareBroker {
 
   #refill(): void {
     if (this.#stopped || this.#closed) return;
-    const waiting = () => [...this.#spares.values()].filter((s) => s.state === 'starting').length;
-    const wanted = Math.min(this.#options.spares, this.#pending.size);
-    const launches = [...this.#launches.values()].filter((launch) => !launch.failed);
+    const launches = [...this.#launches.values()].filter((launch) => !launch.failed && launch.learned);
+    for (const launch of launches) this.#startForkServer(launch);
+    const waiting = (launch?: Launch) =>
+      [...this.#spares.values()].filter((s) => s.state === 'starting' && (launch === undefined || s.launch === launch)).length;
+    // While its fork server imports, a launch gets no cold spare: the forked one comes sooner than a cold start would.
+    const cap = (launch: Launch) =>
+      launch.forks ? (this.#options.forkedSpares ?? this.#options.spares) : launch.forkServer && !launch.noFork ? 0 : this.#options.spares;
+    const wanted = Math.min(Math.max(0, ...launches.map(cap)), this.#pending.size);
     // Round-robin over the launches, so one agent does not take every slot.
     for (let progress = true; progress && waiting() < wanted;) {
       progress = false;
       for (const launch of launches) {
         if (waiting() >= wanted) break;
-        const spare: Spare = { id: ++this.#nextId, launch, llmPort: 0, llmCredential: createCredential(), state: 'starting' };
-        this.#spares.set(spare.id, spare);
-        spare.spawning = this.#spawn(spare);
+        if (waiting(launch) >= cap(launch)) continue;
+        this.#startSpare(launch);
         progress = true;
       }
     }
   }
 
+  #startSpare(launch: Launch): void {
+    const spare: Spare = { id: ++this.#nextId, launch, llmPort: 0, llmCredential: createCredential(), state: 'starting' };
+    this.#spares.set(spare.id, spare);
+    spare.spawning = this.#spawn(spare);
+  }
+
+  /** Starts the fork server of a Python launch, which takes over its spares once its imports are done. */
+  #startForkServer(launch: Launch): void {
+    if (this.#options.fork === false || launch.noFork || launch.forkServer) return;
+    const forkable = forkableLaunch(launch.spec.argv);
+    if (!forkable) return;
+    const { env } = fillSpec(launch.spec, '', 0, '');
+    const server = ForkServer.start({
+      interpreter: forkable.interpreter,
+      agentFile: forkable.agentFile,
+      cwd: launch.spec.cwd,
+      env: { ...env, ...agentTag() },
+      timeoutMs: launch.startupTimeout,
+    });
+    launch.server = server;
+    // Stopped (the run ended) while it imported: nothing to report, closing it is the stop's.
+    const stopped = () => launch.server !== server;
+    launch.forkServer = server.then(
+      async (started) => {
+        try {
+          await started.ready;
+        } catch (error) {
+          void started.close();
+          if (!stopped()) this.#noFork(launch, (error as Error).message);
+          this.#refill();
+          return undefined;
+        }
+        if (stopped()) return undefined;
+        launch.forks = started;
+        this.#refill();
+        return started;
+      },
+      (error: unknown) => {
+        if (!stopped()) this.#noFork(launch, (error as Error).message);
+        this.#refill();
+        return undefined;
+      },
+    );
+  }
+
+  #noFork(launch: Launch, reason: string): void {
+    if (launch.noFork) return;
+    launch.noFork = true;
+    launch.forks = undefined;
+    this.#options.onForkUnavailable?.(launch.spec.agentFile, reason);
+  }
+
   async #spawn(spare: Spare): Promise<void> {
     const { launch } = spare;
     this.#stats.spawned += 1;
+    const forks = launch.forks;
     try {
       spare.llmPort = await freePort();
       // Guarded like a session's own launch: only the spare itself may connect to its port.
       const launched = await launchGuarded({
+        ...(forks && { start: (options) => forks.fork(options) }),
         onListening: (listener) => (spare.listener = listener),
         spawnOptions: (connectAddr) => {
           spare.connectAddr = connectAddr;
@@ -331,10 +463,16 @@ export class SpareBroker {
         },
       });
       spare.agent = launched.agent;
-    } catch {
+      if (forks) this.#stats.forked += 1;
+    } catch (error) {
       spare.listener?.close();
       this.#spares.delete(spare.id);
-      if (spare.state !== 'dead') this.#fail(launch);
+      if ((spare.state as SpareState) === 'dead') return;
+      if (forks) {
+        // A fork refused (a thread appeared in the server): this launch starts cold from now on.
+        this.#noFork(launch, (error as Error).message);
+        this.#refill();
+      } else this.#fail(launch);
       return;
     }
     const agent = spare.agent;

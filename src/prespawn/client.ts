@@ -41,10 +41,10 @@ function connect(address: BrokerAddress): Promise<net.Socket> {
 }
 
 /** Tells the broker that this launch started fine, so it can keep spares of it. Never fails. */
-export function learnSpec(address: BrokerAddress, spec: SpawnSpec, startupTimeout: number): void {
+export function learnSpec(address: BrokerAddress, spec: SpawnSpec, startupTimeout: number, kind: 'learn' | 'prepare' = 'learn'): void {
   connect(address).then(
     (socket) => {
-      send(socket, { t: 'learn', token: address.token, spec, startupTimeout });
+      send(socket, { t: kind, token: address.token, spec, startupTimeout });
       socket.end();
     },
     () => {},

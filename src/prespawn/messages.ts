@@ -23,6 +23,8 @@ export type ClientMessage =
   | { t: 'terminate'; signal: NodeJS.Signals; graceMs: number }
   /** A cold start that worked: the broker may keep spares of it. */
   | { t: 'learn'; token: string; spec: SpawnSpec; startupTimeout: number }
+  /** Sent before a cold start: a launch the broker may get ready to fork, before it is known to work. */
+  | { t: 'prepare'; token: string; spec: SpawnSpec; startupTimeout: number }
   /** The first line of a data connection. */
   | { t: 'data'; token: string; id: number };
 

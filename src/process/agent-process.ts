@@ -7,10 +7,10 @@
  */
 import { execa, type ResultPromise } from 'execa';
 import { agentSpawnFailed, SPAWN_HINT } from '../errors/index.js';
-import { processExists } from './exists.js';
+import { endGroup, waitAtMost } from './group.js';
 import { OutputTail } from './output-tail.js';
 import { trackSessionTag, untrackSessionTag } from './registry.js';
-import { killSessionProcesses, newSessionTag, SESSION_TAG_ENV } from './run-tag.js';
+import { newSessionTag, SESSION_TAG_ENV } from './run-tag.js';
 
 export interface SpawnOptions {
   argv: readonly string[];
@@ -49,8 +49,6 @@ export interface TerminateOptions {
 }
 
 const DEFAULT_GRACE_MS = 3000;
-/** At most this long for escaped descendants to go after SIGINT; they had the agent's grace already. */
-const SWEEP_GRACE_MS = 1000;
 
 /**
  * What a session needs of its agent's process: an {@link AgentProcess} it spawned, or an agent
@@ -68,15 +66,6 @@ export interface AgentProcessLike {
   output(): string;
   /** Ends the agent and its process group; idempotent. */
   terminate(options?: TerminateOptions): Promise<ExitStatus>;
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch (error) {
-    // ESRCH: the group is already gone, which is what we want.
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
 }
 
 export class AgentProcess implements AgentProcessLike {
@@ -203,30 +192,9 @@ export class AgentProcess implements AgentProcessLike {
     }
     if (this.#child.stdin) {
       this.#child.stdin.end();
-      if (this.#status === undefined) await this.#waitExit(inputGraceMs);
+      if (this.#status === undefined) await waitAtMost(this.exited, inputGraceMs);
     }
-    if (this.#status === undefined) {
-      signalGroup(pid, signal);
-      await this.#waitExit(graceMs);
-    }
-    // Still running after the grace period: the group is certainly ours.
-    if (this.#status === undefined) signalGroup(pid, 'SIGKILL');
-    await this.exited;
-    // Our leader is reaped now, so a live process with its pid is a newcomer that reused the
-    // number (the kernel does not hand out an id still in use as a group), and the group it
-    // leads is not ours. Only when no such process exists can stragglers of ours remain.
-    if (!processExists(pid)) signalGroup(pid, 'SIGKILL');
-    // What the agent started in a session or group of its own (setsid, a detached spawn) escaped
-    // the group kill but still carries the tag. Linux only; elsewhere this finds nothing.
-    await killSessionProcesses(this.sessionTag, Math.min(graceMs, SWEEP_GRACE_MS));
-    untrackSessionTag(this.sessionTag);
+    await endGroup(pid, this, signal, graceMs);
     return this.exited;
-  }
-
-  async #waitExit(ms: number): Promise<void> {
-    if (ms <= 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-    clearTimeout(timer);
   }
 }

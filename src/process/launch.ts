@@ -4,12 +4,18 @@
  * the agent with that address, and track it so nothing outlives the run. The agent never retries
  * its connect, so the port is bound before the spawn.
  */
-import { AgentProcess, type SpawnOptions } from './agent-process.js';
+import { AgentProcess, type AgentProcessLike, type SpawnOptions } from './agent-process.js';
 import { listenForAgent, peerInProcessGroup, type AgentListener } from './listener.js';
 import { trackAgent } from './registry.js';
 
+/** An agent process we started, by spawning or by forking. */
+export interface StartedAgent extends AgentProcessLike {
+  /** Settles once its output has ended. */
+  readonly outputClosed: Promise<void>;
+}
+
 export interface LaunchedAgent {
-  agent: AgentProcess;
+  agent: StartedAgent;
   listener: AgentListener;
   /** `host:port` the agent was told to connect to. */
   connectAddr: string;
@@ -22,6 +28,8 @@ export interface GuardedLaunch {
   onListening?: (listener: AgentListener) => void;
   /** For the spawn error's message. */
   agentFile?: string;
+  /** Starts the agent another way than spawning it (a fork server's fork). */
+  start?: (options: SpawnOptions) => Promise<StartedAgent>;
 }
 
 /** Listens, spawns and tracks the agent; on failure nothing is left listening or running. */
@@ -37,9 +45,10 @@ export async function launchGuarded(launch: GuardedLaunch): Promise<LaunchedAgen
   });
   launch.onListening?.(listener);
   const connectAddr = `${listener.host}:${listener.port}`;
-  let agent: AgentProcess;
+  let agent: StartedAgent;
   try {
-    agent = await AgentProcess.spawn(launch.spawnOptions(connectAddr), launch.agentFile);
+    const options = launch.spawnOptions(connectAddr);
+    agent = launch.start ? await launch.start(options) : await AgentProcess.spawn(options, launch.agentFile);
   } catch (error) {
     spawned(undefined);
     listener.close();

@@ -8,6 +8,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
+import { groupExists } from './group.js';
 
 /** The most the teardown waits for agents still in their grace. */
 const MAX_WAIT_MS = 30_000;
@@ -39,15 +40,6 @@ export function unmarkReaping(runId: string | undefined, pgid: number): void {
   if (runId !== undefined) rmSync(path.join(folder(runId), String(pgid)), { force: true });
 }
 
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Waits for the run's agents still being reaped to be gone, each at most until its grace ran out
  * (plus a little), then SIGKILLs the groups left, and forgets the run's records. Resolves with
@@ -71,7 +63,7 @@ export async function settleReaping(runId: string): Promise<number> {
   while (pending.size > 0) {
     const now = Date.now();
     for (const [pgid, killAt] of pending) {
-      if (!groupAlive(pgid)) pending.delete(pgid);
+      if (!groupExists(pgid)) pending.delete(pgid);
       else if (now >= killAt || now >= giveUpAt) {
         // Its worker would have SIGKILLed it by now: it was stopped mid-reap.
         pending.delete(pgid);

@@ -88,6 +88,8 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
         return await startWith(startup, launch, claimed, claimed.connection, NO_LISTENER, watch);
       }
     }
+    // A launch the broker can fork gets its fork server importing while this agent starts cold.
+    if (broker && spec) learnSpec(broker, spec, startupTimeout, 'prepare');
     const session = await coldStart(startup, template);
     if (broker && spec) learnSpec(broker, spec, startupTimeout);
     return session;

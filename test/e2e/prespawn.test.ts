@@ -99,9 +99,11 @@ async function finished(run: Run): Promise<{ code: number | null; signal: string
   return exit;
 }
 
-/** No process of the run that is an agent (spares included) is left, within a few seconds. */
+/** No process of the run that is an agent (spares, forked agents and fork servers included) is left, within a few seconds. */
 async function expectNoAgents(run: Run, runId: string): Promise<void> {
-  const agents = () => findTaggedProcesses(runId).filter((p) => p.command.includes('--connect-addr'));
+  // A forked agent's command line is its fork server's.
+  const agents = () =>
+    findTaggedProcesses(runId).filter((p) => p.command.includes('--connect-addr') || p.command.includes('fork_server.py'));
   await until(() => agents().length === 0, 10_000, "the run's agents to go").catch((error: Error) => {
     throw new Error(
       `${error.message}: ${agents()
@@ -141,13 +143,16 @@ describe('prespawn', () => {
     expect(done).toHaveLength(4);
     expect(done[0]!.prespawned).toBe(false);
     expect(done.filter((e) => e.prespawned).length).toBeGreaterThanOrEqual(2);
+    // Spares of a Python agent are forked from a server that did the imports once.
+    expect(done.filter((e) => e.prespawned).every((e) => e.forked)).toBe(true);
+    expect(done.filter((e) => !e.prespawned).some((e) => e.forked)).toBe(false);
     await expectNoAgents(run, done[0]!.runId);
   });
 
   test("the default ('auto') keeps spares when a core is free, and none when every core runs a worker", { timeout: 300_000 }, async () => {
     const cores = availableCores();
-    const spareUse = async (workers: number, files: string[]) => {
-      const run = runVitest(files, { PRESPAWN_SPARES: 'auto', CASE_WORKERS: String(workers) });
+    const spareUse = async (workers: number, files: string[], sdk = 'node') => {
+      const run = runVitest(files, { PRESPAWN_SPARES: 'auto', CASE_WORKERS: String(workers), CASE_SDK: sdk });
       const exit = await finished(run);
       expect(exit.code, run.output()).toBe(0);
       const done = run.reports().filter((e) => e.event === 'done');
@@ -160,6 +165,9 @@ describe('prespawn', () => {
     // As many workers as cores: the third file starts after one of the first two has taught the
     // launch, so with spares on it would take one; with the default it must not.
     expect((await spareUse(cores, ['weather-1.case.ts', 'weather-2.case.ts', 'weather-3.case.ts'])).filter(Boolean)).toEqual([]);
+    // A forked spare costs little CPU: the Python agent gets them even then, once its fork server has imported.
+    const python = ['weather-1.case.ts', 'weather-2.case.ts', 'weather-3.case.ts', 'weather-4.case.ts', 'weather-5.case.ts'];
+    expect((await spareUse(cores, python, 'python')).filter(Boolean).length).toBeGreaterThan(0);
   });
 
   test('a spare no file takes is ended before the leftover sweep', { timeout: 240_000 }, async () => {
@@ -180,6 +188,7 @@ describe('prespawn', () => {
     expect(exit.code, run.output()).toBe(0);
     const crashed = run.reports().filter((e) => e.event === 'crashed');
     expect(crashed.map((e) => e.prespawned)).toEqual([false, true]);
+    expect(crashed.map((e) => e.forked)).toEqual([false, true]);
     for (const entry of crashed) {
       expect(entry).toMatchObject({ code: 'AGENT_EXITED', exitCode: 3 });
       expect(entry['output']).toContain('self_destruct: exiting with code 3');
@@ -196,6 +205,8 @@ describe('prespawn', () => {
         },
       );
       const started = run.reports().find((e) => e.event === 'turn-started')!;
+      // The agent mid-turn is a spare forked by the fork server: it, the server and the rest must go.
+      expect(started.forked).toBe(true);
       process.kill(victim === 'runner' ? run.pid : started.pid, 'SIGKILL');
       await finished(run).catch(() => process.kill(-run.pid, 'SIGKILL'));
       await expectNoAgents(run, started.runId);

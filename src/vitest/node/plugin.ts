@@ -39,11 +39,13 @@ export interface AgentSessionPluginOptions {
    * the runner's main process keeps up to `spares` more of that exact launch running while files
    * are still queued, and a later file's session takes one of them (through a loopback relay)
    * instead of starting its own. A session whose launch differs in any way starts its own as
-   * usual. `true` keeps {@link DEFAULT_SPARES} spares; `false` turns it off. Default `'auto'`: on
-   * (with one spare) when the project's workers leave a CPU core free, e.g. Vitest's default of
-   * one worker on a 2-core machine (docs/performance.md); off when every core runs a worker.
+   * usual. Python agents are started by forking from a server that did their imports once
+   * (`fork: false` turns that off), which costs a fraction of a cold start. `true` keeps
+   * {@link DEFAULT_SPARES} spares; `false` turns it all off. Default `'auto'`: one forked spare
+   * for a Python agent always, and one spare of any other agent when the project's workers leave a
+   * CPU core free, e.g. Vitest's default of one worker on a 2-core machine (docs/performance.md).
    */
-  prespawn?: boolean | 'auto' | { spares?: number };
+  prespawn?: boolean | 'auto' | { spares?: number; fork?: boolean };
 }
 
 /** Spares kept by `prespawn: true`. */
@@ -91,12 +93,20 @@ export function agentSession(options: AgentSessionPluginOptions = {}): Vite.Plug
           root: vitest.config.maxWorkers,
           watch: vitest.config.watch,
         });
-      if (prespawn === 'auto' ? autoPrespawn(workers()) : prespawn) {
+      if (prespawn !== false) {
         const spares = (typeof prespawn === 'object' ? prespawn.spares : undefined) ?? DEFAULT_SPARES;
         if (!(Number.isInteger(spares) && spares >= 0)) {
           throw new TypeError(`agentSession({ prespawn: { spares } }) takes a whole number >= 0, got ${String(spares)}`);
         }
-        broker = await SpareBroker.start({ spares });
+        // A cold spare competes with the running files for the cores; a forked one costs little.
+        const coldSpares = prespawn === 'auto' && !autoPrespawn(workers()) ? 0 : spares;
+        broker = await SpareBroker.start({
+          spares: coldSpares,
+          forkedSpares: spares,
+          fork: typeof prespawn !== 'object' || prespawn.fork !== false,
+          onForkUnavailable: (agentFile, reason) =>
+            console.warn(`agent-session-test: ${agentFile} starts without forking (${reason}); each file pays the full start.`),
+        });
         registerBroker(broker);
         const started = broker;
         vitest.config.reporters.push(demandReporter(started, project));
