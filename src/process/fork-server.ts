@@ -10,7 +10,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { AgentProcess, type AgentProcessLike, type ExitStatus, type SpawnOptions, type TerminateOptions } from './agent-process.js';
-import { endGroup, groupExists } from './group.js';
+import { groupExists } from './exists.js';
+import { endGroup } from './group.js';
 import { OutputTail } from './output-tail.js';
 import { trackSessionTag, untrackSessionTag } from './registry.js';
 import { newSessionTag, SESSION_TAG_ENV } from './run-tag.js';

@@ -10,16 +10,6 @@ import { killSessionProcesses } from './run-tag.js';
 /** At most this long for escaped descendants to go after SIGINT; they had the agent's grace already. */
 const SWEEP_GRACE_MS = 1000;
 
-/** Whether any process of the group `pgid` exists. */
-export function groupExists(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);

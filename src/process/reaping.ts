@@ -8,7 +8,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import { groupExists } from './group.js';
+import { groupExists } from './exists.js';
 
 /** The most the teardown waits for agents still in their grace. */
 const MAX_WAIT_MS = 30_000;
