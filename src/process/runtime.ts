@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { agentFileNotFound, runtimeNotFound } from '../errors/index.js';
+import { compileAgent } from './compile-agent.js';
 
 export type AgentKind = 'python' | 'node';
 
@@ -21,6 +22,11 @@ export interface LaunchOptions {
   interpreter?: readonly string[];
   /** The working directory; defaults to the agent's project root. */
   cwd?: string;
+  /**
+   * Compile a TypeScript agent (`.ts`, `.mts`) with esbuild and run the output on plain Node.
+   * Default true; false runs it through the tsx loader. `interpreter` and `command` skip it too.
+   */
+  compile?: boolean | undefined;
   /** The environment detection reads (`VIRTUAL_ENV`, `PATH`). */
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -32,6 +38,8 @@ export interface Launch {
   cwd: string;
   /** How the interpreter was chosen, for error messages. */
   interpreterSource: string;
+  /** Why a TypeScript agent runs through a loader rather than compiled, when compiling it was tried and did not work out. */
+  notCompiled?: string;
 }
 
 const PYTHON_EXTENSIONS = new Set(['.py']);
@@ -95,6 +103,9 @@ export function agentKind(file: string): AgentKind | undefined {
 interface Interpreter {
   argv: string[];
   source: string;
+  /** What to run in place of the agent file: its compiled copy. */
+  script?: string;
+  notCompiled?: string;
 }
 
 /** Python: explicit option, active virtualenv, a venv near the agent, uv project, PATH. */
@@ -144,14 +155,26 @@ function tsLoader(file: string): string | undefined {
   return undefined;
 }
 
-function nodeInterpreter(file: string): Interpreter {
+/**
+ * Node: the Node running the tests; for TypeScript, the agent compiled by esbuild (loaders transform
+ * every module they load, node_modules included), else the tsx loader, else Node's type stripping.
+ */
+function nodeInterpreter(file: string, compile: boolean): Interpreter {
   const ext = path.extname(file).toLowerCase();
   if (!NODE_TS_EXTENSIONS.has(ext)) return { argv: [process.execPath], source: `the Node.js running the tests (${process.execPath})` };
+  // .cts is CommonJS, which the ES module bundle is not.
+  const compiled = compile && ext !== '.cts' ? compileAgent(file) : undefined;
+  if (compiled?.ok) {
+    // Source maps: stack traces name the agent's .ts lines, not the bundle's.
+    return { argv: [process.execPath, '--enable-source-maps'], script: compiled.file, source: 'Node.js, on the agent compiled by esbuild' };
+  }
+  const notCompiled = compiled?.reason;
+  const why = notCompiled ? ` (${notCompiled})` : '';
   const loader = tsLoader(file);
-  if (loader) return { argv: [process.execPath, '--import', loader], source: 'Node.js with the tsx TypeScript loader' };
+  if (loader) return { argv: [process.execPath, '--import', loader], source: `Node.js with the tsx TypeScript loader${why}`, notCompiled };
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   if (major > 22 || (major === 22 && minor >= 6)) {
-    return { argv: [process.execPath, '--experimental-strip-types'], source: "Node.js's own type stripping" };
+    return { argv: [process.execPath, '--experimental-strip-types'], source: `Node.js's own type stripping${why}`, notCompiled };
   }
   throw runtimeNotFound({ missing: 'typescript-loader', extension: ext, nodeVersion: process.version }, { agentFile: file });
 }
@@ -185,10 +208,17 @@ export function resolveLaunch(file: string, connectAddr: string, options: Launch
     ? { argv: [...options.interpreter], source: 'the interpreter option' }
     : kind === 'python'
       ? pythonInterpreter(file, options.env)
-      : nodeInterpreter(file);
+      : nodeInterpreter(file, options.compile ?? true);
   const argv =
     kind === 'python'
       ? [...interpreter.argv, '-m', 'livekit.agents', 'console', file, '--connect-addr', connectAddr]
-      : [...interpreter.argv, file, 'console', '--connect-addr', connectAddr];
-  return { kind, file, cwd, argv, interpreterSource: interpreter.source };
+      : [...interpreter.argv, interpreter.script ?? file, 'console', '--connect-addr', connectAddr];
+  return {
+    kind,
+    file,
+    cwd,
+    argv,
+    interpreterSource: interpreter.source,
+    ...(interpreter.notCompiled !== undefined && { notCompiled: interpreter.notCompiled }),
+  };
 }

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -100,12 +100,64 @@ describe('Node agents', () => {
     expect(launch.kind).toBe('node');
   });
 
-  test('run .ts through the tsx loader', () => {
+  test('compile .ts with esbuild and run the output, the same file while the agent is unchanged', () => {
+    const agent = file('proj/agent.ts', 'export default {};\n');
+    mkdirSync(path.join(root, 'proj', 'node_modules'));
+    const launch = resolveLaunch(agent, addr, { env: {} });
+    const cache = path.join(realpathSync(root), 'proj', 'node_modules', '.cache', 'agent-session-test', 'agents');
+    expect(launch.argv).toEqual([
+      process.execPath,
+      '--enable-source-maps',
+      expect.stringMatching(/\.mjs$/),
+      'console',
+      '--connect-addr',
+      addr,
+    ]);
+    expect(path.dirname(launch.argv[2]!)).toBe(cache);
+    expect(launch.file).toBe(agent);
+    expect(launch.interpreterSource).toBe('Node.js, on the agent compiled by esbuild');
+    expect(launch.notCompiled).toBeUndefined();
+    expect(resolveLaunch(agent, addr, { env: {} }).argv).toEqual(launch.argv);
+  });
+
+  test('run .ts through the tsx loader when it cannot be compiled, saying why', () => {
     const agent = file('proj/agent.ts');
     const launch = resolveLaunch(agent, addr, { env: {} });
     expect(launch.argv[1]).toBe('--import');
     expect(launch.argv[2]).toMatch(/^file:\/\/.*\/tsx\/.*loader\.mjs$/);
     expect(launch.argv.slice(3)).toEqual([agent, 'console', '--connect-addr', addr]);
+    expect(launch.notCompiled).toBe('not compiled: no node_modules folder above the agent');
+    expect(launch.interpreterSource).toBe('Node.js with the tsx TypeScript loader (not compiled: no node_modules folder above the agent)');
+  });
+
+  test("a syntax error esbuild rejects leaves the agent to the loader, whose run shows the agent's own error", () => {
+    const agent = file('proj/agent.ts', 'const x: number = ;\n');
+    mkdirSync(path.join(root, 'proj', 'node_modules'));
+    const launch = resolveLaunch(agent, addr, { env: {} });
+    expect(launch.argv.slice(1, 2)).toEqual(['--import']);
+    expect(launch.interpreterSource).toMatch(
+      /^Node\.js with the tsx TypeScript loader \(compiling failed: agent\.ts:1:18: Unexpected ";"\)$/,
+    );
+  });
+
+  test('compile: false, .cts and an explicit interpreter keep the agent file as it is', () => {
+    mkdirSync(path.join(root, 'proj', 'node_modules'), { recursive: true });
+    const agent = file('proj/agent.ts');
+    const cts = file('proj/agent.cts');
+    expect(resolveLaunch(agent, addr, { compile: false, env: {} }).argv.slice(1, 4)).toEqual([
+      '--import',
+      expect.stringMatching(/tsx/),
+      agent,
+    ]);
+    expect(resolveLaunch(cts, addr, { env: {} }).argv.slice(1, 4)).toEqual(['--import', expect.stringMatching(/tsx/), cts]);
+    expect(resolveLaunch(agent, addr, { interpreter: ['my-node'], env: {} }).argv).toEqual([
+      'my-node',
+      agent,
+      'console',
+      '--connect-addr',
+      addr,
+    ]);
+    expect(resolveLaunch(cts, addr, { env: {} }).notCompiled).toBeUndefined();
   });
 });
 
