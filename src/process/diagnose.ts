@@ -55,7 +55,8 @@ const RULES: Rule[] = [
       'A tool in an object map was created with a name; in @livekit/agents the map key is the name, so drop the name from the tool definition.',
   },
   {
-    pattern: /SyntaxError|IndentationError/,
+    // esbuild's error as the tsx loader prints it: `file:line:column: ERROR: text`.
+    pattern: /SyntaxError|IndentationError|^\S.*:\d+:\d+: ERROR: /m,
     hint: () => 'The agent file does not parse; fix the syntax error shown in the output.',
   },
   {
@@ -113,8 +114,16 @@ function stripLogPrefix(line: string): string {
     .trim();
 }
 
-/** Explains why an agent failed, from its output and how it ended. */
+/**
+ * Explains why an agent failed, from its output and how it ended; for a TypeScript agent that was
+ * not compiled, the hint also says how it was launched and why.
+ */
 export function diagnose(output: string, launch: Launch, context: FailureContext = { phase: 'starting' }): Diagnosis {
+  const diagnosis = explain(output, launch, context);
+  return launch.notCompiled ? { ...diagnosis, hint: `${diagnosis.hint} Launched with ${launch.interpreterSource}.` } : diagnosis;
+}
+
+function explain(output: string, launch: Launch, context: FailureContext): Diagnosis {
   for (const rule of RULES) {
     const match = output.match(rule.pattern);
     if (match) return { cause: lineAt(output, match.index ?? 0), hint: rule.hint(match, launch), basis: 'known' };

@@ -1,6 +1,10 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { startAgentSession } from '../../src/session/agent-session.js';
-import { alive, failure, fixture, pythonEnv } from './helpers.js';
+import { alive, cleanedUp, failure, fixture, pythonEnv } from './helpers.js';
+
+const { scratch } = cleanedUp();
 
 describe('startup failures are reported with their cause, promptly', () => {
   test('a missing agent file fails before anything is spawned', async () => {
@@ -26,6 +30,20 @@ describe('startup failures are reported with their cause, promptly', () => {
     expect(error.code).toBe('AGENT_EXITED');
     expect(error.hint).toMatch(/does not parse/);
     expect(error.output).toMatch(/SyntaxError/);
+  });
+
+  test('a syntax error in a TypeScript agent is reported as such, with where compiling it stopped', async () => {
+    // Written here: a fixture that does not parse would fail the project's type check.
+    const project = scratch('ts-syntax-');
+    writeFileSync(path.join(project, 'package.json'), '{ "type": "module" }\n');
+    mkdirSync(path.join(project, 'node_modules'));
+    const agent = path.join(project, 'agent.ts');
+    writeFileSync(agent, "import { cli } from '@livekit/agents';\nconst port: number = ;\ncli.runApp(port);\n");
+    const { error, ms } = await failure(() => startAgentSession(agent));
+    expect(error.code).toBe('AGENT_EXITED');
+    expect(error.output).toMatch(/agent\.ts:2:21: ERROR: Unexpected ";"/);
+    expect(error.hint).toMatch(/does not parse[\s\S]*tsx TypeScript loader \(compiling failed: agent\.ts:2:21: Unexpected ";"\)/);
+    expect(ms).toBeLessThan(15_000);
   });
 
   test('an entrypoint that raises fails the start without waiting for the startup timeout', async () => {

@@ -25,6 +25,22 @@ describe('diagnose', () => {
   // The lines below are what the installed SDKs print (see the e2e fault suite, which runs them).
   const node: Launch = { kind: 'node', file: '/a/agent.ts', argv: [], cwd: '/a', interpreterSource: 'node' };
 
+  test('a TypeScript syntax error, as the tsx loader prints it, is one; and the launch says why the agent was not compiled', () => {
+    const output = [
+      'Error [TransformError]: Transform failed with 1 error:',
+      '/a/agent.ts:1:18: ERROR: Unexpected ";"',
+      '    at failureErrorWithLog (/a/node_modules/esbuild/lib/main.js:1752:15)',
+    ].join('\n');
+    const reason = 'compiling failed: agent.ts:1:18: Unexpected ";"';
+    const launch = { ...node, interpreterSource: `Node.js with the tsx TypeScript loader (${reason})`, notCompiled: reason };
+    const diagnosis = diagnose(output, launch, { phase: 'starting', exitCode: 1 });
+    expect(diagnosis.cause).toBe('/a/agent.ts:1:18: ERROR: Unexpected ";"');
+    expect(diagnosis.hint).toBe(
+      'The agent file does not parse; fix the syntax error shown in the output. Launched with Node.js with the tsx TypeScript loader (compiling failed: agent.ts:1:18: Unexpected ";").',
+    );
+    expect(diagnose(output, node).hint).toBe('The agent file does not parse; fix the syntax error shown in the output.');
+  });
+
   test("a Node agent's fatal log line is quoted without its prefix", () => {
     const output = '[05:56:58.246] DEBUG (14191): Session ended\n[05:56:58.296] FATAL (14191): console mode failed: something broke\n';
     const diagnosis = diagnose(output, node, { phase: 'running', exitCode: 1 });
