@@ -15,6 +15,7 @@ export type AgentSessionDefaults = Pick<
   | 'shutdownGrace'
   | 'outputLimit'
   | 'interpreter'
+  | 'compile'
   | 'env'
   | 'keepRunnerEnv'
   | 'maxFrameBytes'
