@@ -37,7 +37,7 @@ const SIZES = [1, 8] as const;
 /** Chat requests one conversation makes: a tool call and its reply, a plain reply, two tool calls and their reply. */
 const REQUESTS_PER_CONVERSATION = 5;
 
-const WAYS = ['harness, prespawn off', 'harness, default', 'anchor', 'raw driver'] as const;
+const WAYS = ['harness, prespawn off', 'harness, default', 'harness, default, isolate: false', 'anchor', 'raw driver'] as const;
 type Way = (typeof WAYS)[number];
 
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -46,6 +46,8 @@ const nodeRoot = voiceTestingRoot(`anchors-${process.pid}`);
 
 /** The plugin options of the harness suite: `prespawn: false` when BENCH_PRESPAWN_OFF is set, else none given. */
 const PRESPAWN_OFF_OPTION = `(process.env.BENCH_PRESPAWN_OFF ? { prespawn: false } : {})`;
+/** Vitest's `isolate` of the harness suite: false when BENCH_SHARED_WORKER is set (one worker process runs file after file). */
+const ISOLATE_OPTION = `process.env.BENCH_SHARED_WORKER ? false : true`;
 
 const anchorName: Record<Sdk, string> = {
   python: 'in-process anchor (pytest, AgentSession.run)',
@@ -72,9 +74,11 @@ function expectServed(what: string, llm: ReturnType<typeof weatherLlm>, files: n
 }
 
 /** One `vitest run` of the harness suite; returns its time and how many files got a spare. */
-async function harnessRun(sdk: Sdk, files: number, prespawnOff: boolean): Promise<{ ms: number; spares: number }> {
+async function harnessRun(sdk: Sdk, files: number, prespawnOff: boolean, sharedWorker = false): Promise<{ ms: number; spares: number }> {
   const dir = dirs(sdk, files).harness;
-  const ms = await vitestRun(dir, { env: prespawnOff ? { BENCH_PRESPAWN_OFF: '1' } : {} });
+  const ms = await vitestRun(dir, {
+    env: { ...(prespawnOff && { BENCH_PRESPAWN_OFF: '1' }), ...(sharedWorker && { BENCH_SHARED_WORKER: '1' }) },
+  });
   const used = suiteLog(dir);
   expectPassed(`harness (${sdk}, ${files} files)`, used, files);
   return { ms, spares: used.filter((line) => line === 'spare').length };
@@ -133,7 +137,7 @@ interface Result {
 async function measure(sdk: Sdk, pytestSite: string): Promise<Result> {
   const loadBefore = os.loadavg();
   for (const files of SIZES) {
-    writeHarnessSuite(dirs(sdk, files).harness, sdk, files, PRESPAWN_OFF_OPTION);
+    writeHarnessSuite(dirs(sdk, files).harness, sdk, files, PRESPAWN_OFF_OPTION, ISOLATE_OPTION);
     if (sdk === 'python') writePytestSuite(dirs(sdk, files).anchor, files);
     else writeVoiceTestingSuite(dirs(sdk, files).anchor, files);
   }
@@ -149,6 +153,8 @@ async function measure(sdk: Sdk, pytestSite: string): Promise<Result> {
         if (files === 8) spares.push(run.spares);
         return run.ms;
       }
+      case 'harness, default, isolate: false':
+        return (await harnessRun(sdk, files, false, true)).ms;
       case 'anchor':
         return anchorRun(sdk, files, pytestSite);
       case 'raw driver':
@@ -216,7 +222,8 @@ for (const [
       `Medians of ${REPS} rounds, the ways and sizes interleaved (order reversed each round); "each extra conversation" is the`,
       `median over rounds of (t8 - t1) / 7. Harness and anchor: one child \`vitest run\` / \`pytest\` per run, start-up included,`,
       `Vitest's default worker count (${workers} on ${os.availableParallelism()} cores); "default" is \`prespawn: 'auto'\` (files that got a`,
-      `spare, 8-file runs: ${spares.join(', ')}). Raw driver: in this process, one conversation after another.`,
+      `spare, 8-file runs: ${spares.join(', ')}); "isolate: false" is Vitest's option, one worker process running file after file.`,
+      'Raw driver: in this process, one conversation after another.',
       sdk === 'node'
         ? "The Node example exports no agent class and runs LiveKit's CLI when imported: the anchor imports it with `cli.runApp`\n" +
           'stubbed and takes the agent class from the one its entry point starts (with `AgentSession.start` stubbed for that call).'

@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ensureBuilt } from './cli-process.js';
 import { agents, repoPath, type Sdk } from './stats.js';
 
 /** The conversation every suite holds: a tool call, a plain reply, two tool calls in one turn. */
@@ -19,20 +20,28 @@ export function freshDir(dir: string): void {
 /**
  * Writes `files` harness test files and a config with the plugin. `pluginOptions` is source text
  * spread into the plugin's options after `failOnLeftovers: true` (it may read `process.env`, so one
- * suite serves several variants). Each file appends `spare` or `cold` to used.log once its three
+ * suite serves several variants); `isolate` is source text too. Each file appends `spare` or `cold` to used.log once its three
  * turns passed: {@link suiteLog} reads it back.
  */
-export function writeHarnessSuite(dir: string, sdk: Sdk, files: number, pluginOptions: string): void {
+export function writeHarnessSuite(dir: string, sdk: Sdk, files: number, pluginOptions: string, isolate = 'true'): void {
   freshDir(dir);
+  // The built package, loaded by Node as a dependency in node_modules is (not transformed by Vite):
+  // what a user's suite runs, not this repository's sources.
+  ensureBuilt();
   writeFileSync(
     `${dir}/vitest.config.ts`,
     `import { defineConfig } from 'vitest/config';
-import { agentSession } from ${JSON.stringify(repoPath('src/vitest/node/plugin.ts'))};
-import { packageAlias } from ${JSON.stringify(repoPath('test/fixtures/package-alias.ts'))};
+import { agentSession } from ${JSON.stringify(repoPath('dist/vitest/node/plugin.js'))};
 export default defineConfig({
-  resolve: { alias: packageAlias },
+  resolve: { alias: ${JSON.stringify(builtAlias())}.map(([find, replacement]) => ({ find: new RegExp(find), replacement })) },
   plugins: [agentSession({ failOnLeftovers: true, ...${pluginOptions} })],
-  test: { include: ['*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000 },
+  test: {
+    include: ['*.test.ts'],
+    isolate: ${isolate},
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    server: { deps: { external: [${JSON.stringify(`${repoPath('dist')}/`)}] } },
+  },
 });
 `,
   );
@@ -62,6 +71,15 @@ test('three turns', async () => {
 `,
     );
   }
+}
+
+/** Each public entry of the package ("agent-session-test/vitest") to its built file, as [pattern, path]. */
+function builtAlias(): [string, string][] {
+  const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { exports: Record<string, { default: string }> };
+  return Object.entries(pkg.exports).map(([subpath, target]) => [
+    `^agent-session-test${subpath.slice(1)}$`,
+    repoPath(target.default.slice(2)),
+  ]);
 }
 
 /** The lines the last run's files appended to `name` in `dir`, which is then removed for the next run. */
