@@ -257,7 +257,8 @@ export class SpareBroker {
   /** A launch not yet known to work: only its fork server starts (nothing else waits on it). */
   #prepare(spec: SpawnSpec, startupTimeout: number): void {
     const key = keyOf(spec);
-    if (this.#launches.has(key) || this.#stopped || this.#closed || !forkableLaunch(spec.argv)) return;
+    // No file left to come: a fork server would only compete with this file's agent for the CPU.
+    if (this.#launches.has(key) || this.#stopped || this.#closed || this.#pending.size === 0 || !forkableLaunch(spec.argv)) return;
     const launch = this.#launch(spec, startupTimeout, false);
     this.#launches.set(key, launch);
     this.#startForkServer(launch);
@@ -393,7 +394,7 @@ export class SpareBroker {
 
   /** Starts the fork server of a Python launch, which takes over its spares once its imports are done. */
   #startForkServer(launch: Launch): void {
-    if (this.#options.fork === false || launch.noFork || launch.forkServer) return;
+    if (this.#options.fork === false || launch.noFork || launch.forkServer || this.#pending.size === 0) return;
     const forkable = forkableLaunch(launch.spec.argv);
     if (!forkable) return;
     const { env } = fillSpec(launch.spec, '', 0, '');
