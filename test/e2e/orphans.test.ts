@@ -2,22 +2,13 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { scriptedLlm } from '../../src/llm/index.js';
+import { groupExists } from '../../src/process/exists.js';
 import { startAgentSession } from '../../src/session/agent-session.js';
 import { createAgentSessionHandle } from '../../src/session/handle.js';
 import { weatherLlm } from '../../examples/weather-llm.js';
 import { alive, fixture, killedAfterEach, nodeAgent, pythonEnv, running } from './helpers.js';
 
 const startAgent = fileURLToPath(new URL('../fixtures/runner-death/start-agent.ts', import.meta.url));
-
-/** True while any process of group `pgid` exists. */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Helpers the agents under test started. */
 const helpers = killedAfterEach();
@@ -56,12 +47,12 @@ describe('orphan guard: agents die with the process that started them', () => {
     const worker = startWorker(fixture('python/hanging_tool.py'));
     try {
       const { agentPid, watchdogPid } = await started(worker);
-      expect(groupAlive(agentPid)).toBe(true);
+      expect(groupExists(agentPid)).toBe(true);
       expect(alive(watchdogPid)).toBe(true);
 
       // No exit handler runs on SIGKILL: only the watchdog can act.
       worker.kill('SIGKILL');
-      await expect.poll(() => groupAlive(agentPid), { timeout: 5000, interval: 50 }).toBe(false);
+      await expect.poll(() => groupExists(agentPid), { timeout: 5000, interval: 50 }).toBe(false);
       // The watchdog leaves once it has done its job.
       await expect.poll(() => alive(watchdogPid), { timeout: 5000 }).toBe(false);
     } finally {
@@ -80,7 +71,7 @@ describe('orphan guard: agents die with the process that started them', () => {
       helpers.push(helperPid!);
       expect(running(helperPid!)).toBe(true);
       worker.kill('SIGKILL');
-      await expect.poll(() => groupAlive(agentPid), { timeout: 5000, interval: 50 }).toBe(false);
+      await expect.poll(() => groupExists(agentPid), { timeout: 5000, interval: 50 }).toBe(false);
       await expect.poll(() => running(helperPid!), { timeout: 5000, interval: 50 }).toBe(false);
     } finally {
       worker.kill('SIGKILL');
@@ -96,8 +87,8 @@ describe("a runner's file teardown leaves the agent's exit to the background", (
     expect((await handle.say('What is the weather in Paris?')).errors).toEqual([]);
     const pid = session.pid!;
     await handle.close();
-    expect(groupAlive(pid)).toBe(true);
-    await expect.poll(() => groupAlive(pid), { timeout: 10_000, interval: 100 }).toBe(false);
+    expect(groupExists(pid)).toBe(true);
+    await expect.poll(() => groupExists(pid), { timeout: 10_000, interval: 100 }).toBe(false);
   });
 
   test.each([
@@ -111,7 +102,7 @@ describe("a runner's file teardown leaves the agent's exit to the background", (
       if (worker.exitCode === null && worker.signalCode === null) await new Promise((resolve) => worker.once('exit', resolve));
       expect(worker.exitCode).toBe(0);
       // The grace is a minute: only the exit handler ends them this soon.
-      await expect.poll(() => groupAlive(agentPid), { timeout: 5000, interval: 50 }).toBe(false);
+      await expect.poll(() => groupExists(agentPid), { timeout: 5000, interval: 50 }).toBe(false);
       await expect.poll(() => running(helperPid!), { timeout: 5000, interval: 50 }).toBe(false);
     } finally {
       worker.kill('SIGKILL');

@@ -1,16 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import { groupExists } from '../../../src/process/exists.js';
 import { markReaping, settleReaping, unmarkReaping } from '../../../src/process/reaping.js';
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A process group that outlives SIGINT, as a Node console agent does. */
 function stubborn(): number {
@@ -25,7 +17,7 @@ describe('agents reaped in the background, seen from the run teardown', () => {
     const pgid = stubborn();
     markReaping(runId, pgid, 200);
     expect(await settleReaping(runId)).toBe(1);
-    await expect.poll(() => groupAlive(pgid), { timeout: 2000, interval: 20 }).toBe(false);
+    await expect.poll(() => groupExists(pgid), { timeout: 2000, interval: 20 }).toBe(false);
   });
 
   test('one its worker reaped is not waited for; nor is a run without records', async () => {
@@ -45,6 +37,6 @@ describe('agents reaped in the background, seen from the run teardown', () => {
     const child = spawn('sleep', ['0.3'], { detached: true, stdio: 'ignore' });
     markReaping(runId, child.pid!, 10_000);
     expect(await settleReaping(runId)).toBe(0);
-    expect(groupAlive(child.pid!)).toBe(false);
+    expect(groupExists(child.pid!)).toBe(false);
   });
 });
