@@ -325,16 +325,37 @@ export function turnTimeout(
 }
 
 export type GreetingMiss =
-  | { reason: 'unfinished'; timeout: number }
+  /** `raised`: the agent's own error line that stopped the greeting, when it printed one the harness knows. */
+  | { reason: 'unfinished'; timeout: number; raised?: GreetingBlocker }
   /** The model failed the greeting's request; `failure` is the first line of its error. */
   | { reason: 'model-failed'; failure: string }
   | { reason: 'none'; timeout: number }
   /** The first turn began before any greeting. */
   | { reason: 'first-turn-began' };
 
+/** An error in the agent's output known to stop a greeting. */
+export interface GreetingBlocker {
+  kind: 'no-tts';
+  /** The agent's line, as it printed it. */
+  line: string;
+}
+
+/** The first line of `output` known to stop a greeting (the SDK found no TTS for the speech). */
+export function greetingBlocker(output: string): GreetingBlocker | undefined {
+  const line = /^.*tts_node.*no TTS.*$/m.exec(output)?.[0].trim();
+  return line === undefined ? undefined : { kind: 'no-tts', line };
+}
+
 export function noGreeting(facts: GreetingMiss, context: ErrorContext = {}): AgentSessionError {
   switch (facts.reason) {
     case 'unfinished':
+      if (facts.raised?.kind === 'no-tts')
+        return make(
+          'NO_GREETING',
+          `The agent's greeting did not finish within ${facts.timeout} ms: the agent raised ${facts.raised.line}`,
+          "The SDK had no TTS for the greeting's speech: its audio output was still on when the greeting started (before the harness switched the agent to text mode). Give the session a TTS (a plugin or an inference model string; text mode never calls it for turns, and a plugin needs only a dummy key).",
+          context,
+        );
       return make(
         'NO_GREETING',
         `The agent's greeting did not finish within ${facts.timeout} ms.`,

@@ -301,7 +301,7 @@ export class AgentSession {
       const unfinished = progress.state === 'unfinished';
       const failure = modelFailuresSince(this.#options.llm, this.#llmMark)[0]?.split('\n')[0];
       const miss: errors.GreetingMiss = unfinished
-        ? { reason: 'unfinished', timeout }
+        ? { reason: 'unfinished', timeout, raised: errors.greetingBlocker(this.#agent.output()) }
         : failure !== undefined
           ? { reason: 'model-failed', failure }
           : { reason: 'none', timeout };

@@ -21,6 +21,7 @@ import {
   ERROR_CODES,
   FACTORIES,
   noGreeting,
+  greetingBlocker,
   protocolError,
   requestFailed,
   requestTimeout,
@@ -150,6 +151,17 @@ describe('messages and hints', () => {
 
   test('the greeting: each way it can be missing has its own advice', () => {
     expect(noGreeting({ reason: 'unfinished', timeout: 9 }).hint).toMatch(/greeting\(\{ timeout \}\)/);
+    // What livekit-agents 1.8.9 prints when an on_enter greeting meets an agent without a TTS.
+    const output = [
+      '01:10:55 INFO livekit.agents starting worker',
+      'RuntimeError: `tts_node` called but no TTS node is available. If audio output is not needed, disable it using `session.output.set_audio_enabled(False)`.',
+    ].join('\n');
+    const raised = greetingBlocker(output);
+    expect(raised?.line).toMatch(/^RuntimeError: `tts_node` called/);
+    const noTts = noGreeting({ reason: 'unfinished', timeout: 9, raised });
+    expect(noTts.shortMessage).toContain('the agent raised RuntimeError: `tts_node` called but no TTS node is available');
+    expect(noTts.hint).toMatch(/Give the session a TTS/);
+    expect(greetingBlocker('nothing of the kind')).toBeUndefined();
     expect(noGreeting({ reason: 'model-failed', failure: 'no rule' }).shortMessage).toBe(
       "The agent's greeting got no answer from the model: no rule",
     );
