@@ -152,6 +152,9 @@ function compile(file: string): CompileResult {
     format: 'esm',
     platform: 'node',
     target: 'node20',
+    // Agents are named after their class (@livekit/agents takes the id from its name): bundling
+    // must not rename a class whose name another bundled file also uses.
+    keepNames: true,
     sourcemap: 'inline',
     sourcesContent: false,
     metafile: true,

@@ -59,6 +59,21 @@ describe('compileAgent', () => {
     expect(JSON.parse(stdout)).toEqual({ greeting: 'hello agent', dirname: project, filename: agent });
   });
 
+  test('classes keep their names when two bundled files use the same one (agent ids come from them)', async () => {
+    write('lib/desk.ts', 'export class Desk {}\nexport const other = Desk;\n');
+    const agent = write(
+      'named.ts',
+      [
+        "import { other } from './lib/desk.js';",
+        'class Desk {}',
+        'console.log(JSON.stringify([new Desk().constructor.name, other.name]));',
+        '',
+      ].join('\n'),
+    );
+    const { stdout } = await run(process.execPath, [compiled(compileAgent(agent)).file]);
+    expect(JSON.parse(stdout)).toEqual(['Desk', 'Desk']);
+  });
+
   test('reuses the output while nothing changed, and rebuilds when an imported file changes', () => {
     const agent = path.join(project, 'agent.ts');
     const first = compiled(compileAgent(agent));
