@@ -40,6 +40,12 @@ const POLL_MS = 250;
  * stays listening this long without an event, the model was not asked again and it is over.
  */
 const AFTER_TOOL_QUIET_MS = 1500;
+/**
+ * An agent that has just started may not have begun its greeting yet: Node calls onEnter a moment
+ * after the session reports the first agent. Nothing is taken for "no greeting" until the agent
+ * has been this quiet.
+ */
+const START_QUIET_MS = 300;
 
 /**
  * The items of the greeting: what the agent produced before the first user message. The
@@ -82,7 +88,8 @@ export async function settleGreeting(
     const busy = midGreeting(state, items, source.quietFor()) || (!spoke && source.modelAsked());
     if (!busy && spoke) return { state: 'done', items };
     // A greeting whose model call failed will not come: no need to wait for it.
-    if (!busy && (!options.expect || (!spoke && source.modelFailed()))) return { state: 'none' };
+    if (!busy && !spoke && source.modelFailed()) return { state: 'none' };
+    if (!busy && !options.expect && source.quietFor() >= START_QUIET_MS) return { state: 'none' };
     const remaining = options.deadline - Date.now();
     if (remaining <= 0) return spoke || busy ? { state: 'unfinished', items } : { state: 'none' };
     await source.nextEvent(Math.min(POLL_MS, remaining));

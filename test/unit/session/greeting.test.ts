@@ -59,9 +59,22 @@ describe('the greeting', () => {
   });
 
   test('an agent listening with nothing said and no model call has no greeting under way', async () => {
-    const { source, polls } = scripted([{ state: 'listening', history: [handoff] }]);
+    const { source, polls } = scripted([{ state: 'listening', history: [handoff], quietMs: 1000 }]);
     expect(await settleGreeting(source, { deadline: Date.now() + 5000, expect: false })).toEqual({ state: 'none' });
     expect(polls()).toBe(0);
+  });
+
+  test('an agent that has only just started is given a moment to begin its greeting (Node calls onEnter after the first events)', async () => {
+    const { source, polls } = scripted([
+      { state: 'listening', history: [handoff], quietMs: 20 },
+      { state: 'thinking', history: [handoff], modelAsked: true },
+      { state: 'listening', history: [handoff, message('assistant', 'Hello Ada')], modelAsked: true, quietMs: 1000 },
+    ]);
+    expect(await settleGreeting(source, { deadline: Date.now() + 5000, expect: false })).toEqual({
+      state: 'done',
+      items: [message('assistant', 'Hello Ada')],
+    });
+    expect(polls()).toBe(2);
   });
 
   test('waiting for one that never comes ends at the deadline; one still running is unfinished', async () => {
