@@ -12,6 +12,7 @@ import net from 'node:net';
 import { ForkServer, forkableLaunch } from '../process/fork-server.js';
 import { launchGuarded, type StartedAgent } from '../process/launch.js';
 import { untrackAgent } from '../process/registry.js';
+import { createRedactor, knownSecrets } from '../process/redact.js';
 import { agentTag } from '../process/run-tag.js';
 import type { AgentListener } from '../process/listener.js';
 import { readLines, send, type BrokerAddress, type BrokerMessage, type ClientMessage } from './messages.js';
@@ -435,7 +436,8 @@ export class SpareBroker {
     if (launch.noFork) return;
     launch.noFork = true;
     launch.forks = undefined;
-    this.#options.onForkUnavailable?.(launch.spec.agentFile, reason);
+    // The reason may quote the server's output, which runs in the launch's environment: no secret of it goes out.
+    this.#options.onForkUnavailable?.(launch.spec.agentFile, createRedactor(knownSecrets(launch.spec.env))(reason));
   }
 
   async #spawn(spare: Spare): Promise<void> {

@@ -5,7 +5,7 @@
  * grace, and only then takes what is still running for a leftover; a worker thread that was
  * terminated mid-reap leaves its agents to the teardown, which ends them quietly.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { groupExists } from './exists.js';
@@ -21,6 +21,22 @@ function folder(runId: string): string {
 }
 
 /**
+ * Whether `dir` and its parent are real folders of ours, not a link or a folder another user made
+ * in the shared temp folder to have our teardown signal the process groups it names.
+ */
+function ours(dir: string): boolean {
+  const uid = userInfo().uid;
+  try {
+    return [path.dirname(dir), dir].every((p) => {
+      const stat = lstatSync(p);
+      return stat.isDirectory() && stat.uid === uid;
+    });
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Records that the agent leading `pgid`, of the run `runId`, is being reaped in the background
  * within `graceMs`. Outside a run (no global setup) there is no teardown to tell.
  */
@@ -29,6 +45,7 @@ export function markReaping(runId: string | undefined, pgid: number, graceMs: nu
   try {
     const dir = folder(runId);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!ours(dir)) return;
     writeFileSync(path.join(dir, String(pgid)), String(Date.now() + graceMs), { mode: 0o600 });
   } catch {
     // Without the record the teardown may report the agent as a leftover; it still ends it.
@@ -47,6 +64,7 @@ export function unmarkReaping(runId: string | undefined, pgid: number): void {
  */
 export async function settleReaping(runId: string): Promise<number> {
   const dir = folder(runId);
+  if (!ours(dir)) return 0;
   let entries: string[];
   try {
     entries = readdirSync(dir);

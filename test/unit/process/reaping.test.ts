@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { groupExists } from '../../../src/process/exists.js';
 import { markReaping, settleReaping, unmarkReaping } from '../../../src/process/reaping.js';
@@ -38,5 +41,24 @@ describe('agents reaped in the background, seen from the run teardown', () => {
     markReaping(runId, child.pid!, 10_000);
     expect(await settleReaping(runId)).toBe(0);
     expect(groupExists(child.pid!)).toBe(false);
+  });
+
+  test('records in a folder that is a link (planted in the shared temp folder) are not acted on', async () => {
+    const runId = randomUUID();
+    const pgid = stubborn();
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'ast-planted-'));
+    writeFileSync(path.join(elsewhere, String(pgid)), '0');
+    const base = path.join(tmpdir(), `agent-session-test-${userInfo().uid}`);
+    mkdirSync(base, { recursive: true, mode: 0o700 });
+    const planted = path.join(base, `reaping-${runId}`);
+    symlinkSync(elsewhere, planted);
+    try {
+      expect(await settleReaping(runId)).toBe(0);
+      expect(groupExists(pgid)).toBe(true);
+    } finally {
+      process.kill(-pgid, 'SIGKILL');
+      rmSync(planted, { force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });
