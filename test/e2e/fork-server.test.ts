@@ -73,6 +73,19 @@ describe('fork server', () => {
     untrackAgent(again.agent.pid!);
   });
 
+  test("a child starts with the server's objects frozen and the first turn's imports done", { timeout: 180_000 }, async () => {
+    const { server, argv, cwd } = await serverFor(fixture('python/reports_preload.py'));
+    await server.ready;
+    const { agent } = await fork(server, argv, cwd);
+    expect((await agent.exited).exitCode).toBe(3);
+    untrackAgent(agent.pid!);
+    await agent.outputClosed;
+    const [, frozen, firstUse] = /frozen=(\d+) first_use=(.*)/.exec(agent.output()) ?? [];
+    // The SDK and plugins are hundreds of thousands of objects; a child's collections skip them.
+    expect(Number(frozen)).toBeGreaterThan(100_000);
+    expect(firstUse).toBe('[True, True, True]');
+  });
+
   test('an interpreter without livekit-agents: not ready, with the import error as the reason', { timeout: 60_000 }, async () => {
     const { server } = await serverFor(pythonAgent, ['python3', '-S']);
     await expect(server.ready).rejects.toThrow(/importing livekit\.agents failed: ModuleNotFoundError/);
