@@ -43,9 +43,19 @@ const AFTER_TOOL_QUIET_MS = 1500;
 /**
  * An agent that has just started may not have begun its greeting yet: Node calls onEnter a moment
  * after the session reports the first agent. Nothing is taken for "no greeting" until the agent
- * has been this quiet.
+ * has been this quiet, or its session has run this long.
  */
 const START_QUIET_MS = 300;
+
+/**
+ * How long the agent has been settled: quiet since its last event, or running its session, by
+ * the session's start time (same host, so the same clock). A spare's events reach the test in one
+ * burst when it is taken, long after its session began: its age says more than its quiet then.
+ */
+function settledFor(source: GreetingSource, state: SessionState): number {
+  const age = state.createdAt > 0 ? Date.now() - state.createdAt : 0;
+  return Math.max(source.quietFor(), age);
+}
 
 /**
  * The items of the greeting: what the agent produced before the first user message. The
@@ -89,9 +99,12 @@ export async function settleGreeting(
     if (!busy && spoke) return { state: 'done', items };
     // A greeting whose model call failed will not come: no need to wait for it.
     if (!busy && !spoke && source.modelFailed()) return { state: 'none' };
-    if (!busy && !options.expect && source.quietFor() >= START_QUIET_MS) return { state: 'none' };
+    const settled = !busy && !options.expect ? settledFor(source, state) : 0;
+    if (!busy && !options.expect && settled >= START_QUIET_MS) return { state: 'none' };
     const remaining = options.deadline - Date.now();
     if (remaining <= 0) return spoke || busy ? { state: 'unfinished', items } : { state: 'none' };
-    await source.nextEvent(Math.min(POLL_MS, remaining));
+    // Only the start-up moment is left to wait for: look again as soon as it has passed.
+    const startLeft = !busy && !options.expect ? START_QUIET_MS - settled : POLL_MS;
+    await source.nextEvent(Math.max(1, Math.min(POLL_MS, remaining, startLeft)));
   }
 }

@@ -16,19 +16,25 @@ const message = (role: 'assistant' | 'user', text: string): TurnItem => ({
 });
 
 /** An agent that moves through the given steps, one per poll; each step is its state, its history, and whether the model was asked. */
-function scripted(steps: { state: AgentState; history: TurnItem[]; modelAsked?: boolean; modelFailed?: boolean; quietMs?: number }[]) {
+function scripted(
+  steps: { state: AgentState; history: TurnItem[]; modelAsked?: boolean; modelFailed?: boolean; quietMs?: number; startedAt?: number }[],
+) {
   let at = 0;
+  const waits: number[] = [];
   const step = () => steps[Math.min(at, steps.length - 1)]!;
   const source: GreetingSource = {
     state: async () =>
-      ({ agentState: step().state, userState: 'listening', agentId: 'greeter', options: {}, createdAt: 0 }) as SessionState,
+      ({ agentState: step().state, userState: 'listening', agentId: 'greeter', options: {}, createdAt: step().startedAt ?? 0 }) as SessionState,
     history: async () => step().history,
-    nextEvent: async () => void at++,
+    nextEvent: async (ms) => {
+      waits.push(ms);
+      at++;
+    },
     quietFor: () => step().quietMs ?? 0,
     modelAsked: () => step().modelAsked ?? false,
     modelFailed: () => step().modelFailed ?? false,
   };
-  return { source, polls: () => at };
+  return { source, polls: () => at, waits };
 }
 
 describe('the greeting', () => {
@@ -75,6 +81,21 @@ describe('the greeting', () => {
       items: [message('assistant', 'Hello Ada')],
     });
     expect(polls()).toBe(2);
+  });
+
+  test("a spare's session that began long ago is not waited for, though its events have only just reached the test", async () => {
+    const { source, polls } = scripted([{ state: 'listening', history: [handoff], quietMs: 5, startedAt: Date.now() - 4000 }]);
+    expect(await settleGreeting(source, { deadline: Date.now() + 5000, expect: false })).toEqual({ state: 'none' });
+    expect(polls()).toBe(0);
+  });
+
+  test('the start-up moment is waited out to its end, not to the next poll', async () => {
+    const { source, waits } = scripted([
+      { state: 'listening', history: [handoff], quietMs: 200 },
+      { state: 'listening', history: [handoff], quietMs: 300 },
+    ]);
+    expect(await settleGreeting(source, { deadline: Date.now() + 5000, expect: false })).toEqual({ state: 'none' });
+    expect(waits).toEqual([100]);
   });
 
   test('waiting for one that never comes ends at the deadline; one still running is unfinished', async () => {
