@@ -24,7 +24,13 @@ function scripted(
   const step = () => steps[Math.min(at, steps.length - 1)]!;
   const source: GreetingSource = {
     state: async () =>
-      ({ agentState: step().state, userState: 'listening', agentId: 'greeter', options: {}, createdAt: step().startedAt ?? 0 }) as SessionState,
+      ({
+        agentState: step().state,
+        userState: 'listening',
+        agentId: 'greeter',
+        options: {},
+        createdAt: step().startedAt ?? 0,
+      }) as SessionState,
     history: async () => step().history,
     nextEvent: async (ms) => {
       waits.push(ms);
