@@ -1,4 +1,3 @@
-import { checkJudgeOptions, judgeConversation } from '../judge/judge.js';
 import type { JudgeOptions, Verdict } from '../judge/types.js';
 import { failureMessage, openMatcher } from './frame.js';
 import type { TurnOptions } from './types.js';
@@ -17,6 +16,9 @@ const MARKS = { passed: '✓', failed: '✗', inconclusive: '?' } as const;
  */
 export async function toPassJudge(this: MatcherContext, received: unknown, options: JudgeMatcherOptions): Promise<MatcherResult> {
   const { isNot, p, header, turns, isList } = openMatcher(this, 'toPassJudge', received, [['options', options]], options);
+  // The judge brings the model clients and their servers; loaded when a test asks for it, not
+  // with the matchers every test worker registers.
+  const { checkJudgeOptions, judgeConversation } = await import('../judge/judge.js');
   checkJudgeOptions(options, header);
   const result = await judgeConversation(turns, options);
   const counted = (v: Verdict) => v.verdict === 'passed' || (v.verdict === 'inconclusive' && options.inconclusivePasses === true);

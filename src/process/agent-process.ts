@@ -5,7 +5,7 @@
  * exit when their socket closes nor promptly on SIGTERM. Then whatever it started in a session or
  * group of its own is found by the agent's own tag and ended too.
  */
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { agentSpawnFailed, SPAWN_HINT } from '../errors/index.js';
 import { endGroup, waitAtMost } from './group.js';
 import { OutputTail } from './output-tail.js';
@@ -68,6 +68,18 @@ export interface AgentProcessLike {
   terminate(options?: TerminateOptions): Promise<ExitStatus>;
 }
 
+type Execa = typeof import('execa').execa;
+let execaModule: Promise<Execa> | undefined;
+
+/**
+ * execa and its dependencies are some 150 modules. Loaded at the first spawn, not with the package:
+ * a test worker whose agents come from the pre-spawn broker never spawns, and each worker process
+ * Vitest starts would otherwise load them for nothing.
+ */
+function loadExeca(): Promise<Execa> {
+  return (execaModule ??= import('execa').then((module) => module.execa));
+}
+
 export class AgentProcess implements AgentProcessLike {
   readonly argv: readonly string[];
   /** The value of {@link SESSION_TAG_ENV} in the agent's environment, inherited by all it starts. */
@@ -81,7 +93,7 @@ export class AgentProcess implements AgentProcessLike {
   #status: ExitStatus | undefined;
   #terminating: Promise<ExitStatus> | undefined;
 
-  private constructor(options: SpawnOptions) {
+  private constructor(options: SpawnOptions, execa: Execa) {
     this.argv = options.argv;
     this.#tail = new OutputTail(options.outputLimit);
     this.#redact = options.redact ?? ((text) => text);
@@ -142,7 +154,7 @@ export class AgentProcess implements AgentProcessLike {
 
   /** Starts the agent. Resolves once the OS has created the process (or reports why it could not). */
   static async spawn(options: SpawnOptions, agentFile?: string, hint: string = SPAWN_HINT): Promise<AgentProcess> {
-    const agent = new AgentProcess(options);
+    const agent = new AgentProcess(options, await loadExeca());
     const started = await Promise.race([new Promise<true>((resolve) => agent.#child.once('spawn', () => resolve(true))), agent.exited]);
     if (started !== true && started.spawnError) {
       untrackSessionTag(agent.sessionTag);
