@@ -1,6 +1,6 @@
 /**
  * Anchors: one conversation (the three turns of bench/scaling.ts) with the example weather agent
- * and the scripted model, held four ways, for 1 and for 8 conversations of one file each:
+ * and the scripted model, held in several ways, for 1 and for 8 conversations of one file each:
  *
  * 1. the harness through Vitest as a user runs it (`vitest run` in a child process with the
  *    plugin, Vitest's default worker count), with `prespawn` off and with its default;
@@ -8,7 +8,9 @@
  *    `AgentSession.run()` (Python), Vitest with @livekit/agents' `session.run().wait()` (Node),
  *    each on the example's agent class and the OpenAI plugin's LLM pointed at the scripted model;
  * 3. the raw driver (bench/lib/raw-driver.ts) in this process: per conversation, start the agent,
- *    three turns, stop it.
+ *    three turns, stop it;
+ * 4. Vitest alone: as many test files that do nothing, Vitest's defaults, no plugin; its own
+ *    per-file cost, a floor no suite of one conversation per file goes below.
  *
  * The ways (and both sizes) run interleaved in each round, the order reversed every round; every
  * run must pass its conversations or the benchmark fails with the child's output.
@@ -30,14 +32,21 @@ import {
   writeVoiceTestingSuite,
 } from './lib/sdk-anchors.js';
 import { agents, median, progress, ratio, repoPath, reps, table, type Sdk } from './lib/stats.js';
-import { suiteLog, TURNS, vitestRun, writeHarnessSuite } from './lib/vitest-suite.js';
+import { suiteLog, TURNS, vitestRun, writeEmptySuite, writeHarnessSuite } from './lib/vitest-suite.js';
 
 const REPS = reps(3);
 const SIZES = [1, 8] as const;
 /** Chat requests one conversation makes: a tool call and its reply, a plain reply, two tool calls and their reply. */
 const REQUESTS_PER_CONVERSATION = 5;
 
-const WAYS = ['harness, prespawn off', 'harness, default', 'harness, default, isolate: false', 'anchor', 'raw driver'] as const;
+const WAYS = [
+  'harness, prespawn off',
+  'harness, default',
+  'harness, default, isolate: false',
+  'anchor',
+  'raw driver',
+  'Vitest alone, empty files',
+] as const;
 type Way = (typeof WAYS)[number];
 
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -57,7 +66,16 @@ const anchorName: Record<Sdk, string> = {
 const dirs = (sdk: Sdk, files: number) => ({
   harness: `${root}/${sdk}-harness-${files}`,
   anchor: sdk === 'python' ? `${root}/pytest-${files}` : `${nodeRoot}/voice-testing-${files}`,
+  empty: `${root}/empty-${files}`,
 });
+
+/** Vitest with the same number of files that do nothing, its defaults: its own share of every file. */
+async function emptyRun(sdk: Sdk, files: number): Promise<number> {
+  const dir = dirs(sdk, files).empty;
+  const ms = await vitestRun(dir);
+  expectPassed(`Vitest alone (${files} files)`, suiteLog(dir), files);
+  return ms;
+}
 
 function expectPassed(what: string, lines: string[], files: number): void {
   if (lines.length !== files) throw new Error(`${what}: ${lines.length} of ${files} conversations reported passing`);
@@ -138,6 +156,7 @@ async function measure(sdk: Sdk, pytestSite: string): Promise<Result> {
   const loadBefore = os.loadavg();
   for (const files of SIZES) {
     writeHarnessSuite(dirs(sdk, files).harness, sdk, files, PRESPAWN_OFF_OPTION, ISOLATE_OPTION);
+    writeEmptySuite(dirs(sdk, files).empty, files);
     if (sdk === 'python') writePytestSuite(dirs(sdk, files).anchor, files);
     else writeVoiceTestingSuite(dirs(sdk, files).anchor, files);
   }
@@ -159,6 +178,8 @@ async function measure(sdk: Sdk, pytestSite: string): Promise<Result> {
         return anchorRun(sdk, files, pytestSite);
       case 'raw driver':
         return rawRun(sdk, files);
+      case 'Vitest alone, empty files':
+        return emptyRun(sdk, files);
     }
   };
   for (let r = 0; r < REPS; r++) {
@@ -223,7 +244,8 @@ for (const [
       `median over rounds of (t8 - t1) / 7. Harness and anchor: one child \`vitest run\` / \`pytest\` per run, start-up included,`,
       `Vitest's default worker count (${workers} on ${os.availableParallelism()} cores); "default" is \`prespawn: 'auto'\` (files that got a`,
       `spare, 8-file runs: ${spares.join(', ')}); "isolate: false" is Vitest's option, one worker process running file after file.`,
-      'Raw driver: in this process, one conversation after another.',
+      'Raw driver: in this process, one conversation after another. "Vitest alone": the same number of test files that do',
+      "nothing, Vitest's defaults, no plugin: what Vitest itself costs per file, under any suite of one conversation per file.",
       sdk === 'node'
         ? "The Node example exports no agent class and runs LiveKit's CLI when imported: the anchor imports it with `cli.runApp`\n" +
           'stubbed and takes the agent class from the one its entry point starts (with `AgentSession.start` stubbed for that call).'

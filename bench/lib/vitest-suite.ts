@@ -73,6 +73,24 @@ test('three turns', async () => {
   }
 }
 
+/**
+ * Writes `files` test files that do nothing, and a config without the plugin: what Vitest alone
+ * costs per file, the floor under any suite of one conversation per file.
+ */
+export function writeEmptySuite(dir: string, files: number): void {
+  freshDir(dir);
+  writeFileSync(
+    `${dir}/vitest.config.ts`,
+    `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { include: ['*.test.ts'] } });\n`,
+  );
+  for (let i = 0; i < files; i++) {
+    writeFileSync(
+      `${dir}/empty-${i}.test.ts`,
+      `import { appendFileSync } from 'node:fs';\nimport { test } from 'vitest';\ntest('nothing', () => appendFileSync(${JSON.stringify(`${dir}/used.log`)}, 'ran\\n'));\n`,
+    );
+  }
+}
+
 /** Each public entry of the package ("agent-session-test/vitest") to its built file, as [pattern, path]. */
 function builtAlias(): [string, string][] {
   const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { exports: Record<string, { default: string }> };
