@@ -329,7 +329,11 @@ export type GreetingMiss =
   | { reason: 'unfinished'; timeout: number; raised?: GreetingBlocker }
   /** The model failed the greeting's request; `failure` is the first line of its error. */
   | { reason: 'model-failed'; failure: string }
-  | { reason: 'none'; timeout: number }
+  /**
+   * `unreachable`: the agent's own line saying its model client could not connect, when it printed
+   * one; `prespawned`: the agent was a spare, started before the test's model server listened.
+   */
+  | { reason: 'none'; timeout: number; unreachable?: string | undefined; prespawned?: boolean }
   /** The first turn began before any greeting. */
   | { reason: 'first-turn-began' };
 
@@ -344,6 +348,14 @@ export interface GreetingBlocker {
 export function greetingBlocker(output: string): GreetingBlocker | undefined {
   const line = /^.*tts_node.*no TTS.*$/m.exec(output)?.[0].trim();
   return line === undefined ? undefined : { kind: 'no-tts', line };
+}
+
+/** The agent's last line saying its model client could not connect (both SDKs name it APIConnectionError). */
+export function modelUnreachable(output: string): string | undefined {
+  return output
+    .match(/^.*APIConnectionError.*$/gm)
+    ?.at(-1)
+    ?.trim();
 }
 
 export function noGreeting(facts: GreetingMiss, context: ErrorContext = {}): AgentSessionError {
@@ -370,6 +382,15 @@ export function noGreeting(facts: GreetingMiss, context: ErrorContext = {}): Age
         context,
       );
     case 'none':
+      if (facts.unreachable !== undefined)
+        return make(
+          'NO_GREETING',
+          `The agent did not greet within ${facts.timeout} ms: its model client could not connect: ${facts.unreachable}`,
+          facts.prespawned
+            ? "The agent was started ahead of time as a spare, and its greeting asked the model before this file's model server listened on the spare's port. Until that is fixed, set `prespawn: false` in the plugin's options for agents that greet by asking the model (docs/runners.md, Pre-spawning agents)."
+            : "The greeting's model request did not reach a server: check that the session's `llm` is the endpoint the agent's model client reads from its environment.",
+          context,
+        );
       return make(
         'NO_GREETING',
         `The agent did not greet within ${facts.timeout} ms.`,

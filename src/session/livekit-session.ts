@@ -304,7 +304,7 @@ export class AgentSession {
         ? { reason: 'unfinished', timeout, raised: errors.greetingBlocker(this.#agent.output()) }
         : failure !== undefined
           ? { reason: 'model-failed', failure }
-          : { reason: 'none', timeout };
+          : { reason: 'none', timeout, unreachable: errors.modelUnreachable(this.#agent.output()), prespawned: this.prespawned };
       throw errors.noGreeting(miss, { ...this.#details(), ...(unfinished && { turn: this.#finishGreeting(progress.items, false) }) });
     }
     throw errors.noGreeting({ reason: 'first-turn-began' }, this.#details());

@@ -22,6 +22,7 @@ import {
   FACTORIES,
   noGreeting,
   greetingBlocker,
+  modelUnreachable,
   protocolError,
   requestFailed,
   requestTimeout,
@@ -166,6 +167,22 @@ describe('messages and hints', () => {
       "The agent's greeting got no answer from the model: no rule",
     );
     expect(noGreeting({ reason: 'none', timeout: 9 }).hint).toMatch(/on_enter\/onEnter[\s\S]*generate_reply/);
+    // What livekit-agents 1.8.9 prints when a spare's on_enter asks a model server not yet listening.
+    const refused = [
+      '    raise APIConnectionError(request=request) from err',
+      'openai.APIConnectionError: Connection error.',
+      'livekit.agents._exceptions.APIConnectionError: Connection error. (caused by ConnectError: All connection attempts failed)',
+      '07:08:09 DEBUG livekit.agents http_session(): closing the httpclient ctx',
+    ].join('\n');
+    const unreachable = modelUnreachable(refused);
+    expect(unreachable).toBe(
+      'livekit.agents._exceptions.APIConnectionError: Connection error. (caused by ConnectError: All connection attempts failed)',
+    );
+    const spare = noGreeting({ reason: 'none', timeout: 9, unreachable, prespawned: true });
+    expect(spare.shortMessage).toContain('its model client could not connect: livekit.agents._exceptions.APIConnectionError');
+    expect(spare.hint).toMatch(/spare[\s\S]*`prespawn: false`/);
+    expect(noGreeting({ reason: 'none', timeout: 9, unreachable, prespawned: false }).hint).toMatch(/session's `llm`/);
+    expect(modelUnreachable('nothing of the kind')).toBeUndefined();
     expect(noGreeting({ reason: 'first-turn-began' }).hint).toContain('await agent.greeting()');
   });
 
