@@ -5,8 +5,9 @@ import type { Secret } from '../process/redact.js';
 export interface LlmServerLike {
   /**
    * Starts serving; `port` and `credential`, when given, are the port to listen on and the
-   * credential to require (the pre-spawn broker chose them for an agent started ahead of time).
-   * A server that ignores them still works: the session then starts its own agent.
+   * credential to require. A session that takes an agent started ahead of time passes the
+   * credential that agent was given; a server that ignores it still works (the session then
+   * starts its own agent).
    */
   listen(options?: { port?: number; credential?: string }): Promise<LlmListening>;
   /** Requests the server could not answer from its script (no rule matched, a rule failed); new entries during a turn become turn errors. */

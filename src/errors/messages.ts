@@ -330,8 +330,8 @@ export type GreetingMiss =
   /** The model failed the greeting's request; `failure` is the first line of its error. */
   | { reason: 'model-failed'; failure: string }
   /**
-   * `unreachable`: the agent's own line saying its model client could not connect, when it printed
-   * one; `prespawned`: the agent was a spare, started before the test's model server listened.
+   * `unreachable`: the agent's own line saying its model call failed for good (could not connect or
+   * timed out), when it printed one; `prespawned`: the agent was a spare, started before its file.
    */
   | { reason: 'none'; timeout: number; unreachable?: string | undefined; prespawned?: boolean }
   /** The first turn began before any greeting. */
@@ -385,9 +385,9 @@ export function noGreeting(facts: GreetingMiss, context: ErrorContext = {}): Age
       if (facts.unreachable !== undefined)
         return make(
           'NO_GREETING',
-          `The agent did not greet within ${facts.timeout} ms: its model client could not connect: ${facts.unreachable}`,
+          `The agent did not greet within ${facts.timeout} ms: its model call failed: ${facts.unreachable}`,
           facts.prespawned
-            ? "The agent was started ahead of time as a spare, and its greeting asked the model before this file's model server listened on the spare's port. Until that is fixed, set `prespawn: false` in the plugin's options for agents that greet by asking the model (docs/runners.md, Pre-spawning agents)."
+            ? "The agent was started ahead of time as a spare and asked the model for its greeting before this file took it. Such calls wait until a file takes the spare, but the agent's client gave up first (livekit-agents after four attempts of 10 s each): the files before this one kept the spare waiting that long. Set `prespawn: false` in the plugin's options for agents that greet by asking the model in suites of files that long (docs/runners.md, Pre-spawning agents)."
             : "The greeting's model request did not reach a server: check that the session's `llm` is the endpoint the agent's model client reads from its environment.",
           context,
         );

@@ -17,7 +17,8 @@ import { agentTag } from '../process/run-tag.js';
 import type { AgentListener } from '../process/listener.js';
 import { readLines, send, type BrokerAddress, type BrokerMessage, type ClientMessage } from './messages.js';
 import { createCredential } from '../process/credential.js';
-import { fillSpec, specDifference, type SpawnSpec } from './spec.js';
+import { isLoopbackTarget, ModelRelay, type ModelTarget } from './model-relay.js';
+import { fillSpec, LLM_PORT_PLACEHOLDER, specDifference, type SpawnSpec } from './spec.js';
 
 export interface BrokerOptions {
   /** Spares kept ready at most, over all launches started cold. */
@@ -69,6 +70,8 @@ interface Spare {
   id: number;
   launch: Launch;
   llmPort: number;
+  /** Listens on `llmPort` for the spare's model calls, and passes them to the claiming file's server. */
+  model?: ModelRelay;
   /** The model server credential the spare was given; the claiming session's server takes it. */
   llmCredential: string;
   state: SpareState;
@@ -87,17 +90,8 @@ interface Spare {
   terminated?: boolean;
 }
 
-/** A free loopback port, for the model server the claiming worker will start. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, resolve);
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/** Whether agents of this launch are pointed at a model server of the session's. */
+const usesModelServer = (spec: SpawnSpec) => Object.values(spec.env).some((value) => value.includes(LLM_PORT_PLACEHOLDER));
 
 const keyOf = (spec: SpawnSpec) => JSON.stringify(spec);
 
@@ -225,7 +219,7 @@ export class SpareBroker {
           void this.#offer(socket, message.agentFile).then((spare) => (mine = spare));
           break;
         case 'claim':
-          if (mine && mine.id === message.id) this.#claim(mine, message.spec);
+          if (mine && mine.id === message.id) this.#claim(mine, message.spec, message.model);
           break;
         case 'terminate':
           if (mine?.state === 'claimed') {
@@ -292,7 +286,6 @@ export class SpareBroker {
     send(socket, {
       t: 'offer',
       id: spare.id,
-      llmPort: spare.llmPort,
       llmCredential: spare.llmCredential,
       pid,
       connectAddr: spare.connectAddr!,
@@ -322,7 +315,7 @@ export class SpareBroker {
     spare.owner = undefined;
   }
 
-  #claim(spare: Spare, spec: SpawnSpec): void {
+  #claim(spare: Spare, spec: SpawnSpec, model: ModelTarget | undefined): void {
     const owner = spare.owner!;
     if (spare.state !== 'offered') {
       // Ended meanwhile (the run is over, or it failed to start).
@@ -336,6 +329,12 @@ export class SpareBroker {
       send(owner, { t: 'mismatch', reason: difference });
       return;
     }
+    if (spare.model && !(model && isLoopbackTarget(model))) {
+      this.#release(spare);
+      send(owner, { t: 'mismatch', reason: 'no loopback model server to pass its model calls to' });
+      return;
+    }
+    if (model) spare.model?.target(model);
     this.#stats.claimed += 1;
     spare.state = 'claimed';
     send(owner, { t: 'claimed', output: spare.agent!.output() });
@@ -445,7 +444,10 @@ export class SpareBroker {
     this.#stats.spawned += 1;
     const forks = launch.forks;
     try {
-      spare.llmPort = await freePort();
+      if (usesModelServer(launch.spec)) {
+        spare.model = await ModelRelay.open();
+        spare.llmPort = spare.model.port;
+      }
       // Guarded like a session's own launch: only the spare itself may connect to its port.
       const launched = await launchGuarded({
         ...(forks && { start: (options) => forks.fork(options) }),
@@ -469,6 +471,7 @@ export class SpareBroker {
       if (forks) this.#stats.forked += 1;
     } catch (error) {
       spare.listener?.close();
+      spare.model?.close();
       this.#spares.delete(spare.id);
       if ((spare.state as SpareState) === 'dead') return;
       if (forks) {
@@ -501,6 +504,7 @@ export class SpareBroker {
       await Promise.race([agent.outputClosed, new Promise((resolve) => setTimeout(resolve, OUTPUT_SETTLE_MS))]);
       if (spare.owner && spare.state === 'claimed') send(spare.owner, { t: 'exit', status: exitStatus(status) });
       spare.listener?.close();
+      spare.model?.close();
       // The leader is gone; make sure nothing of its group stays.
       await agent.terminate({ graceMs: 0 });
       if (agent.pid !== undefined) untrackAgent(agent.pid);
@@ -535,9 +539,13 @@ export class SpareBroker {
     if (spare.state !== 'claimed') spare.state = 'dead';
     spare.stopping = true;
     spare.listener?.close();
-    if (!spare.agent) return;
+    if (!spare.agent) {
+      spare.model?.close();
+      return;
+    }
     await spare.agent.terminate({ signal, graceMs });
     spare.socket?.destroy();
+    spare.model?.close();
     if (spare.agent.pid !== undefined) untrackAgent(spare.agent.pid);
   }
 }

@@ -8,6 +8,7 @@ import { race } from '../core/race.js';
 import type { AgentProcessLike, ExitStatus, TerminateOptions } from '../process/agent-process.js';
 import { OutputTail } from '../process/output-tail.js';
 import { readLines, send, type BrokerAddress, type BrokerMessage } from './messages.js';
+import type { ModelTarget } from './model-relay.js';
 import type { SpawnSpec } from './spec.js';
 
 let current: BrokerAddress | undefined;
@@ -106,8 +107,6 @@ export interface ClaimOptions {
 /** A spare the broker offered: claim it with a matching spec, or release it. */
 export class SpareOffer {
   readonly id: number;
-  /** The port the worker's model server must listen on for this spare. */
-  readonly llmPort: number;
   /** The credential the worker's model server must take for this spare (the spare has it as its keys). */
   readonly llmCredential: string;
   readonly pid: number;
@@ -123,7 +122,6 @@ export class SpareOffer {
     this.#control = control;
     this.#inbox = inbox;
     this.id = offer.id;
-    this.llmPort = offer.llmPort;
     this.llmCredential = offer.llmCredential;
     this.pid = offer.pid;
     this.connectAddr = offer.connectAddr;
@@ -136,10 +134,11 @@ export class SpareOffer {
 
   /**
    * Takes the spare if it was launched exactly as `spec` says; otherwise answers why not (and
-   * the spare goes back to the broker).
+   * the spare goes back to the broker). `model` is where this session's model server listens:
+   * the broker passes the spare's model calls there, those made before the claim included.
    */
-  async claim(spec: SpawnSpec, options: ClaimOptions = {}): Promise<BrokeredAgent | { mismatch: string }> {
-    send(this.#control, { t: 'claim', id: this.id, spec });
+  async claim(spec: SpawnSpec, model: ModelTarget | undefined, options: ClaimOptions = {}): Promise<BrokeredAgent | { mismatch: string }> {
+    send(this.#control, { t: 'claim', id: this.id, spec, ...(model && { model }) });
     const answer = await this.#inbox.next(ANSWER_TIMEOUT_MS);
     if (answer?.t !== 'claimed') {
       this.#control.destroy();

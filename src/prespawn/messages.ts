@@ -4,6 +4,7 @@
  */
 import type net from 'node:net';
 import type { ExitStatus } from '../process/agent-process.js';
+import type { ModelTarget } from './model-relay.js';
 import type { SpawnSpec } from './spec.js';
 
 /** Where the broker listens and the token that admits a connection; what workers are given. */
@@ -17,8 +18,8 @@ export interface BrokerAddress {
 export type ClientMessage =
   /** Asks for a spare of this agent file. */
   | { t: 'want'; token: string; agentFile: string }
-  /** Takes the offered spare if its spec is this one. */
-  | { t: 'claim'; id: number; spec: SpawnSpec }
+  /** Takes the offered spare if its spec is this one; its model calls go to `model`, the file's model server. */
+  | { t: 'claim'; id: number; spec: SpawnSpec; model?: ModelTarget }
   /** Ends the claimed agent. */
   | { t: 'terminate'; signal: NodeJS.Signals; graceMs: number }
   /** A cold start that worked: the broker may keep spares of it. */
@@ -30,7 +31,7 @@ export type ClientMessage =
 
 /** Broker to worker. */
 export type BrokerMessage =
-  | { t: 'offer'; id: number; llmPort: number; llmCredential: string; pid: number; connectAddr: string }
+  | { t: 'offer'; id: number; llmCredential: string; pid: number; connectAddr: string }
   | { t: 'none' }
   | { t: 'mismatch'; reason: string }
   /** The spare is the worker's; `output` is everything it printed so far. */

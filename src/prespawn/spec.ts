@@ -83,6 +83,22 @@ export function specDifference(a: SpawnSpec, b: SpawnSpec): string | undefined {
   return undefined;
 }
 
+/**
+ * Where a model server listens: the host of its OPENAI_BASE_URL (loopback when it has none) and
+ * {@link llmServerPort}; undefined when the port is unknown.
+ */
+export function llmServerAddress(server: { env: Record<string, string>; port?: unknown }): { host: string; port: number } | undefined {
+  const port = llmServerPort(server);
+  if (port === undefined) return undefined;
+  let host = '127.0.0.1';
+  try {
+    host = new URL(server.env['OPENAI_BASE_URL'] ?? '').hostname.replace(/^\[(.*)\]$/, '$1') || host;
+  } catch {
+    // no URL: the harness's servers listen on loopback
+  }
+  return { host, port };
+}
+
 /** The port a model server listens on: its `port`, else the port of its OPENAI_BASE_URL. */
 export function llmServerPort(server: { env: Record<string, string>; port?: unknown }): number | undefined {
   if (typeof server.port === 'number') return server.port;

@@ -127,14 +127,9 @@ const NO_LISTENER = { refusals: [] as readonly string[], close() {} };
 
 const fillConnect = (argv: readonly string[], connectAddr: string) => argv.map((arg) => arg.replaceAll(CONNECT_PLACEHOLDER, connectAddr));
 
-/** Starts the model server, on the spare's port and with its credential when there is one (any port if that is taken). */
-async function listenLlm(llm: LlmServerLike, offer: { llmPort: number; llmCredential: string } | undefined): Promise<LlmListening> {
-  if (offer === undefined) return llm.listen();
-  try {
-    return await llm.listen({ port: offer.llmPort, credential: offer.llmCredential });
-  } catch {
-    return llm.listen();
-  }
+/** Starts the model server, with the spare's credential when there is one (the spare's calls reach it through the broker). */
+async function listenLlm(llm: LlmServerLike, offer: { llmCredential: string } | undefined): Promise<LlmListening> {
+  return llm.listen(offer && { credential: offer.llmCredential });
 }
 
 /** A job that failed while starting leaves the process running: its output tells. */

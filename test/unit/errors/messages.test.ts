@@ -167,7 +167,7 @@ describe('messages and hints', () => {
       "The agent's greeting got no answer from the model: no rule",
     );
     expect(noGreeting({ reason: 'none', timeout: 9 }).hint).toMatch(/on_enter\/onEnter[\s\S]*generate_reply/);
-    // What livekit-agents 1.8.9 prints when a spare's on_enter asks a model server not yet listening.
+    // What livekit-agents 1.8.9 prints when an agent's model server is not listening.
     const refused = [
       '    raise APIConnectionError(request=request) from err',
       'openai.APIConnectionError: Connection error.',
@@ -178,9 +178,20 @@ describe('messages and hints', () => {
     expect(unreachable).toBe(
       'livekit.agents._exceptions.APIConnectionError: Connection error. (caused by ConnectError: All connection attempts failed)',
     );
-    const spare = noGreeting({ reason: 'none', timeout: 9, unreachable, prespawned: true });
-    expect(spare.shortMessage).toContain('its model client could not connect: livekit.agents._exceptions.APIConnectionError');
-    expect(spare.hint).toMatch(/spare[\s\S]*`prespawn: false`/);
+    expect(noGreeting({ reason: 'none', timeout: 9, unreachable, prespawned: false }).shortMessage).toContain(
+      'its model call failed: livekit.agents._exceptions.APIConnectionError',
+    );
+    // What it prints when a spare's held greeting call waited longer than the SDK's timeouts and retries.
+    const timedOut = [
+      'livekit.agents._exceptions.APITimeoutError: Request timed out.',
+      'The above exception was the direct cause of the following exception:',
+      'livekit.agents._exceptions.APIConnectionError: failed to generate LLM completion after 4 attempts (caused by APITimeoutError: Request timed out.)',
+    ].join('\n');
+    const spare = noGreeting({ reason: 'none', timeout: 9, unreachable: modelUnreachable(timedOut), prespawned: true });
+    expect(spare.shortMessage).toContain(
+      'its model call failed: livekit.agents._exceptions.APIConnectionError: failed to generate LLM completion after 4 attempts',
+    );
+    expect(spare.hint).toMatch(/spare[\s\S]*gave up first[\s\S]*`prespawn: false`/);
     expect(noGreeting({ reason: 'none', timeout: 9, unreachable, prespawned: false }).hint).toMatch(/session's `llm`/);
     expect(modelUnreachable('nothing of the kind')).toBeUndefined();
     expect(noGreeting({ reason: 'first-turn-began' }).hint).toContain('await agent.greeting()');

@@ -98,7 +98,7 @@ describe('spawn specs', () => {
   });
 });
 
-describe('model servers listen on the port a spare was given', () => {
+describe('model servers listen on the port they are given', () => {
   async function freePort(): Promise<number> {
     const server = net.createServer().listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -134,6 +134,16 @@ socket.on('data', (data) => {
 });
 setInterval(() => {}, 1000);
 `;
+/** Asks the model at once, as an agent's on_enter greeting does, and prints what came back. */
+const MODEL_CALLER = `
+console.log('asking the model');
+fetch(process.env.OPENAI_BASE_URL + '/chat/completions', {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', authorization: 'Bearer ' + process.env.OPENAI_API_KEY },
+  body: JSON.stringify({ model: 'm', messages: [{ role: 'system', content: 'greet' }] }),
+}).then((r) => r.text()).then((t) => console.log('model said ' + t), (e) => console.log('model failed ' + e.cause));
+setInterval(() => {}, 1000);
+`;
 /** Exits at once, like an agent with a broken import. */
 const BROKEN_AGENT = `console.error('ImportError: nothing here'); process.exit(1);`;
 
@@ -167,7 +177,7 @@ async function startBroker(spares = 1, files = ['a.test.ts', 'b.test.ts', 'c.tes
 async function claim(broker: SpareBroker, spec = fakeSpec()) {
   const offer = await requestSpare(broker.address, spec.agentFile);
   expect(offer, 'an offer').toBeDefined();
-  return { offer: offer!, result: await offer!.claim(spec) };
+  return { offer: offer!, result: await offer!.claim(spec, undefined) };
 }
 
 const read = async (socket: net.Socket) => String((await once(socket, 'data'))[0]);
@@ -279,6 +289,58 @@ describe('the broker', () => {
     expect(alive(unused.pid)).toBe(false);
     expect(alive(agent.pid)).toBe(true);
     await agent.terminate({ graceMs: 0 });
+  });
+
+  test("a spare's model call made before any file takes it is held, then answered by the claiming file's model server", async () => {
+    const broker = await startBroker();
+    const specOf = (server: { env: Record<string, string>; port: number; credential: string }) =>
+      spawnSpec(
+        '/fake/agent.js',
+        [process.execPath, '-e', MODEL_CALLER, CONNECT_PLACEHOLDER],
+        process.cwd(),
+        { ...server.env, PATH: process.env['PATH'] },
+        server,
+      );
+    // The file that taught the launch had a server of its own, long gone by the time the spare is taken.
+    const first = await scriptedLlm().listen();
+    learnSpec(broker.address, specOf(first), 10_000);
+    await first.close();
+    await until(() => broker.stats.spawned === 1, 'a spare');
+    const offer = await requestSpare(broker.address, '/fake/agent.js');
+    // The spare asked the model while nobody could answer; give the call time to be refused, as it was before.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const llm = scriptedLlm([{ reply: { text: 'welcome from the file that took me' } }]);
+    const server = await llm.listen({ credential: offer!.llmCredential });
+    try {
+      const result = await offer!.claim(specOf(server), { host: '127.0.0.1', port: server.port });
+      expect(result).toBeInstanceOf(BrokeredAgent);
+      const agent = result as BrokeredAgent;
+      await until(() => /model (said|failed)/.test(agent.output()), 'the model call to end', 10_000);
+      expect(agent.output()).toContain('welcome from the file that took me');
+      expect(llm.requests).toHaveLength(1);
+      await agent.terminate({ signal: 'SIGKILL', graceMs: 0 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a claim whose model server is not on loopback is refused: the broker relays to nowhere else', async () => {
+    const broker = await startBroker();
+    const server = { env: { OPENAI_BASE_URL: 'http://127.0.0.1:41234/v1', OPENAI_API_KEY: 'k' }, port: 41234, credential: 'k' };
+    const spec = spawnSpec(
+      '/fake/agent.js',
+      [process.execPath, '-e', FAKE_AGENT, CONNECT_PLACEHOLDER],
+      process.cwd(),
+      { ...server.env, PATH: process.env['PATH'] },
+      server,
+    );
+    learnSpec(broker.address, spec, 10_000);
+    await until(() => broker.stats.spawned === 1, 'a spare');
+    const offer = await requestSpare(broker.address, '/fake/agent.js');
+    expect(await offer!.claim(spec, { host: '192.0.2.1', port: 80 })).toEqual({
+      mismatch: 'no loopback model server to pass its model calls to',
+    });
+    expect(await offer!.claim(spec, undefined)).toMatchObject({ mismatch: expect.any(String) });
   });
 
   test('connections without the token are dropped', async () => {
