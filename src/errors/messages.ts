@@ -350,6 +350,11 @@ export function greetingBlocker(output: string): GreetingBlocker | undefined {
   return line === undefined ? undefined : { kind: 'no-tts', line };
 }
 
+/** Whether the agent printed that its model client gave up on a call after its retries (both SDKs word it so). */
+export function modelGaveUp(output: string): boolean {
+  return /failed to generate LLM completion after \d+ attempts/.test(output);
+}
+
 /** The agent's last line saying its model client could not connect (both SDKs name it APIConnectionError). */
 export function modelUnreachable(output: string): string | undefined {
   return output
@@ -385,7 +390,7 @@ export function noGreeting(facts: GreetingMiss, context: ErrorContext = {}): Age
       if (facts.unreachable !== undefined)
         return make(
           'NO_GREETING',
-          `The agent did not greet within ${facts.timeout} ms: its model call failed: ${facts.unreachable}`,
+          `The agent did not greet: its model call failed: ${facts.unreachable}`,
           facts.prespawned
             ? "The agent was started ahead of time as a spare and asked the model for its greeting before this file took it. Such calls wait until a file takes the spare, but the agent's client gave up first (livekit-agents after four attempts of 10 s each): the files before this one kept the spare waiting that long. Set `prespawn: false` in the plugin's options for agents that greet by asking the model in suites of files that long (docs/runners.md, Pre-spawning agents)."
             : "The greeting's model request did not reach a server: check that the session's `llm` is the endpoint the agent's model client reads from its environment.",

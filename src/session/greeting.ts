@@ -23,6 +23,8 @@ export interface GreetingSource {
   modelAsked(): boolean;
   /** With a model server the harness runs: whether a model call of the agent's failed (no rule answered it). */
   modelFailed(): boolean;
+  /** Whether the agent said its model client gave up on a call, after its own retries (any model endpoint). */
+  modelGaveUp?(): boolean;
 }
 
 export type GreetingProgress =
@@ -98,7 +100,7 @@ export async function settleGreeting(
     const busy = midGreeting(state, items, source.quietFor()) || (!spoke && source.modelAsked());
     if (!busy && spoke) return { state: 'done', items };
     // A greeting whose model call failed will not come: no need to wait for it.
-    if (!busy && !spoke && source.modelFailed()) return { state: 'none' };
+    if (!busy && !spoke && (source.modelFailed() || source.modelGaveUp?.())) return { state: 'none' };
     const settled = !busy && !options.expect ? settledFor(source, state) : 0;
     if (!busy && !options.expect && settled >= START_QUIET_MS) return { state: 'none' };
     const remaining = options.deadline - Date.now();

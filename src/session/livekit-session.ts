@@ -420,6 +420,8 @@ export class AgentSession {
         return last !== undefined && last.response?.error === undefined;
       },
       modelFailed: () => modelFailuresSince(this.#options.llm, slice.mark).length > 0,
+      // The agent's whole output is the greeting's; a later wait has no mark in it to start from.
+      ...(slice.mark === this.#llmMark && { modelGaveUp: () => errors.modelGaveUp(this.#agent.output()) }),
       nextEvent: (ms) =>
         new Promise<void>((resolve) => {
           const waiters = this.#eventWaiters;

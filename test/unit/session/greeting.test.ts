@@ -116,4 +116,17 @@ describe('the greeting', () => {
     expect(await settleGreeting(source, { deadline: Date.now() + 5000, expect: true })).toEqual({ state: 'none' });
     expect(polls()).toBe(0);
   });
+
+  test('a greeting whose model call the agent gave up on (after its retries) is not waited for', async () => {
+    const { source, polls } = scripted([{ state: 'listening', history: [handoff] }]);
+    source.modelGaveUp = () => true;
+    const started = Date.now();
+    expect(await settleGreeting(source, { deadline: Date.now() + 5000, expect: true })).toEqual({ state: 'none' });
+    expect(polls()).toBe(0);
+    expect(Date.now() - started).toBeLessThan(1000);
+    // Still running (a retry under way): waited for as before.
+    const busy = scripted([{ state: 'thinking', history: [handoff] }]);
+    busy.source.modelGaveUp = () => true;
+    expect(await settleGreeting(busy.source, { deadline: Date.now() + 50, expect: true })).toEqual({ state: 'unfinished', items: [] });
+  });
 });
