@@ -149,16 +149,20 @@ describe('prespawn', () => {
     await expectNoAgents(run, done[0]!.runId);
   });
 
-  test("a spare's greeting that asks the model before a file takes it is answered once the file does", { timeout: 240_000 }, async () => {
-    // Each file stays 8 s after its turns: the next file's spare asked for its greeting long before.
-    const run = runVitest(['desk-1.case.ts', 'desk-2.case.ts', 'desk-3.case.ts'], { CASE_HOLD_MS: '8000' });
-    const exit = await finished(run);
-    expect(exit.code, run.output()).toBe(0);
-    const done = run.reports().filter((e) => e.event === 'done');
-    expect(done).toHaveLength(3);
-    expect(done.filter((e) => e.prespawned).length, run.output()).toBeGreaterThanOrEqual(2);
-    await expectNoAgents(run, done[0]!.runId);
-  });
+  test.each(['python', 'node'])(
+    "a %s spare's greeting that asks the model before a file takes it is answered once the file does",
+    { timeout: 240_000 },
+    async (sdk) => {
+      // Each file stays 8 s after its turns: the next file's spare asked for its greeting long before.
+      const run = runVitest(['desk-1.case.ts', 'desk-2.case.ts', 'desk-3.case.ts'], { CASE_HOLD_MS: '8000', CASE_SDK: sdk });
+      const exit = await finished(run);
+      expect(exit.code, run.output()).toBe(0);
+      const done = run.reports().filter((e) => e.event === 'done');
+      expect(done).toHaveLength(3);
+      expect(done.filter((e) => e.prespawned).length, run.output()).toBeGreaterThanOrEqual(2);
+      await expectNoAgents(run, done[0]!.runId);
+    },
+  );
 
   test("the default ('auto') keeps spares when a core is free, and none when every core runs a worker", { timeout: 300_000 }, async () => {
     const cores = availableCores();
