@@ -19,6 +19,11 @@ import { newSessionTag, SESSION_TAG_ENV } from './run-tag.js';
 const SERVER = fileURLToPath(new URL('../../launch/python/fork_server.py', import.meta.url));
 /** The grace after SIGINT when the caller gives none, as for a spawned agent. */
 const DEFAULT_GRACE_MS = 3000;
+/**
+ * How long closing waits for agents still running (their sessions are ending them, within their
+ * grace) before the server ends and kills what is left: its children's output and exit go through it.
+ */
+const CLOSE_WAIT_MS = DEFAULT_GRACE_MS + 2000;
 /** How often a forked agent whose server died is checked for having gone. */
 const ORPHAN_POLL_MS = 100;
 
@@ -127,8 +132,18 @@ export class ForkServer {
     return agent;
   }
 
-  /** Ends the server; agents it forked live on, each ended by its own session. */
-  async close(): Promise<void> {
+  /**
+   * Ends the server once the agents it forked have exited (each is ended by its own session), or
+   * after `waitMs`; the server kills those still running when it ends. Without the wait, an agent
+   * still in its shutdown (saving a transcript after SIGINT) would be killed midway.
+   */
+  async close({ waitMs = CLOSE_WAIT_MS }: { waitMs?: number } = {}): Promise<void> {
+    const running = [...this.#agents.values()].map((agent) => agent.exited);
+    if (running.length > 0 && !this.#gone) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(running), new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+      clearTimeout(timer);
+    }
     await this.#process.terminate({ inputGraceMs: 1000, graceMs: 0 });
   }
 

@@ -10,7 +10,7 @@ import { launchGuarded } from '../../src/process/launch.js';
 import { untrackAgent } from '../../src/process/registry.js';
 import { resolveLaunch } from '../../src/process/runtime.js';
 import { CONNECT_PLACEHOLDER } from '../../src/prespawn/spec.js';
-import { fixture, pythonAgent, pythonEnv } from './helpers.js';
+import { alive, fixture, pythonAgent, pythonEnv } from './helpers.js';
 
 const servers: ForkServer[] = [];
 afterEach(async () => {
@@ -57,6 +57,29 @@ describe('fork server', () => {
       expect(agent.output()).toMatch(/starting worker/);
     }
   });
+
+  test(
+    'closing the server lets an agent in its shutdown finish it; one nobody ends is killed after the wait',
+    { timeout: 180_000 },
+    async () => {
+      const { server, argv, cwd } = await serverFor(pythonAgent);
+      await server.ready;
+      const ending = await fork(server, argv, cwd);
+      const left = await fork(server, argv, cwd);
+      const sockets = await Promise.all([ending.listener.connection, left.listener.connection]);
+      // The run's end: the last file's agent was just signalled, and the servers close at once.
+      const status = ending.agent.terminate({ graceMs: 5000 });
+      const started = Date.now();
+      await server.close({ waitMs: 3000 });
+      expect(await status).toEqual({ exitCode: 0, signal: null });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
+      // Its end is seen after the server's (no status comes through a server that is gone).
+    await left.agent.exited;
+    expect(alive(left.agent.pid)).toBe(false);
+      for (const { agent } of [ending, left]) untrackAgent(agent.pid!);
+      for (const socket of sockets) socket.destroy();
+    },
+  );
 
   test('an agent that fails at import reports its exit and traceback, and the server forks on', { timeout: 180_000 }, async () => {
     const broken = fixture('python/import_error.py');
