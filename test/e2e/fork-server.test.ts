@@ -74,8 +74,8 @@ describe('fork server', () => {
       expect(await status).toEqual({ exitCode: 0, signal: null });
       expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
       // Its end is seen after the server's (no status comes through a server that is gone).
-    await left.agent.exited;
-    expect(alive(left.agent.pid)).toBe(false);
+      await left.agent.exited;
+      expect(alive(left.agent.pid)).toBe(false);
       for (const { agent } of [ending, left]) untrackAgent(agent.pid!);
       for (const socket of sockets) socket.destroy();
     },
