@@ -4,7 +4,7 @@
  */
 import type { ExitStatus } from './agent-process.js';
 import { processExists } from './exists.js';
-import { untrackSessionTag } from './registry.js';
+import { endingAgent, untrackSessionTag } from './registry.js';
 import { killSessionProcesses } from './run-tag.js';
 
 /** At most this long for escaped descendants to go after SIGINT; they had the agent's grace already. */
@@ -40,6 +40,7 @@ export interface GroupLeader {
  */
 export async function endGroup(pid: number, leader: GroupLeader, signal: NodeJS.Signals, graceMs: number): Promise<void> {
   if (leader.status === undefined) {
+    if (graceMs > 0) endingAgent(pid, leader.sessionTag, Date.now() + graceMs);
     signalGroup(pid, signal);
     await waitAtMost(leader.exited, graceMs);
   }

@@ -7,14 +7,20 @@
  * without running it (SIGKILL, OOM), the watchdog does the same.
  */
 import { killSessionProcessesNow } from './run-tag.js';
-import { guardGroup, guardTag, unguardGroup, unguardTag } from './watchdog.js';
+import { guardEnding, guardGroup, guardTag, unguardGroup, unguardTag } from './watchdog.js';
 
 const live = new Set<number>();
 const tags = new Set<string>();
+/** Agents signalled to end whose grace the watchdog keeps should this process die: pid to tag and deadline. */
+const ending = new Map<number, { tag: string; deadline: number }>();
 let hooked = false;
 
 function killAll(): void {
+  // An agent in its grace is the watchdog's from here: it gets the rest of it to finish its shutdown.
+  const spared = new Set<number>();
+  for (const [pid, end] of ending) if (end.deadline > Date.now()) spared.add(pid);
   for (const pid of live) {
+    if (spared.has(pid)) continue;
     try {
       process.kill(-pid, 'SIGKILL');
     } catch {
@@ -22,8 +28,10 @@ function killAll(): void {
     }
   }
   live.clear();
-  killSessionProcessesNow(tags);
+  const sparedTags = new Set([...spared].map((pid) => ending.get(pid)!.tag));
+  killSessionProcessesNow([...tags].filter((tag) => !sparedTags.has(tag)));
   tags.clear();
+  ending.clear();
 }
 
 function hook(): void {
@@ -60,7 +68,16 @@ export function trackAgent(pid: number): void {
 }
 
 export function untrackAgent(pid: number): void {
+  ending.delete(pid);
   if (live.delete(pid)) unguardGroup(pid);
+}
+
+/**
+ * The agent `pid` (carrying `tag`) was signalled to end and has until `deadline`: should this
+ * process exit or die meanwhile, it is not killed at once but when its grace is over.
+ */
+export function endingAgent(pid: number, tag: string, deadline: number): void {
+  if (live.has(pid) && guardEnding(pid, deadline, tag)) ending.set(pid, { tag, deadline });
 }
 
 /** Sweeps the processes carrying this session tag should this process die before the agent's own sweep. */

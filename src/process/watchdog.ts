@@ -15,16 +15,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { RUN_TAG_ENV, SESSION_TAG_ENV } from './run-tag.js';
 
 /**
- * The watchdog's program: `+pgid` / `-pgid` and `+@tag` / `-@tag` lines in; on end of input,
- * group kills, then two passes over /proc (the second takes what forked during the first).
+ * The watchdog's program: `+pgid` / `-pgid` and `+@tag` / `-@tag` lines in, and `~pgid deadline tag`
+ * for an agent already signalled to end, whose grace runs until `deadline` (ms since the epoch).
+ * On end of input: group kills, then two passes over /proc (the second takes what forked during
+ * the first). An agent in its grace is left to finish its shutdown until its deadline (or its
+ * group is gone) and ended then, with the processes that carry its tag.
  */
 const PROGRAM = `
 const fs = require('node:fs');
 const groups = new Set();
 const tags = new Set();
+const ending = new Map();
 let buffered = '';
 const kill = (target) => { try { process.kill(target, 'SIGKILL'); } catch {} };
-const sweep = () => {
+const alive = (pgid) => { try { process.kill(-pgid, 0); return true; } catch { return false; } };
+const sweep = (spared) => {
   if (tags.size === 0) return;
   let entries = [];
   try { entries = fs.readdirSync('/proc').filter((e) => /^\\d+$/.test(e)); } catch { return; }
@@ -32,6 +37,7 @@ const sweep = () => {
     let environ;
     try { environ = fs.readFileSync('/proc/' + entry + '/environ', 'latin1') + '\\0'; } catch { continue; }
     for (const tag of tags) {
+      if (spared.has(tag)) continue;
       if (!environ.includes(${JSON.stringify(SESSION_TAG_ENV)} + '=' + tag + '\\0')) continue;
       kill(-Number(entry));
       kill(Number(entry));
@@ -45,6 +51,11 @@ process.stdin.on('data', (chunk) => {
   const lines = (buffered + chunk).split('\\n');
   buffered = lines.pop();
   for (const line of lines) {
+    if (line[0] === '~') {
+      const [pgid, deadline, tag] = line.slice(1).split(' ');
+      ending.set(Number(pgid), { deadline: Number(deadline), tag });
+      continue;
+    }
     if (line[1] === '@') {
       if (line[0] === '+') tags.add(line.slice(2));
       else tags.delete(line.slice(2));
@@ -53,16 +64,30 @@ process.stdin.on('data', (chunk) => {
     const pgid = Number(line.slice(1));
     if (!(pgid > 1)) continue;
     if (line[0] === '+') groups.add(pgid);
-    else groups.delete(pgid);
+    else {
+      groups.delete(pgid);
+      ending.delete(pgid);
+    }
   }
 });
 const release = () => {
-  for (const pgid of groups) {
-    kill(-pgid);
-  }
-  sweep();
-  sweep();
-  process.exit(0);
+  const waiting = new Map([...ending].filter(([pgid, end]) => groups.has(pgid) && end.deadline > Date.now()));
+  for (const pgid of groups) if (!waiting.has(pgid)) kill(-pgid);
+  const spared = new Set([...waiting.values()].map((end) => end.tag));
+  sweep(spared);
+  sweep(spared);
+  const settle = () => {
+    for (const [pgid, end] of waiting) {
+      if (alive(pgid) && end.deadline > Date.now()) continue;
+      kill(-pgid);
+      waiting.delete(pgid);
+    }
+    if (waiting.size > 0) return setTimeout(settle, 50);
+    sweep(new Set());
+    sweep(new Set());
+    process.exit(0);
+  };
+  settle();
 };
 process.stdin.on('end', release);
 process.stdin.on('error', release);
@@ -105,6 +130,16 @@ export function guardGroup(pgid: number): void {
 /** Takes a reaped agent's group off the watchdog's list. */
 export function unguardGroup(pgid: number): void {
   if (watchdog) send(`-${pgid}`);
+}
+
+/**
+ * The agent of this group was signalled to end and has until `deadline` (ms since the epoch): should
+ * this process die meanwhile, the watchdog lets it finish its shutdown until then.
+ */
+export function guardEnding(pgid: number, deadline: number, tag: string): boolean {
+  if (!watchdog) return false;
+  send(`~${pgid} ${deadline} ${tag}`);
+  return true;
 }
 
 /** Has the watchdog sweep processes carrying this session tag too. */
