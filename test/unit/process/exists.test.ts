@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, test } from 'vitest';
+import { groupExists } from '../../../src/process/exists.js';
+
+const started: number[] = [];
+afterEach(() => {
+  for (const pid of started.splice(0)) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+});
+
+/** A parent that forks a child into a group of its own, lets it exit and never reaps it; prints both pids. */
+const UNREAPED = `
+import os, sys, time
+child = os.fork()
+if child == 0:
+    os.setpgid(0, 0)
+    os._exit(0)
+print(os.getpid(), child, flush=True)
+time.sleep(60)
+`;
+
+describe.runIf(process.platform === 'linux')('groupExists', () => {
+  test('a group whose only member is a zombie (exited, not yet reaped) is gone; a running one is not', async () => {
+    const parent = spawn('python3', ['-c', UNREAPED], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    started.push(parent.pid!);
+    const line = await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+    const [parentPid, childPid] = line.trim().split(' ').map(Number);
+    // Wait until the child has exited (its stat says Z).
+    await expect.poll(() => groupExists(childPid!), { timeout: 5000, interval: 20 }).toBe(false);
+    // The kernel still counts the zombie as a member of its group.
+    expect(() => process.kill(-childPid!, 0)).not.toThrow();
+    expect(groupExists(parentPid!)).toBe(true);
+    expect(groupExists(2 ** 22 + 1)).toBe(false);
+  });
+});
