@@ -51,6 +51,11 @@ export interface AgentSessionPluginOptions {
 /** Spares kept by `prespawn: true`. */
 export const DEFAULT_SPARES = 1;
 
+/** Vitest's own default time for one test. */
+const VITEST_TEST_TIMEOUT = 5000;
+/** The per-test time the plugin gives when the project kept Vitest's default: two turns' worth of the turn timeout. */
+export const DEFAULT_TEST_TIMEOUT = 60_000;
+
 /** Feeds the broker the run's test files of `project`, and stops its spares when the run ends. */
 function demandReporter(broker: SpareBroker, project: TestProject): Reporter {
   const ours = (candidate: TestProject) => candidate.name === project.name;
@@ -83,6 +88,9 @@ export function agentSession(options: AgentSessionPluginOptions = {}): Vite.Plug
     // eslint-disable-next-line @typescript-eslint/no-misused-promises
     async configureVitest({ project, vitest }: VitestPluginContext) {
       const config = project.config;
+      // Vitest's 5 s would end a hanging turn's test before the turn's own timeout (30 s) could say
+      // what was still running and show the transcript. A value set in the config or on the command line stays.
+      if (config.testTimeout === VITEST_TEST_TIMEOUT) config.testTimeout = DEFAULT_TEST_TIMEOUT;
       config.globalSetup = [...toArray(config.globalSetup), modulePath('./plugin-global-setup')];
       if (options.matchers !== false) config.setupFiles = [...config.setupFiles, modulePath('../worker/register')];
       let broker: SpareBroker | undefined;
