@@ -54,7 +54,7 @@ export const DEFAULT_SPARES = 1;
 /** Vitest's own default time for one test. */
 const VITEST_TEST_TIMEOUT = 5000;
 /** The per-test time the plugin gives when the project kept Vitest's default: two turns' worth of the turn timeout. */
-export const DEFAULT_TEST_TIMEOUT = 60_000;
+const DEFAULT_TEST_TIMEOUT = 60_000;
 
 /** Feeds the broker the run's test files of `project`, and stops its spares when the run ends. */
 function demandReporter(broker: SpareBroker, project: TestProject): Reporter {
