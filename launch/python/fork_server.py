@@ -150,8 +150,12 @@ def run_child(request, out_w, err_w, keep_closed):
         for fd in (devnull, out_w, err_w):
             if fd > 2:
                 os.close(fd)
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
-            signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL)
+        # As a new interpreter starts: SIGINT raises KeyboardInterrupt, SIGPIPE is ignored (a write
+        # to a closed socket raises instead of killing the agent), the rest are the defaults.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+        for signum in (signal.SIGTERM, signal.SIGCHLD):
+            signal.signal(signum, signal.SIG_DFL)
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])

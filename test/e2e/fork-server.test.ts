@@ -111,6 +111,26 @@ describe('fork server', () => {
     expect(firstUse).toBe('[True, True, True]');
   });
 
+  test('a forked agent ignores SIGPIPE as a newly started interpreter does', { timeout: 180_000 }, async () => {
+    const { server, argv, cwd } = await serverFor(pythonAgent);
+    await server.ready;
+    const forked = await fork(server, argv, cwd);
+    const cold = await launchGuarded({
+      spawnOptions: (connectAddr) => ({ argv: argv.map((a) => a.replace(CONNECT_PLACEHOLDER, connectAddr)), cwd, env }),
+    });
+    const sockets = await Promise.all([forked.listener.connection, cold.listener.connection]);
+    // Bit 13 of the ignored-signals mask: a write to a closed socket raises in the agent instead of killing it.
+    const ignoresSigpipe = (pid: number) =>
+      (BigInt(`0x${/SigIgn:\s*([0-9a-f]+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]}`) >> 12n) & 1n;
+    expect(ignoresSigpipe(cold.agent.pid!)).toBe(1n);
+    expect(ignoresSigpipe(forked.agent.pid!)).toBe(1n);
+    for (const { agent } of [forked, cold]) {
+      await agent.terminate({ graceMs: 5000 });
+      untrackAgent(agent.pid!);
+    }
+    for (const socket of sockets) socket.destroy();
+  });
+
   test('an interpreter without livekit-agents: not ready, with the import error as the reason', { timeout: 60_000 }, async () => {
     const { server } = await serverFor(pythonAgent, ['python3', '-S']);
     await expect(server.ready).rejects.toThrow(/importing livekit\.agents failed: ModuleNotFoundError/);
