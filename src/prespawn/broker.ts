@@ -13,12 +13,31 @@ import { ForkServer, forkableLaunch } from '../process/fork-server.js';
 import { launchGuarded, type StartedAgent } from '../process/launch.js';
 import { untrackAgent } from '../process/registry.js';
 import { createRedactor, knownSecrets } from '../process/redact.js';
-import { agentTag } from '../process/run-tag.js';
+import { agentTag, RUN_TAG_ENV } from '../process/run-tag.js';
 import type { AgentListener } from '../process/listener.js';
-import { readLines, send, type BrokerAddress, type BrokerMessage, type ClientMessage } from './messages.js';
+import {
+  readLines,
+  send,
+  type BrokerAddress,
+  type BrokerMessage,
+  type ClientMessage,
+  type ForkModel,
+  FORK_REQUEST_WAIT_MS,
+} from './messages.js';
 import { createCredential } from '../process/credential.js';
 import { isLoopbackTarget, ModelRelay, type ModelTarget } from './model-relay.js';
+import {
+  forkIdentity,
+  identityKey,
+  importEnvMatches,
+  mergeRemembered,
+  readRemembered,
+  writeRemembered,
+  type ForkIdentity,
+  type RememberedLaunch,
+} from './remembered.js';
 import { fillSpec, LLM_PORT_PLACEHOLDER, specDifference, type SpawnSpec } from './spec.js';
+import { withoutRunnerEnv } from '../process/runner-env.js';
 
 export interface BrokerOptions {
   /** Spares kept ready at most, over all launches started cold. */
@@ -34,6 +53,11 @@ export interface BrokerOptions {
   onForkUnavailable?: (agentFile: string, reason: string) => void;
   /** Startup timeout of a spare when the worker that taught its launch gave none. Default 60 s. */
   startupTimeout?: number;
+  /**
+   * A file in which to remember the Python launches of each run and the test files that used
+   * them: the next run starts their fork servers as it starts, before the first file asks.
+   */
+  rememberIn?: string;
 }
 
 /** What the broker has done, for tests and benchmarks. */
@@ -46,6 +70,10 @@ export interface BrokerStats {
   failed: number;
   /** Spares started by forking. */
   forked: number;
+  /** Fork servers started at the start of a run, for launches remembered from earlier runs. */
+  warmed: number;
+  /** Agents forked for a session that had no spare (its launch not yet known to work). */
+  forkedOnRequest: number;
 }
 
 interface Launch {
@@ -66,10 +94,23 @@ interface Launch {
 
 type SpareState = 'starting' | 'offered' | 'claimed' | 'dead';
 
+/** A fork server started at the start of a run for a remembered launch, until a launch takes it. */
+interface WarmServer {
+  key: string;
+  identity: ForkIdentity;
+  env: Record<string, string>;
+  server: Promise<ForkServer>;
+}
+
 interface Spare {
   id: number;
   launch: Launch;
   llmPort: number;
+  /**
+   * Forked for one session that had no spare: its model calls go straight to that session's
+   * server, not through a relay, and no other file may take it.
+   */
+  direct?: boolean;
   /** Listens on `llmPort` for the spare's model calls, and passes them to the claiming file's server. */
   model?: ModelRelay;
   /** The model server credential the spare was given; the claiming session's server takes it. */
@@ -108,7 +149,14 @@ export class SpareBroker {
   readonly #launches = new Map<string, Launch>();
   readonly #spares = new Map<number, Spare>();
   readonly #pending = new Set<string>();
-  readonly #stats: BrokerStats = { learned: 0, spawned: 0, claimed: 0, mismatched: 0, failed: 0, forked: 0 };
+  readonly #stats: BrokerStats = { learned: 0, spawned: 0, claimed: 0, mismatched: 0, failed: 0, forked: 0, warmed: 0, forkedOnRequest: 0 };
+  readonly #warm: WarmServer[] = [];
+  /** The remembered launches as the run started, and what this run's files used and ran. */
+  #remembered: RememberedLaunch[] = [];
+  readonly #used = new Map<string, { identity: ForkIdentity; testFiles: Set<string> }>();
+  readonly #ran = new Set<string>();
+  /** Warm servers wait for the run's id. */
+  #warmDeferred = false;
   #nextId = 0;
   #stopped = false;
   #closed = false;
@@ -143,17 +191,111 @@ export class SpareBroker {
     this.#pending.clear();
     for (const file of files) this.#pending.add(file);
     this.#stopped = false;
+    this.#warmUp();
     this.#refill();
   }
 
   /** A test file was handed to a worker: one file fewer still to come. */
   queued(file: string): void {
     this.#pending.delete(file);
+    this.#ran.add(file);
+  }
+
+  /**
+   * The run's id is set (the global setup runs after the run's files are known): fork servers
+   * started from now on carry it, and the run's teardown finds them whatever happens.
+   */
+  runTagged(): void {
+    if (!this.#warmDeferred) return;
+    this.#warmDeferred = false;
+    this.#warmUp();
+  }
+
+  /** Starts the fork servers of the remembered launches that this run's files used before. */
+  #warmUp(): void {
+    const file = this.#options.rememberIn;
+    if (!file || this.#options.fork === false || this.#closed || this.#stopped) return;
+    if (process.env[RUN_TAG_ENV] === undefined) {
+      this.#warmDeferred = true;
+      return;
+    }
+    this.#remembered = readRemembered(file);
+    for (const entry of this.#remembered) {
+      const key = identityKey(entry);
+      if (!entry.testFiles.some((testFile) => this.#pending.has(testFile))) continue;
+      if (this.#warm.some((warm) => warm.key === key)) continue;
+      if ([...this.#launches.values()].some((launch) => launch.forkServer && this.#identityKeyOf(launch.spec) === key)) continue;
+      // The environment a session gives its agent, less what only a session knows (its model
+      // server, its tag): a session whose agent differs in what shapes imports does not take it.
+      const env = { ...definedEnv(withoutRunnerEnv(process.env)), PYTHONUNBUFFERED: '1' };
+      const server = ForkServer.start({
+        interpreter: entry.interpreter,
+        agentFile: entry.agentArg,
+        cwd: entry.cwd,
+        env: { ...env, ...agentTag() },
+        timeoutMs: this.#options.startupTimeout ?? 60_000,
+      });
+      // Errors are met by whoever takes it; one nobody takes is only closed.
+      server.then((started) => started.ready).catch(() => {});
+      this.#warm.push({ key, identity: entry, env, server });
+      this.#stats.warmed += 1;
+    }
+  }
+
+  #identityKeyOf(spec: SpawnSpec): string | undefined {
+    const identity = forkIdentity(spec);
+    return identity && identityKey(identity);
+  }
+
+  /** Whether a warm server waits for this launch, started with an environment its agents may have. */
+  #hasWarm(spec: SpawnSpec): boolean {
+    const key = this.#identityKeyOf(spec);
+    return this.#warm.some((warm) => warm.key === key && importEnvMatches(warm.env, spec.env));
+  }
+
+  /** The warm server for a launch, if one was started with an environment its agents may have. */
+  #takeWarm(spec: SpawnSpec): Promise<ForkServer> | undefined {
+    const key = this.#identityKeyOf(spec);
+    if (key === undefined) return undefined;
+    const index = this.#warm.findIndex((warm) => warm.key === key);
+    if (index < 0) return undefined;
+    const [warm] = this.#warm.splice(index, 1);
+    if (importEnvMatches(warm!.env, spec.env)) return warm!.server;
+    // Its imports would not be the agent's: the launch starts a server of its own.
+    void warm!.server.then((started) => started.close()).catch(() => {});
+    return undefined;
+  }
+
+  /** Notes that `testFile` started an agent of this launch, for the next run. */
+  #noteUse(spec: SpawnSpec, testFile: string | undefined): void {
+    if (!testFile || !this.#options.rememberIn) return;
+    const identity = forkIdentity(spec);
+    if (!identity) return;
+    const key = identityKey(identity);
+    const entry = this.#used.get(key) ?? { identity, testFiles: new Set<string>() };
+    entry.testFiles.add(testFile);
+    this.#used.set(key, entry);
+  }
+
+  /** Writes what this run learned about its Python launches. */
+  #remember(): void {
+    const file = this.#options.rememberIn;
+    if (!file || this.#ran.size === 0) return;
+    writeRemembered(file, mergeRemembered(this.#remembered, this.#ran, this.#used));
+    this.#remembered = mergeRemembered(this.#remembered, this.#ran, this.#used);
+    this.#used.clear();
+    this.#ran.clear();
+  }
+
+  async #closeWarm(): Promise<void> {
+    const warm = this.#warm.splice(0);
+    await Promise.all(warm.map(({ server }) => server.then((started) => started.close()).catch(() => {})));
   }
 
   /** Ends every spare no worker has taken (the run is over); claimed agents stay with their workers. */
   async stopSpares(): Promise<void> {
     this.#stopped = true;
+    this.#remember();
     const spares = [...this.#spares.values()].filter((spare) => spare.state !== 'claimed');
     await Promise.all(spares.map((spare) => this.#kill(spare)));
     // One still spawning is killed as soon as its spawn returns.
@@ -171,7 +313,7 @@ export class SpareBroker {
       launch.forks = undefined;
       if (server) closing.push(server.then((started) => started.close()).catch(() => {}));
     }
-    await Promise.all(closing);
+    await Promise.all([...closing, this.#closeWarm()]);
   }
 
   /** Ends every agent the broker started, taken or not, and stops listening. */
@@ -207,6 +349,7 @@ export class SpareBroker {
 
   #control(socket: net.Socket, first: ClientMessage): void {
     let mine: Spare | undefined;
+    let testFile: string | undefined;
     const onMessage = (message: ClientMessage) => {
       switch (message.t) {
         case 'learn':
@@ -216,10 +359,16 @@ export class SpareBroker {
           this.#prepare(message.spec, message.startupTimeout);
           break;
         case 'want':
+          testFile = message.testFile;
           void this.#offer(socket, message.agentFile).then((spare) => (mine = spare));
           break;
+        case 'fork':
+          testFile = message.testFile;
+          this.#noteUse(message.spec, testFile);
+          void this.#forkFor(socket, message.spec, message.startupTimeout, message.llm).then((spare) => (mine = spare));
+          break;
         case 'claim':
-          if (mine && mine.id === message.id) this.#claim(mine, message.spec, message.model);
+          if (mine && mine.id === message.id && this.#claim(mine, message.spec, message.model)) this.#noteUse(message.spec, testFile);
           break;
         case 'terminate':
           if (mine?.state === 'claimed') {
@@ -264,7 +413,8 @@ export class SpareBroker {
   }
 
   async #offer(socket: net.Socket, agentFile: string): Promise<Spare | undefined> {
-    const candidates = () => [...this.#spares.values()].filter((s) => s.state === 'starting' && s.launch.spec.agentFile === agentFile);
+    const candidates = () =>
+      [...this.#spares.values()].filter((s) => s.state === 'starting' && !s.direct && s.launch.spec.agentFile === agentFile);
     if (candidates().length === 0) await this.#forkOnDemand(agentFile);
     // One that has connected already is further along.
     const spare = candidates().find((s) => s.socket) ?? candidates().find((s) => s.agent) ?? candidates()[0];
@@ -311,34 +461,89 @@ export class SpareBroker {
 
   #release(spare: Spare): void {
     if (spare.state !== 'offered') return;
+    // Pointed at one session's model server: no other file may have it.
+    if (spare.direct) {
+      void this.#kill(spare);
+      return;
+    }
     spare.state = 'starting';
     spare.owner = undefined;
   }
 
-  #claim(spare: Spare, spec: SpawnSpec, model: ModelTarget | undefined): void {
+  /** Hands the offered spare over if `spec` is its launch; whether it did. */
+  #claim(spare: Spare, spec: SpawnSpec, model: ModelTarget | undefined): boolean {
     const owner = spare.owner!;
     if (spare.state !== 'offered') {
       // Ended meanwhile (the run is over, or it failed to start).
       send(owner, { t: 'mismatch', reason: 'the spare is gone' });
-      return;
+      return false;
     }
     const difference = specDifference(spare.launch.spec, spec);
     if (difference !== undefined) {
       this.#stats.mismatched += 1;
       this.#release(spare);
       send(owner, { t: 'mismatch', reason: difference });
-      return;
+      return false;
     }
     if (spare.model && !(model && isLoopbackTarget(model))) {
       this.#release(spare);
       send(owner, { t: 'mismatch', reason: 'no loopback model server to pass its model calls to' });
-      return;
+      return false;
     }
     if (model) spare.model?.target(model);
     this.#stats.claimed += 1;
     spare.state = 'claimed';
     send(owner, { t: 'claimed', output: spare.agent!.output() });
     if (spare.agent!.status) send(owner, { t: 'exit', status: exitStatus(spare.agent!.status) });
+    return true;
+  }
+
+  /**
+   * A session found no spare: when its launch can be forked and a fork server for it is ready or
+   * importing (started at the run's start, or by an earlier file), fork an agent for this session
+   * alone, pointed at its model server; otherwise answer `none` and get a server importing for
+   * the files still to come while the session starts its agent cold.
+   */
+  async #forkFor(socket: net.Socket, spec: SpawnSpec, startupTimeout: number, llm: ForkModel | undefined): Promise<Spare | undefined> {
+    const none = () => {
+      send(socket, { t: 'none' });
+      return undefined;
+    };
+    if (this.#stopped || this.#closed || this.#options.fork === false || !forkableLaunch(spec.argv)) return none();
+    // Its model variables hold placeholders only the session's server fills.
+    if (usesModelServer(spec) && llm === undefined) return none();
+    const key = keyOf(spec);
+    let launch = this.#launches.get(key);
+    if (!launch) {
+      launch = this.#launch(spec, startupTimeout, false);
+      this.#launches.set(key, launch);
+    }
+    if (launch.failed || launch.noFork) return none();
+    if (!launch.forkServer) {
+      const warm = this.#hasWarm(spec);
+      // Nothing importing yet: a server started now is no sooner than the session's own cold start.
+      this.#startForkServer(launch, warm);
+      if (!warm) return none();
+    }
+    if (!launch.forks) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([launch.forkServer, new Promise((resolve) => (timer = setTimeout(resolve, FORK_REQUEST_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
+    if (!launch.forks || this.#stopped || this.#closed || socket.destroyed) return none();
+    const spare = this.#startSpare(launch, { llm });
+    spare.state = 'offered';
+    spare.owner = socket;
+    await spare.spawning;
+    const pid = spare.agent?.pid;
+    if (socket.destroyed || (spare.state as SpareState) !== 'offered' || pid === undefined) {
+      // Nobody else asked for it: it goes.
+      if ((spare.state as SpareState) === 'offered') void this.#kill(spare);
+      return none();
+    }
+    this.#stats.forkedOnRequest += 1;
+    send(socket, { t: 'offer', id: spare.id, llmCredential: spare.llmCredential, pid, connectAddr: spare.connectAddr! });
+    return spare;
   }
 
   #attachData(data: net.Socket, id: number): void {
@@ -369,7 +574,7 @@ export class SpareBroker {
     const launches = [...this.#launches.values()].filter((launch) => !launch.failed && launch.learned);
     for (const launch of launches) this.#startForkServer(launch);
     const waiting = (launch?: Launch) =>
-      [...this.#spares.values()].filter((s) => s.state === 'starting' && (launch === undefined || s.launch === launch)).length;
+      [...this.#spares.values()].filter((s) => s.state === 'starting' && !s.direct && (launch === undefined || s.launch === launch)).length;
     // While its fork server imports, a launch gets no cold spare: the forked one comes sooner than a cold start would.
     const cap = (launch: Launch) =>
       launch.forks ? (this.#options.forkedSpares ?? this.#options.spares) : launch.forkServer && !launch.noFork ? 0 : this.#options.spares;
@@ -386,25 +591,41 @@ export class SpareBroker {
     }
   }
 
-  #startSpare(launch: Launch): void {
-    const spare: Spare = { id: ++this.#nextId, launch, llmPort: 0, llmCredential: createCredential(), state: 'starting' };
+  /** Starts a spare of `launch`; with `forSession`, one for that session alone, pointed straight at its model server. */
+  #startSpare(launch: Launch, forSession?: { llm: ForkModel | undefined }): Spare {
+    const llm = forSession?.llm;
+    const spare: Spare = {
+      id: ++this.#nextId,
+      launch,
+      llmPort: llm?.port ?? 0,
+      llmCredential: llm?.credential ?? createCredential(),
+      ...(forSession && { direct: true }),
+      state: 'starting',
+    };
     this.#spares.set(spare.id, spare);
     spare.spawning = this.#spawn(spare);
+    return spare;
   }
 
-  /** Starts the fork server of a Python launch, which takes over its spares once its imports are done. */
-  #startForkServer(launch: Launch): void {
-    if (this.#options.fork === false || launch.noFork || launch.forkServer || this.#pending.size === 0) return;
+  /**
+   * Starts the fork server of a Python launch, which takes over its spares once its imports are
+   * done: a warm one started for it at the run's start when there is one, else a new one (with no
+   * file left to come, only when `always`: a session waits for it).
+   */
+  #startForkServer(launch: Launch, always = false): void {
+    if (this.#options.fork === false || launch.noFork || launch.forkServer || (this.#pending.size === 0 && !always)) return;
     const forkable = forkableLaunch(launch.spec.argv);
     if (!forkable) return;
     const { env } = fillSpec(launch.spec, '', 0, '');
-    const server = ForkServer.start({
-      interpreter: forkable.interpreter,
-      agentFile: forkable.agentFile,
-      cwd: launch.spec.cwd,
-      env: { ...env, ...agentTag() },
-      timeoutMs: launch.startupTimeout,
-    });
+    const server =
+      this.#takeWarm(launch.spec) ??
+      ForkServer.start({
+        interpreter: forkable.interpreter,
+        agentFile: forkable.agentFile,
+        cwd: launch.spec.cwd,
+        env: { ...env, ...agentTag() },
+        timeoutMs: launch.startupTimeout,
+      });
     launch.server = server;
     // Stopped (the run ended) while it imported: nothing to report, closing it is the stop's.
     const stopped = () => launch.server !== server;
@@ -444,7 +665,7 @@ export class SpareBroker {
     this.#stats.spawned += 1;
     const forks = launch.forks;
     try {
-      if (usesModelServer(launch.spec)) {
+      if (usesModelServer(launch.spec) && !spare.direct) {
         spare.model = await ModelRelay.open();
         spare.llmPort = spare.model.port;
       }
@@ -555,3 +776,10 @@ function exitStatus(status: { exitCode: number | null; signal: string | null }):
 }
 
 type ExitMessage = Extract<BrokerMessage, { t: 'exit' }>;
+
+/** An environment without its unset variables. */
+function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}

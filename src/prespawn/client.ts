@@ -7,15 +7,31 @@ import net from 'node:net';
 import { race } from '../core/race.js';
 import type { AgentProcessLike, ExitStatus, TerminateOptions } from '../process/agent-process.js';
 import { OutputTail } from '../process/output-tail.js';
-import { readLines, send, type BrokerAddress, type BrokerMessage } from './messages.js';
+import { readLines, send, type BrokerAddress, type BrokerMessage, type ForkModel } from './messages.js';
 import type { ModelTarget } from './model-relay.js';
 import type { SpawnSpec } from './spec.js';
 
 let current: BrokerAddress | undefined;
+let testFileOf: () => string | undefined = () => undefined;
 
-/** Points this process's sessions at a broker (the Vitest plugin does this in each worker); undefined turns it off. */
-export function useBroker(address: BrokerAddress | undefined): void {
+/**
+ * Points this process's sessions at a broker (the Vitest plugin does this in each worker);
+ * undefined turns it off. `testFile` names the test file running, which the broker remembers
+ * for the next run.
+ */
+export function useBroker(address: BrokerAddress | undefined, testFile?: () => string | undefined): void {
   current = address;
+  if (testFile) testFileOf = testFile;
+}
+
+/** The running test file, if the runner says; never throws. */
+function testFile(): { testFile?: string } {
+  try {
+    const file = testFileOf();
+    return file ? { testFile: file } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The broker this process's sessions use, if any. */
@@ -161,8 +177,33 @@ export async function requestSpare(address: BrokerAddress, agentFile: string): P
   try {
     control = await connect(address);
     const inbox = new Inbox(control);
-    send(control, { t: 'want', token: address.token, agentFile });
+    send(control, { t: 'want', token: address.token, agentFile, ...testFile() });
     const answer = await inbox.next(ANSWER_TIMEOUT_MS);
+    if (answer?.t === 'offer') return new SpareOffer(address, control, inbox, answer);
+  } catch {
+    // No broker to reach: start the agent here.
+  }
+  control?.destroy();
+  return undefined;
+}
+
+/**
+ * Asks the broker to fork an agent of exactly `spec` for this session (a Python launch whose
+ * fork server is importing or ready), its model calls going to `llm`. Undefined when it cannot,
+ * or does not answer within `waitMs`: the caller starts the agent itself.
+ */
+export async function requestFork(
+  address: BrokerAddress,
+  request: { spec: SpawnSpec; startupTimeout: number; llm?: ForkModel | undefined },
+  waitMs: number,
+): Promise<SpareOffer | undefined> {
+  let control: net.Socket | undefined;
+  try {
+    control = await connect(address);
+    const inbox = new Inbox(control);
+    const { spec, startupTimeout, llm } = request;
+    send(control, { t: 'fork', token: address.token, spec, startupTimeout, ...(llm && { llm }), ...testFile() });
+    const answer = await inbox.next(Math.max(0, waitMs));
     if (answer?.t === 'offer') return new SpareOffer(address, control, inbox, answer);
   } catch {
     // No broker to reach: start the agent here.

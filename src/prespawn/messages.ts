@@ -14,10 +14,27 @@ export interface BrokerAddress {
   token: string;
 }
 
+/**
+ * How long the broker lets a session with no spare wait for its launch's fork server, which began
+ * its imports earlier than a cold start begun now would; the session waits a little more for the answer.
+ */
+export const FORK_REQUEST_WAIT_MS = 15_000;
+
+/** The session's model server, as a launch forked for the session is pointed at it. */
+export interface ForkModel {
+  port: number;
+  credential: string;
+}
+
 /** Worker to broker. The first message of every connection carries the token. */
 export type ClientMessage =
-  /** Asks for a spare of this agent file. */
-  | { t: 'want'; token: string; agentFile: string }
+  /** Asks for a spare of this agent file, for the test file that runs it (if known). */
+  | { t: 'want'; token: string; agentFile: string; testFile?: string }
+  /**
+   * No spare came: asks for an agent of this exact launch forked for this session, its model
+   * calls going straight to the session's model server (`llm`). Answered like `want`.
+   */
+  | { t: 'fork'; token: string; spec: SpawnSpec; startupTimeout: number; llm?: ForkModel; testFile?: string }
   /** Takes the offered spare if its spec is this one; its model calls go to `model`, the file's model server. */
   | { t: 'claim'; id: number; spec: SpawnSpec; model?: ModelTarget }
   /** Ends the claimed agent. */

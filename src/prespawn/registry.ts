@@ -25,3 +25,9 @@ export async function stopSparesOf(port: number | undefined): Promise<void> {
   if (port === undefined) return;
   await brokers().get(port)?.stopSpares();
 }
+
+/** The run has its id (the global setup gave it): the broker on `port` may start what carries it. */
+export function runTaggedOf(port: number | undefined): void {
+  if (port === undefined) return;
+  brokers().get(port)?.runTagged();
+}

@@ -11,10 +11,13 @@
 import { fileURLToPath } from 'node:url';
 import { AgentProcess, type AgentProcessLike, type ExitStatus, type SpawnOptions, type TerminateOptions } from './agent-process.js';
 import { groupExists } from './exists.js';
+import { forkableLaunch } from './forkable.js';
 import { endGroup } from './group.js';
 import { OutputTail } from './output-tail.js';
 import { trackSessionTag, untrackSessionTag } from './registry.js';
 import { newSessionTag, SESSION_TAG_ENV } from './run-tag.js';
+
+export { forkableLaunch } from './forkable.js';
 
 const SERVER = fileURLToPath(new URL('../../launch/python/fork_server.py', import.meta.url));
 /** The grace after SIGINT when the caller gives none, as for a spawned agent. */
@@ -35,15 +38,6 @@ type ServerMessage =
   | { t: 'out'; id: number; s: 'stdout' | 'stderr'; d: string }
   | { t: 'closed'; id: number }
   | { t: 'exit'; id: number; code: number | null; signal: string | null };
-
-/** The `python -m livekit.agents console ...` launch a fork server can stand in for, split at `-m`. */
-export function forkableLaunch(argv: readonly string[]): { interpreter: string[]; args: string[]; agentFile: string } | undefined {
-  const m = argv.indexOf('-m');
-  if (m < 1 || argv[m + 1] !== 'livekit.agents' || argv[m + 2] !== 'console') return undefined;
-  const agentFile = argv[m + 3];
-  if (agentFile === undefined || !agentFile.endsWith('.py')) return undefined;
-  return { interpreter: argv.slice(0, m), args: argv.slice(m + 2), agentFile };
-}
 
 export interface ForkServerOptions {
   /** The interpreter argv prefix, as the agents' launch has it. */

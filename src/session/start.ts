@@ -24,14 +24,19 @@ import { withoutRunnerEnv } from '../process/runner-env.js';
 import { agentTag } from '../process/run-tag.js';
 import { resolveLaunch, type Launch } from '../process/runtime.js';
 import { checkFrameCap } from '../protocol/framing.js';
-import { currentBroker, learnSpec, requestSpare } from '../prespawn/client.js';
-import { CONNECT_PLACEHOLDER, llmServerPort, spawnSpec } from '../prespawn/spec.js';
+import { forkableLaunch } from '../process/forkable.js';
+import { currentBroker, learnSpec, requestFork, requestSpare, type SpareOffer } from '../prespawn/client.js';
+import { FORK_REQUEST_WAIT_MS } from '../prespawn/messages.js';
+import { CONNECT_PLACEHOLDER, llmServerPort, spawnSpec, type SpawnSpec } from '../prespawn/spec.js';
 import { AgentSession } from './livekit-session.js';
 import { DEFAULTS, type AgentSessionOptions, type LlmListening, type LlmServerLike } from './options.js';
 import { claimSpare } from './prespawned.js';
 import { preloadEnv } from './mocks/preload.js';
 import { checkMocks } from './mocks/scopes.js';
 import { openToolMockChannel, TOOL_MOCKS_ENV, type ToolMockChannel } from './mocks/server.js';
+
+/** How much longer than the broker's own wait for a fork server a session waits for its answer. */
+const FORK_ANSWER_SLACK_MS = 3000;
 
 /** Output still arriving after a crash marker is usually the traceback; give it a moment. */
 const CRASH_OUTPUT_SETTLE_MS = 300;
@@ -53,6 +58,7 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
   const llmMark = modelMark(options.llm);
   // An agent with tool mocks needs the preload and this session's channel in its launch: no spare has them.
   const offer = broker && !options.signal?.aborted && options.tools === undefined ? await requestSpare(broker, agentFile) : undefined;
+  let forkOffer: SpareOffer | undefined;
   let llm: LlmListening | undefined;
   let mocks: ToolMockChannel | undefined;
   try {
@@ -77,25 +83,35 @@ export async function startAgentSession(file: string, options: AgentSessionOptio
       broker &&
       spawnSpec(agentFile, template.argv, template.cwd, env, llm && { env: llm.env, port: llmServerPort(llm), credential: llm.credential });
     if (offer && spec) {
-      const watch = crashWatch(options.onOutput);
-      const claimed = await claimSpare(offer, spec, llm, {
-        ...(options.outputLimit !== undefined && { outputLimit: options.outputLimit }),
-        redact,
-        onOutput: watch.onOutput,
-      });
-      if (claimed) {
-        const launch = { ...template, argv: fillConnect(template.argv, offer.connectAddr).map(redact) };
-        return await startWith(startup, launch, claimed, claimed.connection, NO_LISTENER, watch);
-      }
+      const session = await startBrokered(startup, template, offer, spec);
+      if (session) return session;
     }
-    // A launch the broker can fork gets its fork server importing while this agent starts cold.
-    if (broker && spec) learnSpec(broker, spec, startupTimeout, 'prepare');
+    if (broker && spec && !offer && options.tools === undefined && !options.signal?.aborted && forkableLaunch(template.argv)) {
+      // No spare: a Python launch whose fork server is already importing (started with the run
+      // for a launch remembered from the last one) is forked for this session, sooner than a cold
+      // start; otherwise the broker gets a server importing for later files while this one starts cold.
+      const model = llm && llmServerPort(llm);
+      forkOffer =
+        llm && model === undefined
+          ? undefined
+          : await requestFork(
+              broker,
+              { spec, startupTimeout, llm: llm && model !== undefined ? { port: model, credential: llm.credential ?? '' } : undefined },
+              Math.min(deadline - Date.now(), FORK_REQUEST_WAIT_MS + FORK_ANSWER_SLACK_MS),
+            );
+      const session = forkOffer && (await startBrokered(startup, template, forkOffer, spec));
+      if (session) {
+        learnSpec(broker, spec, startupTimeout);
+        return session;
+      }
+    } else if (broker && spec) learnSpec(broker, spec, startupTimeout, 'prepare');
     const session = await coldStart(startup, template);
     if (broker && spec) learnSpec(broker, spec, startupTimeout);
     return session;
   } catch (error) {
     // An offer still open would keep the spare from other files until this worker exits.
     offer?.release();
+    forkOffer?.release();
     await llm?.close();
     await mocks?.close();
     throw error;
@@ -109,7 +125,7 @@ interface Startup {
   startupTimeout: number;
   redact: (text: string) => string;
   env: Record<string, string | undefined>;
-  llm: { close(): Promise<void> } | undefined;
+  llm: LlmListening | undefined;
   llmMark: ModelMark;
   mocks: ToolMockChannel | undefined;
 }
@@ -148,6 +164,20 @@ function crashWatch(onOutput: AgentSessionOptions['onOutput']): CrashWatch {
       onOutput?.(text, stream);
     },
   };
+}
+
+/** Takes the agent the broker offered and starts the session on it; undefined when the offer did not fit (it was released). */
+async function startBrokered(startup: Startup, template: Launch, offer: SpareOffer, spec: SpawnSpec): Promise<AgentSession | undefined> {
+  const { options, redact } = startup;
+  const watch = crashWatch(options.onOutput);
+  const claimed = await claimSpare(offer, spec, startup.llm, {
+    ...(options.outputLimit !== undefined && { outputLimit: options.outputLimit }),
+    redact,
+    onOutput: watch.onOutput,
+  });
+  if (!claimed) return undefined;
+  const launch = { ...template, argv: fillConnect(template.argv, offer.connectAddr).map(redact) };
+  return startWith(startup, launch, claimed, claimed.connection, NO_LISTENER, watch);
 }
 
 /** Spawns the agent here, with a guarded listener of its own for it to connect to. */

@@ -5,12 +5,12 @@
  * runner or a worker is SIGKILLed.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
-import { findTaggedProcesses, RUN_TAG_ENV } from '../../src/process/run-tag.js';
+import { AGENT_TAG_ENV, findTaggedProcesses, RUN_TAG_ENV } from '../../src/process/run-tag.js';
 import { availableCores } from '../../src/vitest/node/prespawn-default.js';
 import { pythonEnv } from './helpers.js';
 
@@ -59,7 +59,8 @@ function runVitest(files: string[], env: Record<string, string> = {}): Run {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...childEnv, ...pythonEnv, CASE_REPORT: reportFile, CI: '', FORCE_COLOR: '0', ...env },
+    // A cache of its own unless the test shares one: what one run remembers changes how the next starts.
+    env: { ...childEnv, ...pythonEnv, CASE_REPORT: reportFile, CASE_CACHE_DIR: path.join(dir, 'cache'), CI: '', FORCE_COLOR: '0', ...env },
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -113,6 +114,33 @@ async function expectNoAgents(run: Run, runId: string): Promise<void> {
   });
 }
 
+/** The fork server a runner started, if any: its child whose command line is the server's. */
+function warmServerOf(runner: number): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === runner && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('fork_server.py')) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** The run an agent process belongs to, from its environment. */
+function agentTagOf(pid: number): string | undefined {
+  try {
+    const entry = readFileSync(`/proc/${pid}/environ`, 'utf8')
+      .split('\0')
+      .find((line) => line.startsWith(`${AGENT_TAG_ENV}=`));
+    return entry?.slice(AGENT_TAG_ENV.length + 1);
+  } catch {
+    return undefined;
+  }
+}
+
 describe('prespawn', () => {
   test(
     'files after the first get a spare of the Node agent; turns and tool calls work; no agent is left',
@@ -141,12 +169,35 @@ describe('prespawn', () => {
     expect(exit.code, run.output()).toBe(0);
     const done = run.reports().filter((e) => e.event === 'done');
     expect(done).toHaveLength(4);
-    expect(done[0]!.prespawned).toBe(false);
-    expect(done.filter((e) => e.prespawned).length).toBeGreaterThanOrEqual(2);
+    // The run's first file starts cold, and gets a fork server importing; a file that finds no spare
+    // while it imports (the other worker's first) waits for it and gets an agent forked for it.
+    expect(done.filter((e) => !e.prespawned)).toHaveLength(1);
+    expect(done.filter((e) => e.prespawned).length).toBe(3);
     // Spares of a Python agent are forked from a server that did the imports once.
     expect(done.filter((e) => e.prespawned).every((e) => e.forked)).toBe(true);
     expect(done.filter((e) => !e.prespawned).some((e) => e.forked)).toBe(false);
     await expectNoAgents(run, done[0]!.runId);
+  });
+
+  test("a later run forks its first file's Python agent from a fork server started with the run", { timeout: 300_000 }, async () => {
+    const cache = mkdtempSync(path.join(tmpdir(), 'ast-prespawn-cache-'));
+    dirs.push(cache);
+    const files = ['weather-1.case.ts', 'weather-2.case.ts'];
+    const firstAgents = [];
+    for (let round = 0; round < 2; round++) {
+      const run = runVitest(files, { CASE_SDK: 'python', CASE_CACHE_DIR: cache });
+      const exit = await finished(run);
+      expect(exit.code, run.output()).toBe(0);
+      const done = run.reports().filter((e) => e.event === 'done');
+      expect(done.map((e) => e.file)).toEqual(files);
+      firstAgents.push(done[0]!);
+      await expectNoAgents(run, done[0]!.runId);
+    }
+    // The first run's first file starts cold and the run remembers its launch; the next run's does not start cold.
+    expect(firstAgents.map((e) => [e.prespawned, e.forked])).toEqual([
+      [false, false],
+      [true, true],
+    ]);
   });
 
   test.each(['python', 'node'])(
@@ -209,6 +260,23 @@ describe('prespawn', () => {
       expect(entry['output']).toContain('self_destruct: exiting with code 3');
     }
     await expectNoAgents(run, crashed[0]!.runId);
+  });
+
+  test('SIGKILL of the runner while the fork server started with the run imports leaves nothing', { timeout: 300_000 }, async () => {
+    const cache = mkdtempSync(path.join(tmpdir(), 'ast-prespawn-cache-'));
+    dirs.push(cache);
+    const env = { CASE_SDK: 'python', CASE_CACHE_DIR: cache };
+    const first = runVitest(['weather-1.case.ts'], env);
+    expect((await finished(first)).code, first.output()).toBe(0);
+    const run = runVitest(['weather-1.case.ts'], env);
+    await until(() => warmServerOf(run.pid) !== undefined, 60_000, 'the fork server started with the run');
+    const tag = agentTagOf(warmServerOf(run.pid)!);
+    // The run's own id, which its teardown and watchdog sweep by (not a stand-in from before the run had one).
+    expect(tag).toMatch(/^[0-9a-f-]{36}$/);
+    runIds.add(tag!);
+    process.kill(run.pid, 'SIGKILL');
+    await finished(run).catch(() => process.kill(-run.pid, 'SIGKILL'));
+    await expectNoAgents(run, tag!);
   });
 
   for (const victim of ['runner', 'worker'] as const) {

@@ -4,13 +4,15 @@
  * ended first.
  */
 import type { TestProject } from 'vitest/node';
-import { stopSparesOf } from '../../prespawn/registry.js';
+import { runTaggedOf, stopSparesOf } from '../../prespawn/registry.js';
 import { createGlobalSetup } from './global-setup.js';
 import { PROVIDE_KEY } from '../provided.js';
 
 export default function setup(project: TestProject): () => Promise<void> {
   const provided = project.getProvidedContext()[PROVIDE_KEY];
   const teardown = createGlobalSetup({ failOnLeftovers: provided?.failOnLeftovers ?? false })();
+  // Fork servers started with the run carry its id, so its teardown finds them.
+  runTaggedOf(provided?.broker?.port);
   return async () => {
     // Spares nobody took are the broker's to end, not leftovers (a run cut short ends before its reporters' end).
     await stopSparesOf(provided?.broker?.port);

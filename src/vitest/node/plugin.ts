@@ -9,6 +9,7 @@
  * import { agentSession } from 'agent-session-test/vitest/plugin';
  * export default defineConfig({ plugins: [agentSession()] });
  */
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 // Vite's `Plugin` gets its `configureVitest` hook from this module's declarations.
 import type {} from 'vitest/config';
@@ -112,6 +113,8 @@ export function agentSession(options: AgentSessionPluginOptions = {}): Vite.Plug
           spares: coldSpares,
           forkedSpares: spares,
           fork: typeof prespawn !== 'object' || prespawn.fork !== false,
+          // Beside Vitest's own results cache, and off where that cache is.
+          ...(vitest.config.cache !== false && { rememberIn: path.join(project.vite.config.cacheDir, 'agent-session-test', 'forks.json') }),
           onForkUnavailable: (agentFile, reason) =>
             console.warn(`agent-session-test: ${agentFile} starts without forking (${reason}); each file pays the full start.`),
         });
