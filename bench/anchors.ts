@@ -42,12 +42,16 @@ const REQUESTS_PER_CONVERSATION = 5;
 const WAYS = [
   'harness, prespawn off',
   'harness, default',
+  'harness, default, nothing remembered',
   'harness, default, isolate: false',
   'anchor',
   'raw driver',
   'Vitest alone, empty files',
 ] as const;
 type Way = (typeof WAYS)[number];
+
+/** The ways of one SDK: remembering launches only changes how Python agents start. */
+const waysOf = (sdk: Sdk): readonly Way[] => WAYS.filter((way) => sdk === 'python' || way !== 'harness, default, nothing remembered');
 
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const root = repoPath(`node_modules/.cache/agent-session-bench/anchors-${process.pid}`);
@@ -160,7 +164,8 @@ async function measure(sdk: Sdk, pytestSite: string): Promise<Result> {
     if (sdk === 'python') writePytestSuite(dirs(sdk, files).anchor, files);
     else writeVoiceTestingSuite(dirs(sdk, files).anchor, files);
   }
-  const runs = WAYS.flatMap((way) => SIZES.map((files) => ({ way, files })));
+  const ways = waysOf(sdk);
+  const runs = ways.flatMap((way) => SIZES.map((files) => ({ way, files })));
   const times = new Map(runs.map(({ way, files }) => [`${way}/${files}`, [] as number[]]));
   const spares: number[] = [];
   const once = async (way: Way, files: number): Promise<number> => {
@@ -172,6 +177,10 @@ async function measure(sdk: Sdk, pytestSite: string): Promise<Result> {
         if (files === 8) spares.push(run.spares);
         return run.ms;
       }
+      case 'harness, default, nothing remembered':
+        // As in a fresh checkout: the runner's cache, where the previous run's Python launches are remembered, is gone.
+        rmSync(`${dirs(sdk, files).harness}/.vite`, { recursive: true, force: true });
+        return (await harnessRun(sdk, files, false)).ms;
       case 'harness, default, isolate: false':
         return (await harnessRun(sdk, files, false, true)).ms;
       case 'anchor':
@@ -193,7 +202,7 @@ async function measure(sdk: Sdk, pytestSite: string): Promise<Result> {
   const extra = (way: Way) => median(t(way, 8).map((t8, r) => (t8 - t(way, 1)[r]!) / 7));
   const anchor8 = median(t('anchor', 8));
   const anchorExtra = extra('anchor');
-  const rows = WAYS.map((way) => [
+  const rows = ways.map((way) => [
     way === 'anchor' ? anchorName[sdk] : way,
     sec(median(t(way, 8))),
     ratio(median(t(way, 8)) / anchor8),
@@ -244,6 +253,12 @@ for (const [
       `median over rounds of (t8 - t1) / 7. Harness and anchor: one child \`vitest run\` / \`pytest\` per run, start-up included,`,
       `Vitest's default worker count (${workers} on ${os.availableParallelism()} cores); "default" is \`prespawn: 'auto'\` (files that got a`,
       `spare, 8-file runs: ${spares.join(', ')}); "isolate: false" is Vitest's option, one worker process running file after file.`,
+      ...(sdk === 'python'
+        ? [
+            '"default" runs remember their Python launch for the next run (in every round after the first, the run starts its fork',
+            'server as it starts); "nothing remembered" deletes the runner\'s cache before each run, as in a fresh checkout.',
+          ]
+        : []),
       'Raw driver: in this process, one conversation after another. "Vitest alone": the same number of test files that do',
       "nothing, Vitest's defaults, no plugin: what Vitest itself costs per file, under any suite of one conversation per file.",
       sdk === 'node'

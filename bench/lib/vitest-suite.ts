@@ -34,6 +34,8 @@ export function writeHarnessSuite(dir: string, sdk: Sdk, files: number, pluginOp
 import { agentSession } from ${JSON.stringify(repoPath('dist/vitest/node/plugin.js'))};
 export default defineConfig({
   resolve: { alias: ${JSON.stringify(builtAlias())}.map(([find, replacement]) => ({ find: new RegExp(find), replacement })) },
+  // The runner's cache in the suite's own folder, where a benchmark can delete it.
+  cacheDir: ${JSON.stringify(`${dir}/.vite`)},
   plugins: [agentSession({ failOnLeftovers: true, ...${pluginOptions} })],
   test: {
     include: ['*.test.ts'],
