@@ -16,6 +16,12 @@ ${PLUGIN_IMPORT}
 
 export default defineConfig({
   plugins: [${PLUGIN_CALL}],
+  test: {
+    // One worker process runs test file after test file instead of a new one per file: each file
+    // still gets its own agent, and a suite of agent files takes about half the time. Remove it if
+    // your tests rely on per-file module isolation (vi.mock of a shared module, global state).
+    isolate: false,
+  },
 });
 `;
 

@@ -37,6 +37,8 @@ describe('init', () => {
     expect(Object.keys(pkg.devDependencies)).toEqual(['agent-session-test', 'typescript', 'vitest']);
     expect(await read('package.json')).toMatch(/^\{\n {4}"name"/); // the project's indentation is kept
     expect(await read('vitest.config.ts')).toBe(NEW_CONFIG);
+    // A project that had no config gets the setting measured fastest for agent files (docs/performance.md).
+    expect(NEW_CONFIG).toMatch(/test: \{\n(?: *\/\/.*\n)+ *isolate: false,\n/);
     const firstTest = await read('agents/my_agent.test.ts');
     expect(firstTest).toContain("useAgentSession('./my_agent.py', { llm })");
     expect(await prettier.check(firstTest, { singleQuote: true, printWidth: 140, filepath: 'x.test.ts' })).toBe(true);
