@@ -133,11 +133,13 @@ def preload(agent_file):
     return fork_blocker()
 
 
-def run_child(request, out_w, err_w, keep_closed):
+def run_child(request, out_w, err_w, in_group_w, keep_closed):
     """In the forked child: become the agent process the request describes. Never returns."""
     code = 1
     try:
         os.setsid()
+        # The server announces the pid only now: a signal to the process group from then on reaches it.
+        os.close(in_group_w)
         for fd in keep_closed:
             try:
                 os.close(fd)
@@ -213,15 +215,21 @@ def main():
             return
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
+        in_group_r, in_group_w = os.pipe()
         control_out.flush()
         gc.freeze()  # what the server made since, so children share it too
         pid = os.fork()
         if pid == 0:
-            keep_closed = [out_r, err_r, control_out.fileno(), selector.fileno()]
+            keep_closed = [out_r, err_r, in_group_r, control_out.fileno(), selector.fileno()]
             keep_closed += [key.fd for key in selector.get_map().values()]
-            run_child(request, out_w, err_w, keep_closed)
+            run_child(request, out_w, err_w, in_group_w, keep_closed)
         os.close(out_w)
         os.close(err_w)
+        os.close(in_group_w)
+        # Until the child has its own session, signalling its process group would miss it (a
+        # session ending its agent at once would see no group and leave it running).
+        os.read(in_group_r, 1)
+        os.close(in_group_r)
         children[pid] = request["id"]
         open_pipes[request["id"]] = 2
         for fd, name in ((out_r, "stdout"), (err_r, "stderr")):

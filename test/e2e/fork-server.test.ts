@@ -111,6 +111,20 @@ describe('fork server', () => {
     expect(firstUse).toBe('[True, True, True]');
   });
 
+  test('an agent ended the moment its pid is known is ended: it is in its own process group by then', { timeout: 180_000 }, async () => {
+    const { server, argv, cwd } = await serverFor(pythonAgent);
+    await server.ready;
+    for (let i = 0; i < 10; i++) {
+      const agent = await server.fork({ argv: argv.map((a) => a.replace(CONNECT_PLACEHOLDER, '127.0.0.1:9')), cwd, env });
+      const status = await Promise.race([
+        agent.terminate({ signal: 'SIGKILL', graceMs: 0 }),
+        new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 10_000)),
+      ]);
+      expect(status).toEqual({ exitCode: null, signal: 'SIGKILL' });
+      untrackAgent(agent.pid!);
+    }
+  });
+
   test('a forked agent ignores SIGPIPE as a newly started interpreter does', { timeout: 180_000 }, async () => {
     const { server, argv, cwd } = await serverFor(pythonAgent);
     await server.ready;
