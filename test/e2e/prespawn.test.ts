@@ -262,6 +262,26 @@ describe('prespawn', () => {
     await expectNoAgents(run, crashed[0]!.runId);
   });
 
+  test("a LiveKit-style agent forked for a later run's first file greets through its own model server", { timeout: 300_000 }, async () => {
+    const cache = mkdtempSync(path.join(tmpdir(), 'ast-prespawn-cache-'));
+    dirs.push(cache);
+    const firsts = [];
+    for (let round = 0; round < 2; round++) {
+      // The greeting (on_enter asks the model) and a tool returning a dict, in one file.
+      const run = runVitest(['desk-1.case.ts'], { CASE_SDK: 'python', CASE_CACHE_DIR: cache });
+      const exit = await finished(run);
+      expect(exit.code, run.output()).toBe(0);
+      const done = run.reports().filter((e) => e.event === 'done');
+      expect(done).toHaveLength(1);
+      firsts.push([done[0]!.prespawned, done[0]!.forked]);
+      await expectNoAgents(run, done[0]!.runId);
+    }
+    expect(firsts).toEqual([
+      [false, false],
+      [true, true],
+    ]);
+  });
+
   test('SIGKILL of the runner while the fork server started with the run imports leaves nothing', { timeout: 300_000 }, async () => {
     const cache = mkdtempSync(path.join(tmpdir(), 'ast-prespawn-cache-'));
     dirs.push(cache);
