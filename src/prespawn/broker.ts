@@ -191,6 +191,7 @@ export class SpareBroker {
     this.#pending.clear();
     for (const file of files) this.#pending.add(file);
     this.#stopped = false;
+    this.#warmDeferred = false;
     this.#warmUp();
     this.#refill();
   }
@@ -206,20 +207,21 @@ export class SpareBroker {
    * started from now on carry it, and the run's teardown finds them whatever happens.
    */
   runTagged(): void {
-    if (!this.#warmDeferred) return;
-    this.#warmDeferred = false;
+    if (!this.#warmDeferred || process.env[RUN_TAG_ENV] === undefined) return;
     this.#warmUp();
+    this.#warmDeferred = false;
   }
 
   /** Starts the fork servers of the remembered launches that this run's files used before. */
   #warmUp(): void {
     const file = this.#options.rememberIn;
     if (!file || this.#options.fork === false || this.#closed || this.#stopped) return;
+    // Read now, whatever happens next: what this run writes back keeps what its files did not use.
+    if (!this.#warmDeferred) this.#remembered = readRemembered(file);
     if (process.env[RUN_TAG_ENV] === undefined) {
       this.#warmDeferred = true;
       return;
     }
-    this.#remembered = readRemembered(file);
     for (const entry of this.#remembered) {
       const key = identityKey(entry);
       if (!entry.testFiles.some((testFile) => this.#pending.has(testFile))) continue;
@@ -281,8 +283,8 @@ export class SpareBroker {
   #remember(): void {
     const file = this.#options.rememberIn;
     if (!file || this.#ran.size === 0) return;
-    writeRemembered(file, mergeRemembered(this.#remembered, this.#ran, this.#used));
     this.#remembered = mergeRemembered(this.#remembered, this.#ran, this.#used);
+    writeRemembered(file, this.#remembered);
     this.#used.clear();
     this.#ran.clear();
   }

@@ -13,6 +13,7 @@ import { BrokeredAgent, requestFork, requestSpare, useBroker } from '../../src/p
 import { forkIdentity, writeRemembered } from '../../src/prespawn/remembered.js';
 import { CONNECT_PLACEHOLDER, spawnSpec, type SpawnSpec } from '../../src/prespawn/spec.js';
 import { untrackAgent } from '../../src/process/registry.js';
+import { RUN_TAG_ENV } from '../../src/process/run-tag.js';
 import { withoutRunnerEnv } from '../../src/process/runner-env.js';
 import { resolveLaunch } from '../../src/process/runtime.js';
 import { alive, pythonAgent, pythonEnv } from './helpers.js';
@@ -138,5 +139,20 @@ describe('fork servers started with the run', () => {
     expect(stored).not.toContain(SECRET);
     const { launches } = JSON.parse(stored) as { launches: { testFiles: string[] }[] };
     expect(launches.map((l) => l.testFiles)).toEqual([[testFile, '/project/new.test.ts']]);
+  });
+
+  test('what earlier runs remembered is kept when the run ends before it had its id', async () => {
+    const { broker, file } = await brokerRemembering();
+    const runId = process.env[RUN_TAG_ENV];
+    delete process.env[RUN_TAG_ENV];
+    try {
+      broker.expect(['/project/new.test.ts']);
+      broker.queued('/project/new.test.ts');
+      await broker.stopSpares();
+    } finally {
+      if (runId !== undefined) process.env[RUN_TAG_ENV] = runId;
+    }
+    const { launches } = JSON.parse(readFileSync(file, 'utf8')) as { launches: { testFiles: string[] }[] };
+    expect(launches.map((l) => l.testFiles)).toEqual([[testFile]]);
   });
 });
