@@ -30,8 +30,17 @@ describe.runIf(process.platform === 'linux')('groupExists', () => {
   test('a group whose only member is a zombie (exited, not yet reaped) is gone; a running one is not', async () => {
     const parent = spawn('python3', ['-c', UNREAPED], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
     started.push(parent.pid!);
-    const line = await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString())));
-    const [parentPid, childPid] = line.trim().split(' ').map(Number);
+    // A pipe may deliver the line in more than one chunk: read up to its end.
+    const line = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      parent.stdout!.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('\n')) resolve(text);
+      });
+      parent.once('exit', () => reject(new Error(`the script exited early, having printed: ${text}`)));
+    });
+    const [, parentPid, childPid] = (/^(\d+) (\d+)$/m.exec(line) ?? []).map(Number);
+    expect(childPid, line).toBeGreaterThan(0);
     // The kernel still counts the zombie as a member of its group.
     expect(() => process.kill(-childPid!, 0)).not.toThrow();
     expect(groupExists(childPid!)).toBe(false);
