@@ -41,7 +41,9 @@ export interface AgentSessionPluginOptions {
    * are still queued, and a later file's session takes one of them (through a loopback relay)
    * instead of starting its own. A session whose launch differs in any way starts its own as
    * usual. Python agents are started by forking from a server that did their imports once
-   * (`fork: false` turns that off), which costs a fraction of a cold start. `true` keeps
+   * (`fork: false` turns that off), which costs a fraction of a cold start; the launches a run's
+   * files used are remembered in Vitest's cache folder (paths only), so the next run starts
+   * their fork servers as it starts and its first file is forked too. `true` keeps
    * {@link DEFAULT_SPARES} spares; `false` turns it all off. Default `'auto'`: one forked spare
    * for a Python agent always, and one spare of any other agent when the project's workers leave a
    * CPU core free, e.g. Vitest's default of one worker on a 2-core machine (docs/performance.md).
